@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trainers.Mlp.Engine
+{
+    /// <summary>
+    /// N independent MLPs of one architecture trained as one network: every parameter is stacked on a leading
+    /// member axis ([N, in, out] kernels) and each layer is one batched matmul. Members share no values: each
+    /// has its own initialisation, batch-norm statistics (computed over its own batch) and dropout mask, and the
+    /// optimizers used are element-wise, so member i learns exactly as if trained alone on its own batches.
+    /// N = 1 is the plain single model.
+    /// </summary>
+    internal sealed class FusedNetwork : IDisposable
+    {
+        private readonly Parameter[] _kernels;   // [N, in, out]
+        private readonly Parameter[] _biases;    // [N, 1, out]
+        private readonly Parameter[] _gammas;    // [N, 1, out] (hidden layers with batch norm)
+        private readonly Parameter[] _betas;
+        private readonly Tensor[] _runningMeans; // [N, 1, out], not trained
+        private readonly Tensor[] _runningVariances;
+
+        private FusedNetwork(NetworkArchitecture architecture, int memberCount)
+        {
+            Architecture = architecture;
+            MemberCount = memberCount;
+            int layers = architecture.LayerCount;
+            _kernels = new Parameter[layers];
+            _biases = new Parameter[layers];
+            int normalized = architecture.UseBatchNormalization ? architecture.HiddenLayerSizes.Length : 0;
+            _gammas = new Parameter[normalized];
+            _betas = new Parameter[normalized];
+            _runningMeans = new Tensor[normalized];
+            _runningVariances = new Tensor[normalized];
+        }
+
+        public NetworkArchitecture Architecture { get; }
+
+        public int MemberCount { get; }
+
+        /// <summary>Trainable parameters in a fixed order.</summary>
+        public IEnumerable<Parameter> Parameters => _kernels.Concat(_biases).Concat(_gammas).Concat(_betas);
+
+        /// <summary>Fresh members, member i initialised from its own generator.</summary>
+        public static FusedNetwork Initialize(NetworkArchitecture architecture, MlpWeightInitialization initialization, Generator[] generators)
+        {
+            var network = new FusedNetwork(architecture, generators.Length);
+            int n = generators.Length;
+            for (int l = 0; l < architecture.LayerCount; l++)
+            {
+                long fanIn = architecture.LayerInput(l), fanOut = architecture.LayerOutput(l);
+                // Like Keras: the output Dense keeps its default glorot_uniform.
+                var kind = l < architecture.HiddenLayerSizes.Length ? initialization : MlpWeightInitialization.GlorotUniform;
+                var kernel = empty(n, fanIn, fanOut);
+                for (int m = 0; m < n; m++)
+                {
+                    using var slice = kernel[m];
+                    WeightInitializer.Fill(slice, kind, generators[m]);
+                }
+                network._kernels[l] = new Parameter(kernel);
+                network._biases[l] = new Parameter(zeros(n, 1, fanOut));
+            }
+            for (int l = 0; l < network._gammas.Length; l++)
+            {
+                long width = architecture.HiddenLayerSizes[l];
+                network._gammas[l] = new Parameter(ones(n, 1, width));
+                network._betas[l] = new Parameter(zeros(n, 1, width));
+                network._runningMeans[l] = zeros(n, 1, width);
+                network._runningVariances[l] = ones(n, 1, width);
+            }
+            return network;
+        }
+
+        /// <summary>Members loaded from saved weights (warm start).</summary>
+        public static FusedNetwork FromWeights(NetworkWeights[] members)
+        {
+            var architecture = members[0].Architecture;
+            var network = new FusedNetwork(architecture, members.Length);
+            for (int l = 0; l < architecture.LayerCount; l++)
+            {
+                long fanIn = architecture.LayerInput(l), fanOut = architecture.LayerOutput(l);
+                // Saved kernels are [out, in]; training wants [in, out].
+                using var saved = Stack(members, m => m.Layers[l].Weight, fanOut, fanIn);
+                network._kernels[l] = new Parameter(saved.transpose(1, 2).contiguous());
+                network._biases[l] = new Parameter(Stack(members, m => m.Layers[l].Bias, 1, fanOut));
+            }
+            for (int l = 0; l < network._gammas.Length; l++)
+            {
+                long width = architecture.HiddenLayerSizes[l];
+                network._gammas[l] = new Parameter(Stack(members, m => m.Layers[l].Gamma, 1, width));
+                network._betas[l] = new Parameter(Stack(members, m => m.Layers[l].Beta, 1, width));
+                network._runningMeans[l] = Stack(members, m => m.Layers[l].RunningMean, 1, width);
+                network._runningVariances[l] = Stack(members, m => m.Layers[l].RunningVariance, 1, width);
+            }
+            return network;
+        }
+
+        /// <summary>Logits [N, B, classes] of inputs [N, B, in].</summary>
+        public Tensor Forward(Tensor input, bool training, Generator dropoutGenerator)
+        {
+            var arch = Architecture;
+            Tensor h = input;
+            for (int l = 0; l < arch.HiddenLayerSizes.Length; l++)
+            {
+                h = bmm(h, _kernels[l]).add(_biases[l]);
+                if (arch.UseBatchNormalization)
+                    h = BatchNorm(h, l, training);
+                h = Activate(h, arch.Activation);
+                if (training && arch.DropoutRate > 0)
+                {
+                    // Inverted dropout with an explicit generator (nn.functional.dropout would use the global RNG).
+                    var keep = rand(h.shape, generator: dropoutGenerator).ge_(arch.DropoutRate).mul_(1.0 / (1.0 - arch.DropoutRate));
+                    h = h.mul(keep);
+                }
+            }
+            int last = arch.LayerCount - 1;
+            return bmm(h, _kernels[last]).add(_biases[last]);
+        }
+
+        private Tensor BatchNorm(Tensor h, int layer, bool training)
+        {
+            if (!training)
+                return h.sub(_runningMeans[layer]).mul(_runningVariances[layer].add(NetworkArchitecture.BatchNormEpsilon).rsqrt())
+                    .mul(_gammas[layer]).add(_betas[layer]);
+
+            // Statistics per member over its own batch (dim 1). Keras moves the running variance with the biased batch variance.
+            var mean = h.mean(new long[] { 1 }, keepdim: true);
+            var centered = h.sub(mean);
+            var variance = centered.square().mean(new long[] { 1 }, keepdim: true);
+            using (no_grad())
+            {
+                float rate = NetworkArchitecture.BatchNormUpdateRate;
+                _runningMeans[layer].mul_(1 - rate).add_(mean, alpha: rate);
+                _runningVariances[layer].mul_(1 - rate).add_(variance, alpha: rate);
+            }
+            return centered.mul(variance.add(NetworkArchitecture.BatchNormEpsilon).rsqrt()).mul(_gammas[layer]).add(_betas[layer]);
+        }
+
+        private static Tensor Activate(Tensor h, MlpActivation activation) => activation switch
+        {
+            MlpActivation.Relu => nn.functional.relu(h),
+            MlpActivation.LeakyRelu => nn.functional.leaky_relu(h, Activations.LeakyReluSlope),
+            MlpActivation.Elu => nn.functional.elu(h, 1.0),
+            MlpActivation.Gelu => nn.functional.gelu(h),
+            MlpActivation.Selu => nn.functional.selu(h),
+            MlpActivation.Tanh => h.tanh(),
+            MlpActivation.Sigmoid => h.sigmoid(),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
+        };
+
+        /// <summary>Copies every member out as managed arrays (kernels transposed to [out, in] for scoring).</summary>
+        public NetworkWeights[] Snapshot()
+        {
+            var arch = Architecture;
+            var result = new NetworkWeights[MemberCount];
+            using var scope = NewDisposeScope();
+            for (int m = 0; m < MemberCount; m++)
+            {
+                var layers = new LayerWeights[arch.LayerCount];
+                for (int l = 0; l < arch.LayerCount; l++)
+                {
+                    layers[l] = new LayerWeights
+                    {
+                        Weight = ToArray(_kernels[l][m].t()),
+                        Bias = ToArray(_biases[l][m]),
+                    };
+                    if (l < _gammas.Length)
+                    {
+                        layers[l].Gamma = ToArray(_gammas[l][m]);
+                        layers[l].Beta = ToArray(_betas[l][m]);
+                        layers[l].RunningMean = ToArray(_runningMeans[l][m]);
+                        layers[l].RunningVariance = ToArray(_runningVariances[l][m]);
+                    }
+                }
+                result[m] = new NetworkWeights(arch, layers);
+            }
+            return result;
+        }
+
+        private static float[] ToArray(Tensor t) => t.detach().contiguous().data<float>().ToArray();
+
+        private static Tensor Stack(NetworkWeights[] members, Func<NetworkWeights, float[]> pick, long rows, long columns)
+        {
+            var all = new float[members.Length * rows * columns];
+            for (int m = 0; m < members.Length; m++)
+                pick(members[m]).CopyTo(all, m * rows * columns);
+            return tensor(all, new long[] { members.Length, rows, columns });
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in Parameters.Cast<Tensor>().Concat(_runningMeans).Concat(_runningVariances))
+                t?.Dispose();
+        }
+    }
+}

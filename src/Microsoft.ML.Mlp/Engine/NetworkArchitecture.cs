@@ -1,0 +1,67 @@
+using System;
+using System.IO;
+
+namespace Microsoft.ML.Trainers.Mlp.Engine
+{
+    /// <summary>The shape of one MLP: input → hidden blocks (Linear → [BatchNorm] → activation → [Dropout]) → class logits.</summary>
+    internal sealed record NetworkArchitecture(
+        int InputSize,
+        int[] HiddenLayerSizes,
+        int ClassCount,
+        MlpActivation Activation,
+        bool UseBatchNormalization,
+        float DropoutRate)
+    {
+        /// <summary>Keras BatchNormalization epsilon (torch's default is 1e-5).</summary>
+        public const float BatchNormEpsilon = 1e-3f;
+
+        /// <summary>Keras momentum 0.99 = weight 0.01 on the new batch statistic.</summary>
+        public const float BatchNormUpdateRate = 0.01f;
+
+        /// <summary>Number of Linear layers, the output layer included.</summary>
+        public int LayerCount => HiddenLayerSizes.Length + 1;
+
+        /// <summary>Input width of Linear layer <paramref name="layer"/>.</summary>
+        public int LayerInput(int layer) => layer == 0 ? InputSize : HiddenLayerSizes[layer - 1];
+
+        /// <summary>Output width of Linear layer <paramref name="layer"/>.</summary>
+        public int LayerOutput(int layer) => layer < HiddenLayerSizes.Length ? HiddenLayerSizes[layer] : ClassCount;
+
+        /// <summary>True when the two describe the same layers (warm start needs this).</summary>
+        public bool SameShape(NetworkArchitecture other) =>
+            other != null && InputSize == other.InputSize && ClassCount == other.ClassCount
+            && UseBatchNormalization == other.UseBatchNormalization
+            && HiddenLayerSizes.AsSpan().SequenceEqual(other.HiddenLayerSizes);
+
+        /// <summary>Shape as text, e.g. 784→50→50→10.</summary>
+        public string Describe() => InputSize + "→"
+            + string.Join("→", HiddenLayerSizes) + (HiddenLayerSizes.Length > 0 ? "→" : "") + ClassCount;
+
+        public void Write(BinaryWriter writer)
+        {
+            writer.Write(InputSize);
+            writer.Write(HiddenLayerSizes.Length);
+            foreach (int size in HiddenLayerSizes)
+                writer.Write(size);
+            writer.Write(ClassCount);
+            writer.Write((int)Activation);
+            writer.Write(UseBatchNormalization);
+            writer.Write(DropoutRate);
+        }
+
+        public static NetworkArchitecture Read(BinaryReader reader)
+        {
+            int input = reader.ReadInt32();
+            var hidden = new int[reader.ReadInt32()];
+            for (int i = 0; i < hidden.Length; i++)
+                hidden[i] = reader.ReadInt32();
+            int classes = reader.ReadInt32();
+            var activation = (MlpActivation)reader.ReadInt32();
+            bool batchNorm = reader.ReadBoolean();
+            float dropout = reader.ReadSingle();
+            if (input < 1 || classes < 2 || Array.Exists(hidden, h => h < 1) || !Enum.IsDefined(activation))
+                throw new InvalidDataException("The saved MLP architecture is corrupt.");
+            return new NetworkArchitecture(input, hidden, classes, activation, batchNorm, dropout);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trainers.Mlp.Engine
+{
+    /// <summary>Keras initialisers on a [fan_in, fan_out] kernel with an explicit generator, so each member is reproducible alone.
+    /// Only Tensor.normal_/uniform_ are used: in TorchSharp 0.107.0 nn.init.trunc_normal_ is wrong and nn.init.uniform_
+    /// did not honour the generator (both seen here).</summary>
+    internal static class WeightInitializer
+    {
+        /// <summary>Keras divides a truncated normal's sd by this so the truncated (±2 sd) distribution keeps the target variance.</summary>
+        private const double TruncatedNormalCorrection = 0.87962566103423978;
+
+        public static void Fill(Tensor kernel, MlpWeightInitialization kind, Generator generator)
+        {
+            long fanIn = kernel.shape[0], fanOut = kernel.shape[1];
+            switch (kind)
+            {
+                case MlpWeightInitialization.HeNormal:
+                    TruncatedNormal(kernel, 2.0 / fanIn, generator);
+                    break;
+                case MlpWeightInitialization.GlorotNormal:
+                    TruncatedNormal(kernel, 2.0 / (fanIn + fanOut), generator);
+                    break;
+                case MlpWeightInitialization.LecunNormal:
+                    TruncatedNormal(kernel, 1.0 / fanIn, generator);
+                    break;
+                case MlpWeightInitialization.HeUniform:
+                    Uniform(kernel, 6.0 / fanIn, generator);
+                    break;
+                case MlpWeightInitialization.GlorotUniform:
+                    Uniform(kernel, 6.0 / (fanIn + fanOut), generator);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown weight initialization.");
+            }
+        }
+
+        private static void TruncatedNormal(Tensor kernel, double variance, Generator generator)
+        {
+            // TorchSharp 0.107.0's nn.init.trunc_normal_ fills every value with mean + sd (seen here), so we
+            // redraw values beyond ±2 sd until none remain (Keras' truncation), with the member's own generator.
+            double sd = Math.Sqrt(variance) / TruncatedNormalCorrection;
+            using var scope = NewDisposeScope();
+            kernel.normal_(0, sd, generator);
+            while (true)
+            {
+                var outside = kernel.abs().gt(2 * sd);
+                if (!outside.any().item<bool>())
+                    break;
+                var redraw = empty_like(kernel).normal_(0, sd, generator);
+                kernel.copy_(where(outside, redraw, kernel));
+            }
+        }
+
+        private static void Uniform(Tensor kernel, double limitSquared, Generator generator)
+        {
+            double limit = Math.Sqrt(limitSquared);
+            kernel.uniform_(-limit, limit, generator);
+        }
+    }
+}

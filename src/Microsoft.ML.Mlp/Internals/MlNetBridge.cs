@@ -1,0 +1,61 @@
+using System;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+// ML.NET keeps the members a first-class trainer needs internal (reachable only by Microsoft-signed
+// InternalsVisibleTo). We compile against publicized copies of these two assemblies
+// (eng/PublicizeMlNet.targets) and CoreCLR honours this attribute at run time. Every member we rely on is
+// exercised by tests/Microsoft.ML.Mlp.Tests/MlNetInternalsTests.cs, which fails loudly if one moves.
+[assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Core")]
+[assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Data")]
+
+namespace System.Runtime.CompilerServices
+{
+    /// <summary>Read by CoreCLR: lets this assembly call non-public members of the named assembly.</summary>
+    [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true)]
+    internal sealed class IgnoresAccessChecksToAttribute : Attribute
+    {
+        public IgnoresAccessChecksToAttribute(string assemblyName) => AssemblyName = assemblyName;
+
+        public string AssemblyName { get; }
+    }
+}
+
+namespace Microsoft.ML.Trainers.Mlp.Internals
+{
+    /// <summary>The small helpers over ML.NET internals that more than one file needs.</summary>
+    internal static class MlNetBridge
+    {
+        /// <summary>The environment behind a catalog (MLContext), as ML.NET's own extensions obtain it.</summary>
+        public static IHostEnvironment GetEnvironment(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog)
+        {
+            if (catalog == null)
+                throw new ArgumentNullException(nameof(catalog));
+            return CatalogUtils.GetEnvironment(catalog);
+        }
+
+        /// <summary>Model-file version header. The loader assembly name lets a fresh process find our loaders
+        /// without ComponentCatalog.RegisterAssembly.</summary>
+        public static VersionInfo Version(string modelSignature, uint version, string loaderSignature, Type loaderType) =>
+            new VersionInfo(modelSignature, verWrittenCur: version, verReadableCur: version, verWeCanReadBack: version,
+                loaderSignature: loaderSignature, loaderAssemblyName: loaderType.Assembly.FullName);
+
+        /// <summary>The Score / PredictedLabel columns every ML.NET multiclass trainer adds, with the label's key values
+        /// as slot names and key values, so MapKeyToValue works downstream.</summary>
+        public static SchemaShape.Column[] MulticlassOutputColumns(SchemaShape inputSchema, string labelColumnName)
+        {
+            inputSchema.TryFindColumn(labelColumnName, out var label);
+            var predictedLabelAnnotations = new SchemaShape(System.Linq.Enumerable.Concat(
+                System.Linq.Enumerable.Where(label.Annotations, a => a.Name == AnnotationUtils.Kinds.KeyValues),
+                AnnotationUtils.GetTrainerOutputAnnotation()));
+            return new[]
+            {
+                new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false,
+                    new SchemaShape(AnnotationUtils.AnnotationsForMulticlassScoreColumn(label))),
+                new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true,
+                    predictedLabelAnnotations),
+            };
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Internals;
+
+namespace Microsoft.ML
+{
+    /// <summary>Entry points of Microsoft.ML.Mlp on <c>mlContext.MulticlassClassification.Trainers</c>.</summary>
+    public static class MlpCatalog
+    {
+        /// <summary>
+        /// Creates a <see cref="MlpTrainer"/>: a multilayer perceptron (TorchSharp) predicting a key-typed label
+        /// from a known-size Single vector.
+        /// </summary>
+        /// <param name="catalog">The multiclass classification trainers catalog.</param>
+        /// <param name="labelColumnName">Key-typed label column (use MapValueToKey).</param>
+        /// <param name="featureColumnName">Known-size vector of Single.</param>
+        /// <param name="exampleWeightColumnName">Optional Single column scaling each row's loss.</param>
+        /// <param name="hiddenLayerSizes">Width of each hidden layer; null = {50, 50, 50, 50}.</param>
+        /// <param name="numberOfEpochs">Passes over the training data.</param>
+        /// <param name="batchSize">Rows per mini-batch.</param>
+        /// <param name="learningRate">Adam learning rate.</param>
+        /// <example><code>
+        /// var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+        ///     .Append(ml.MulticlassClassification.Trainers.Mlp(numberOfEpochs: 20))
+        ///     .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        /// </code></example>
+        public static MlpTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+            string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
+            int[] hiddenLayerSizes = null, int numberOfEpochs = 10, int batchSize = 32, float learningRate = 0.001f)
+        {
+            var options = new MlpTrainer.Options
+            {
+                LabelColumnName = labelColumnName,
+                FeatureColumnName = featureColumnName,
+                ExampleWeightColumnName = exampleWeightColumnName,
+                NumberOfEpochs = numberOfEpochs,
+                BatchSize = batchSize,
+                LearningRate = learningRate,
+            };
+            if (hiddenLayerSizes != null)
+                options.HiddenLayerSizes = hiddenLayerSizes;
+            return new MlpTrainer(MlNetBridge.GetEnvironment(catalog), options);
+        }
+
+        /// <summary>Creates a <see cref="MlpTrainer"/> with every option.</summary>
+        /// <param name="catalog">The multiclass classification trainers catalog.</param>
+        /// <param name="options">Trainer options; see <see cref="MlpTrainer.Options"/>.</param>
+        public static MlpTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, MlpTrainer.Options options) =>
+            new MlpTrainer(MlNetBridge.GetEnvironment(catalog), options);
+    }
+}

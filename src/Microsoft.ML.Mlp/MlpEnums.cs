@@ -1,0 +1,50 @@
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>Activation applied after each hidden layer (after batch normalization when enabled).</summary>
+    public enum MlpActivation
+    {
+        /// <summary>max(0, x).</summary>
+        Relu,
+        /// <summary>x for x &gt; 0, else 0.01·x.</summary>
+        LeakyRelu,
+        /// <summary>x for x &gt; 0, else exp(x) − 1.</summary>
+        Elu,
+        /// <summary>Gaussian error linear unit (exact, erf form).</summary>
+        Gelu,
+        /// <summary>Scaled ELU (Klambauer et al.); pair it with <see cref="MlpWeightInitialization.LecunNormal"/>.</summary>
+        Selu,
+        /// <summary>Hyperbolic tangent.</summary>
+        Tanh,
+        /// <summary>Logistic sigmoid.</summary>
+        Sigmoid,
+    }
+
+    /// <summary>How hidden-layer weights are initialised (Keras semantics; biases start at zero).
+    /// The output layer always uses Glorot uniform, like a Keras <c>Dense</c> default.</summary>
+    public enum MlpWeightInitialization
+    {
+        /// <summary>Keras <c>he_normal</c>: truncated normal (±2 sd), sd = sqrt(2 / fan_in).</summary>
+        HeNormal,
+        /// <summary>Keras <c>he_uniform</c>: uniform(±sqrt(6 / fan_in)).</summary>
+        HeUniform,
+        /// <summary>Keras <c>glorot_normal</c>: truncated normal, sd = sqrt(2 / (fan_in + fan_out)).</summary>
+        GlorotNormal,
+        /// <summary>Keras <c>glorot_uniform</c>: uniform(±sqrt(6 / (fan_in + fan_out))).</summary>
+        GlorotUniform,
+        /// <summary>Keras <c>lecun_normal</c>: truncated normal, sd = sqrt(1 / fan_in).</summary>
+        LecunNormal,
+    }
+
+    /// <summary>Gradient-descent optimizer.</summary>
+    public enum MlpOptimizer
+    {
+        /// <summary>Adam with Keras' epsilon 1e-7; <see cref="MlpTrainer.Options.WeightDecay"/> is an L2 penalty.</summary>
+        Adam,
+        /// <summary>AdamW: Adam with decoupled weight decay (<see cref="MlpTrainer.Options.WeightDecay"/>).</summary>
+        AdamW,
+        /// <summary>Stochastic gradient descent with <see cref="MlpTrainer.Options.Momentum"/> and optional <see cref="MlpTrainer.Options.Nesterov"/>.</summary>
+        Sgd,
+        /// <summary>RMSprop with Keras defaults (rho 0.9, epsilon 1e-7) and <see cref="MlpTrainer.Options.Momentum"/>.</summary>
+        RmsProp,
+    }
+}

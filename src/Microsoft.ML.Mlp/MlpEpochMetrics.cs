@@ -1,0 +1,38 @@
+using System;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>What one training epoch of one network achieved. A list of these is the model's training history.</summary>
+    public sealed class MlpEpochMetrics
+    {
+        /// <summary>1-based epoch number (continues across warm starts).</summary>
+        public int Epoch { get; init; }
+
+        /// <summary>Mean example-weighted cross-entropy over the epoch's mini-batches (training mode: dropout on).</summary>
+        public double TrainingLoss { get; init; }
+
+        /// <summary>Fraction of training rows whose argmax was right during the epoch (training mode).</summary>
+        public double TrainingAccuracy { get; init; }
+
+        /// <summary>Cross-entropy over the whole validation set after the epoch; null without validation data.</summary>
+        public double? ValidationLoss { get; init; }
+
+        /// <summary>Accuracy over the whole validation set after the epoch; null without validation data.</summary>
+        public double? ValidationAccuracy { get; init; }
+
+        /// <summary>Learning rate used during the epoch.</summary>
+        public double LearningRate { get; init; }
+
+        /// <summary>Wall time of this epoch.</summary>
+        public TimeSpan Duration { get; init; }
+
+        /// <summary>Wall time since the fit started, at the end of this epoch.</summary>
+        public TimeSpan Elapsed { get; init; }
+
+        /// <inheritdoc/>
+        public override string ToString() =>
+            $"epoch {Epoch}: loss {TrainingLoss:F4}, accuracy {TrainingAccuracy:P2}"
+            + (ValidationLoss is double vl ? $", validation loss {vl:F4}, validation accuracy {ValidationAccuracy:P2}" : "")
+            + $", lr {LearningRate:G4}, {Duration.TotalSeconds:F2} s";
+    }
+}

@@ -1,0 +1,188 @@
+using System;
+using System.ComponentModel;
+using System.Threading;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Data;
+using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Internals;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// Trains a multilayer perceptron (TorchSharp) for multiclass classification:
+    /// input → hidden blocks of Linear → BatchNorm → activation → Dropout → softmax.
+    /// Create it with <see cref="MlpCatalog.Mlp(MulticlassClassificationCatalog.MulticlassClassificationTrainers, MlpTrainer.Options)"/>.
+    /// The label must be a key (use MapValueToKey); features a known-size vector of Single.
+    /// </summary>
+    public sealed class MlpTrainer : TrainerEstimatorBase<MulticlassPredictionTransformer<MlpModelParameters>, MlpModelParameters>
+    {
+        internal const string LoadName = "MlpMulticlass";
+        internal const string TrainerName = "Mlp";
+        private static readonly TrainerInfo s_info = new TrainerInfo(normalization: false, caching: false);
+
+        /// <summary>Options of <see cref="MlpTrainer"/>. Defaults reproduce the Keras reference recipe's blocks.</summary>
+        public sealed class Options : TrainerInputBaseWithWeight
+        {
+            /// <summary>Width of each hidden layer. Default {50, 50, 50, 50}. Empty = multinomial logistic regression.</summary>
+            public int[] HiddenLayerSizes = { 50, 50, 50, 50 };
+
+            /// <summary>Hidden-layer activation. Default <see cref="MlpActivation.Relu"/>.</summary>
+            public MlpActivation Activation = MlpActivation.Relu;
+
+            /// <summary>Hidden-layer weight initialisation. Default <see cref="MlpWeightInitialization.HeNormal"/> (Keras' truncated he_normal).</summary>
+            public MlpWeightInitialization WeightInitialization = MlpWeightInitialization.HeNormal;
+
+            /// <summary>Batch normalization after each hidden Linear layer, Keras semantics (momentum 0.99, epsilon 1e-3). Default true.</summary>
+            public bool UseBatchNormalization = true;
+
+            /// <summary>Dropout rate after each hidden block, in [0, 1). Default 0.2.</summary>
+            public float DropoutRate = 0.2f;
+
+            /// <summary>Optimizer. Default <see cref="MlpOptimizer.Adam"/> (Keras epsilon 1e-7).</summary>
+            public MlpOptimizer Optimizer = MlpOptimizer.Adam;
+
+            /// <summary>Learning rate, &gt; 0. Default 0.001.</summary>
+            public float LearningRate = 0.001f;
+
+            /// <summary>Weight decay, ≥ 0: L2 penalty for Adam/SGD/RMSprop, decoupled decay for AdamW. Default 0.</summary>
+            public float WeightDecay;
+
+            /// <summary>Momentum for <see cref="MlpOptimizer.Sgd"/> and <see cref="MlpOptimizer.RmsProp"/>, in [0, 1). Default 0.</summary>
+            public float Momentum;
+
+            /// <summary>Nesterov momentum for <see cref="MlpOptimizer.Sgd"/> (needs Momentum &gt; 0). Default false.</summary>
+            public bool Nesterov;
+
+            /// <summary>Rows per mini-batch, ≥ 1. Default 32 (Keras' default).</summary>
+            public int BatchSize = 32;
+
+            /// <summary>Passes over the training data, ≥ 1. Default 10.</summary>
+            public int NumberOfEpochs = 10;
+
+            /// <summary>Reshuffle the training rows every epoch. Default true.</summary>
+            public bool Shuffle = true;
+
+            /// <summary>Seed of initialisation, shuffling and dropout; null = drawn from the MLContext's seed.</summary>
+            public int? Seed;
+
+            /// <summary>torch intra-op threads during training (a process-wide libtorch setting); null = 1,
+            /// measured fastest and most stable for networks this size (see benchmarks/README.md).</summary>
+            public int? NumberOfThreads;
+
+            /// <summary>Stops a running fit within one mini-batch with <see cref="OperationCanceledException"/>.</summary>
+            public CancellationToken CancellationToken;
+
+            /// <summary>Called after every epoch with that epoch's metrics (not saved with the model).</summary>
+            public Action<MlpEpochMetrics> EpochCallback;
+
+            /// <summary>Creates options with the default column names (Label, Features, no weight).</summary>
+            public Options()
+            {
+                LabelColumnName = DefaultColumnNames.Label;
+                FeatureColumnName = DefaultColumnNames.Features;
+            }
+
+            internal Options Clone() => (Options)MemberwiseClone();
+        }
+
+        private readonly Options _options;
+
+        internal MlpTrainer(IHostEnvironment env, Options options)
+            : base(CheckEnv(env).Register(LoadName),
+                TrainerUtils.MakeR4VecFeature(CheckOptions(options).FeatureColumnName),
+                TrainerUtils.MakeU4ScalarColumn(options.LabelColumnName),
+                TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
+        {
+            _options = options.Clone();
+            _options.HiddenLayerSizes = (int[])options.HiddenLayerSizes.Clone();
+        }
+
+        /// <summary>Trainer capabilities: no normalization or caching required.</summary>
+        public override TrainerInfo Info => s_info;
+
+        /// <summary>Always <see cref="PredictionKind.MulticlassClassification"/>.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
+
+        private static IHostEnvironment CheckEnv(IHostEnvironment env) => env ?? throw new ArgumentNullException(nameof(env));
+
+        /// <summary>Every option checked up front, so a bad value fails at construction, not inside libtorch.</summary>
+        internal static Options CheckOptions(Options options)
+        {
+            if (options == null)
+                throw new ArgumentNullException(nameof(options));
+            if (string.IsNullOrEmpty(options.FeatureColumnName))
+                throw new ArgumentOutOfRangeException(nameof(options.FeatureColumnName), options.FeatureColumnName, "FeatureColumnName must name a column, e.g. \"Features\".");
+            if (string.IsNullOrEmpty(options.LabelColumnName))
+                throw new ArgumentOutOfRangeException(nameof(options.LabelColumnName), options.LabelColumnName, "LabelColumnName must name a column, e.g. \"Label\".");
+            if (options.HiddenLayerSizes == null)
+                throw new ArgumentOutOfRangeException(nameof(options.HiddenLayerSizes), null, "HiddenLayerSizes must not be null; use an empty array for no hidden layer.");
+            for (int i = 0; i < options.HiddenLayerSizes.Length; i++)
+                if (options.HiddenLayerSizes[i] < 1)
+                    throw new ArgumentOutOfRangeException(nameof(options.HiddenLayerSizes), options.HiddenLayerSizes[i],
+                        $"HiddenLayerSizes[{i}] is {options.HiddenLayerSizes[i]}; every hidden layer needs at least 1 unit (e.g. new[] {{ 50, 50 }}).");
+            if (!(options.DropoutRate >= 0 && options.DropoutRate < 1))
+                throw new ArgumentOutOfRangeException(nameof(options.DropoutRate), options.DropoutRate, "DropoutRate must be in [0, 1): 0 disables dropout, 0.2 is the reference recipe.");
+            if (options.BatchSize < 1)
+                throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize, "BatchSize must be at least 1 (32 is Keras' default).");
+            if (options.NumberOfEpochs < 1)
+                throw new ArgumentOutOfRangeException(nameof(options.NumberOfEpochs), options.NumberOfEpochs, "NumberOfEpochs must be at least 1.");
+            if (!(options.LearningRate > 0) || float.IsInfinity(options.LearningRate))
+                throw new ArgumentOutOfRangeException(nameof(options.LearningRate), options.LearningRate, "LearningRate must be a finite number > 0 (0.001 is Adam's usual value).");
+            if (!(options.WeightDecay >= 0) || float.IsInfinity(options.WeightDecay))
+                throw new ArgumentOutOfRangeException(nameof(options.WeightDecay), options.WeightDecay, "WeightDecay must be a finite number ≥ 0.");
+            if (!(options.Momentum >= 0 && options.Momentum < 1))
+                throw new ArgumentOutOfRangeException(nameof(options.Momentum), options.Momentum, "Momentum must be in [0, 1) (0.9 is usual for SGD).");
+            if (options.Nesterov && (options.Optimizer != MlpOptimizer.Sgd || options.Momentum <= 0))
+                throw new ArgumentOutOfRangeException(nameof(options.Nesterov), options.Nesterov, "Nesterov needs Optimizer = Sgd and Momentum > 0.");
+            if (options.NumberOfThreads is int threads && threads < 1)
+                throw new ArgumentOutOfRangeException(nameof(options.NumberOfThreads), threads, "NumberOfThreads must be at least 1, or null for the measured default (1).");
+            if (!Enum.IsDefined(options.Activation))
+                throw new ArgumentOutOfRangeException(nameof(options.Activation), options.Activation, "Unknown activation; use a value of MlpActivation.");
+            if (!Enum.IsDefined(options.WeightInitialization))
+                throw new ArgumentOutOfRangeException(nameof(options.WeightInitialization), options.WeightInitialization, "Unknown weight initialization; use a value of MlpWeightInitialization.");
+            if (!Enum.IsDefined(options.Optimizer))
+                throw new ArgumentOutOfRangeException(nameof(options.Optimizer), options.Optimizer, "Unknown optimizer; use a value of MlpOptimizer.");
+            return options;
+        }
+
+        /// <summary>Score and PredictedLabel, exactly as ML.NET's multiclass trainers declare them.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) =>
+            MlNetBridge.MulticlassOutputColumns(inputSchema, LabelColumn.Name);
+
+        /// <summary>Rejects a non-key label with the fix (MapValueToKey).</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override void CheckLabelCompatible(SchemaShape.Column labelCol)
+        {
+            if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || !labelCol.IsKey)
+                throw new InvalidOperationException(
+                    $"{TrainerName}: label column '{labelCol.Name}' has type {labelCol.ItemType}{(labelCol.Kind == SchemaShape.Column.VectorKind.Scalar ? "" : " vector")}, "
+                    + $"but a multiclass trainer needs a key-typed label. Add mlContext.Transforms.Conversion.MapValueToKey(\"{labelCol.Name}\") before the trainer.");
+        }
+
+        /// <summary>Checks the columns with clear messages before ML.NET binds them.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override RoleMappedData MakeRoles(IDataView data)
+        {
+            SchemaChecks.CheckTrainingSchema(data.Schema, TrainerName, LabelColumn.Name, FeatureColumn.Name, WeightColumn.IsValid ? WeightColumn.Name : null);
+            return base.MakeRoles(data);
+        }
+
+        /// <summary>Reads the data once, trains, and returns the model.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override MlpModelParameters TrainModelCore(TrainContext context)
+        {
+            var result = MlpTraining.Run(Host, _options, context.TrainingSet, seeds: new[] { _options.Seed ?? Host.Rand.Next() });
+            return new MlpModelParameters(Host, result.Members[0], result.Histories[0]);
+        }
+
+        /// <summary>Wraps the model in ML.NET's multiclass prediction transformer.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override MulticlassPredictionTransformer<MlpModelParameters> MakeTransformer(MlpModelParameters model, DataViewSchema trainSchema) =>
+            new MulticlassPredictionTransformer<MlpModelParameters>(Host, model, trainSchema, FeatureColumn.Name, LabelColumn.Name,
+                DefaultColumnNames.Score, DefaultColumnNames.PredictedLabel);
+    }
+}
