@@ -1,0 +1,46 @@
+using System;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Transforms;
+
+namespace Microsoft.ML.Mlp.Tests
+{
+    /// <summary>One real pipeline trained once on 1,600 digits and shared by the tests that only read it.</summary>
+    internal static class TrainedDigits
+    {
+        public const int TrainRows = 1600;
+        public const int TestRows = 400;
+
+        /// <summary>A small, quick network that reaches ≥ 90% on the held-out digits.</summary>
+        public static MlpTrainer.Options QuickOptions(int epochs = 6) => new MlpTrainer.Options
+        {
+            HiddenLayerSizes = new[] { 128 },
+            NumberOfEpochs = epochs,
+            Seed = 7,
+        };
+
+        private static readonly Lazy<(MLContext Ml, IDataView Train, IDataView Test, TransformerChain<KeyToValueMappingTransformer> Model)> s_trained = new(() =>
+        {
+            var ml = new MLContext(seed: 1);
+            var train = Digits.Load(ml, 0, TrainRows);
+            var test = Digits.Load(ml, TrainRows, TestRows);
+            var model = Pipeline(ml, QuickOptions()).Fit(train);
+            return (ml, train, test, model);
+        });
+
+        public static MLContext Ml => s_trained.Value.Ml;
+        public static IDataView Train => s_trained.Value.Train;
+        public static IDataView Test => s_trained.Value.Test;
+        public static TransformerChain<KeyToValueMappingTransformer> Model => s_trained.Value.Model;
+        public static MlpModelParameters Mlp => Model.OfType<MulticlassPredictionTransformer<MlpModelParameters>>().Single().Model;
+
+        public static EstimatorChain<KeyToValueMappingTransformer> Pipeline(MLContext ml, MlpTrainer.Options options) =>
+            ml.Transforms.Conversion.MapValueToKey("Label")
+                .Append(ml.MulticlassClassification.Trainers.Mlp(options))
+                .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+
+        public static float[][] Scores(ITransformer model, IDataView data) =>
+            model.Transform(data).GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
+    }
+}
