@@ -16,7 +16,8 @@ namespace Microsoft.ML.Trainers.Mlp
     /// Create it with <see cref="MlpCatalog.Mlp(MulticlassClassificationCatalog.MulticlassClassificationTrainers, MlpTrainer.Options)"/>.
     /// The label must be a key (use MapValueToKey); features a known-size vector of Single.
     /// </summary>
-    public sealed class MlpTrainer : TrainerEstimatorBase<MulticlassPredictionTransformer<MlpModelParameters>, MlpModelParameters>
+    public sealed class MlpTrainer : TrainerEstimatorBase<MulticlassPredictionTransformer<MlpModelParameters>, MlpModelParameters>,
+        IEstimator<MulticlassPredictionTransformer<MlpModelParameters>> // re-implemented so pipelines reach our Fit and its checks
     {
         internal const string LoadName = "MlpMulticlass";
         internal const string TrainerName = "Mlp";
@@ -163,12 +164,22 @@ namespace Microsoft.ML.Trainers.Mlp
                     + $"but a multiclass trainer needs a key-typed label. Add mlContext.Transforms.Conversion.MapValueToKey(\"{labelCol.Name}\") before the trainer.");
         }
 
-        /// <summary>Checks the columns with clear messages before ML.NET binds them.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override RoleMappedData MakeRoles(IDataView data)
+        /// <summary>Trains an MLP on <paramref name="input"/> and returns ML.NET's multiclass prediction transformer.</summary>
+        /// <param name="input">Training data with a key-typed label and a known-size Single vector of features.</param>
+        /// <exception cref="InvalidOperationException">A column has the wrong type, or no row is usable.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A column named in the options does not exist.</exception>
+        public new MulticlassPredictionTransformer<MlpModelParameters> Fit(IDataView input)
         {
+            CheckTrainingSchema(input);
+            return base.Fit(input);
+        }
+
+        /// <summary>Clear messages before ML.NET's generic "column is not compatible" checks run.</summary>
+        private void CheckTrainingSchema(IDataView data)
+        {
+            if (data == null)
+                throw new ArgumentNullException(nameof(data));
             SchemaChecks.CheckTrainingSchema(data.Schema, TrainerName, LabelColumn.Name, FeatureColumn.Name, WeightColumn.IsValid ? WeightColumn.Name : null);
-            return base.MakeRoles(data);
         }
 
         /// <summary>Reads the data once, trains, and returns the model.</summary>

@@ -1,16 +1,28 @@
 using System;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-// Usage: ModelLoadChecker <model.zip> <images-idx> <labels-idx> <rows>
-// Loads the model in a fresh process (no ComponentCatalog registration), scores the first <rows> images
-// and prints each Score vector as round-trip ("R") floats, one row per line.
+// Usage: ModelLoadChecker <model.zip> <images-idx> <labels-idx> <rows> [--shuffled]
+// Loads the model in a fresh process (no ComponentCatalog registration), scores <rows> images and prints each
+// Score vector as round-trip ("R") floats, one row per line. --shuffled takes the rows in the tests' order:
+// the shipped digits shuffled with System.Random(0).
 var ml = new MLContext(seed: 123);
 var model = ml.Model.Load(args[0], out _);
-var data = ml.Data.TakeRows(ml.Data.LoadFromMnistIdx(args[1], args[2]), int.Parse(args[3], CultureInfo.InvariantCulture));
-var scored = model.Transform(data);
+int rows = int.Parse(args[3], CultureInfo.InvariantCulture);
+var all = ml.Data.CreateEnumerable<MnistCatalog.MnistImage>(ml.Data.LoadFromMnistIdx(args[1], args[2]), reuseRowObject: false).ToArray();
+if (args.Contains("--shuffled"))
+{
+    var random = new Random(0);
+    for (int i = all.Length - 1; i > 0; i--)
+    {
+        int j = random.Next(i + 1);
+        (all[i], all[j]) = (all[j], all[i]);
+    }
+}
+var schema = SchemaDefinition.Create(typeof(MnistCatalog.MnistImage));
+schema[nameof(MnistCatalog.MnistImage.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 784);
+var scored = model.Transform(ml.Data.LoadFromEnumerable(all.Take(rows), schema));
 foreach (var score in scored.GetColumn<VBuffer<float>>("Score"))
     Console.WriteLine(string.Join(" ", score.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
