@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Internals;
 
@@ -46,5 +47,35 @@ namespace Microsoft.ML
         /// <param name="options">Trainer options; see <see cref="MlpTrainer.Options"/>.</param>
         public static MlpTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, MlpTrainer.Options options) =>
             new MlpTrainer(MlNetBridge.GetEnvironment(catalog), options);
+
+        /// <summary>
+        /// Creates a <see cref="SoftVotingEnsembleTrainer"/> of <paramref name="numberOfModels"/> copies of one MLP recipe, soft-voted
+        /// (the seed recipe: five MLPs, probabilities averaged). The copies train together as one fused network; member i is seeded
+        /// from the base seed (<see cref="MlpTrainer.Options.Seed"/>, else the MLContext's) and i.
+        /// </summary>
+        /// <param name="catalog">The multiclass classification trainers catalog.</param>
+        /// <param name="memberOptions">The recipe every member follows (column names included).</param>
+        /// <param name="numberOfModels">Number of members, ≥ 1.</param>
+        /// <param name="weights">One non-negative weight per member (normalised to sum 1); null = equal weights.</param>
+        /// <example><code>
+        /// ml.MulticlassClassification.Trainers.SoftVotingEnsemble(new MlpTrainer.Options { NumberOfEpochs = 100 }, numberOfModels: 5)
+        /// </code></example>
+        public static SoftVotingEnsembleTrainer SoftVotingEnsemble(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+            MlpTrainer.Options memberOptions, int numberOfModels = 5, float[] weights = null) =>
+            new SoftVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), memberOptions, numberOfModels, weights);
+
+        /// <summary>
+        /// Creates a <see cref="SoftVotingEnsembleTrainer"/> over any ML.NET multiclass trainers side by side (like scikit-learn's
+        /// VotingClassifier), e.g. Mlp + LbfgsMaximumEntropy + LightGbm. Every member must output class probabilities and read the
+        /// same label and feature columns.
+        /// </summary>
+        /// <param name="catalog">The multiclass classification trainers catalog.</param>
+        /// <param name="members">The member trainers.</param>
+        /// <param name="weights">One non-negative weight per member (normalised to sum 1); null = equal weights.</param>
+        /// <param name="labelColumnName">Key-typed label column shared by the members.</param>
+        /// <param name="featureColumnName">Feature vector column shared by the members.</param>
+        public static SoftVotingEnsembleTrainer SoftVotingEnsemble(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+            IEnumerable<IEstimator<ITransformer>> members, float[] weights = null, string labelColumnName = "Label", string featureColumnName = "Features") =>
+            new SoftVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members, weights, labelColumnName, featureColumnName);
     }
 }

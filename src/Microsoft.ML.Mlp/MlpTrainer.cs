@@ -16,12 +16,10 @@ namespace Microsoft.ML.Trainers.Mlp
     /// Create it with <see cref="MlpCatalog.Mlp(MulticlassClassificationCatalog.MulticlassClassificationTrainers, MlpTrainer.Options)"/>.
     /// The label must be a key (use MapValueToKey); features a known-size vector of Single.
     /// </summary>
-    public sealed class MlpTrainer : TrainerEstimatorBase<MulticlassPredictionTransformer<MlpModelParameters>, MlpModelParameters>,
-        IEstimator<MulticlassPredictionTransformer<MlpModelParameters>> // re-implemented so pipelines reach our Fit and its checks
+    public sealed class MlpTrainer : MulticlassTrainerBase<MlpModelParameters>
     {
         internal const string LoadName = "MlpMulticlass";
         internal const string TrainerName = "Mlp";
-        private static readonly TrainerInfo s_info = new TrainerInfo(normalization: false, caching: false);
 
         /// <summary>Options of <see cref="MlpTrainer"/>. Defaults reproduce the Keras reference recipe's blocks.</summary>
         public sealed class Options : TrainerInputBaseWithWeight
@@ -91,23 +89,13 @@ namespace Microsoft.ML.Trainers.Mlp
         private readonly Options _options;
 
         internal MlpTrainer(IHostEnvironment env, Options options)
-            : base(CheckEnv(env).Register(LoadName),
-                TrainerUtils.MakeR4VecFeature(CheckOptions(options).FeatureColumnName),
-                TrainerUtils.MakeU4ScalarColumn(options.LabelColumnName),
-                TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
+            : base(env, LoadName, CheckOptions(options).FeatureColumnName, options.LabelColumnName, options.ExampleWeightColumnName)
         {
             _options = options.Clone();
             _options.HiddenLayerSizes = (int[])options.HiddenLayerSizes.Clone();
         }
 
-        /// <summary>Trainer capabilities: no normalization or caching required.</summary>
-        public override TrainerInfo Info => s_info;
-
-        /// <summary>Always <see cref="PredictionKind.MulticlassClassification"/>.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
-
-        private static IHostEnvironment CheckEnv(IHostEnvironment env) => env ?? throw new ArgumentNullException(nameof(env));
+        private protected override string DisplayName => TrainerName;
 
         /// <summary>Every option checked up front, so a bad value fails at construction, not inside libtorch.</summary>
         internal static Options CheckOptions(Options options)
@@ -149,39 +137,6 @@ namespace Microsoft.ML.Trainers.Mlp
             return options;
         }
 
-        /// <summary>Score and PredictedLabel, exactly as ML.NET's multiclass trainers declare them.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) =>
-            MlNetBridge.MulticlassOutputColumns(inputSchema, LabelColumn.Name);
-
-        /// <summary>Rejects a non-key label with the fix (MapValueToKey).</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void CheckLabelCompatible(SchemaShape.Column labelCol)
-        {
-            if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || !labelCol.IsKey)
-                throw new InvalidOperationException(
-                    $"{TrainerName}: label column '{labelCol.Name}' has type {labelCol.ItemType}{(labelCol.Kind == SchemaShape.Column.VectorKind.Scalar ? "" : " vector")}, "
-                    + $"but a multiclass trainer needs a key-typed label. Add mlContext.Transforms.Conversion.MapValueToKey(\"{labelCol.Name}\") before the trainer.");
-        }
-
-        /// <summary>Trains an MLP on <paramref name="input"/> and returns ML.NET's multiclass prediction transformer.</summary>
-        /// <param name="input">Training data with a key-typed label and a known-size Single vector of features.</param>
-        /// <exception cref="InvalidOperationException">A column has the wrong type, or no row is usable.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A column named in the options does not exist.</exception>
-        public new MulticlassPredictionTransformer<MlpModelParameters> Fit(IDataView input)
-        {
-            CheckTrainingSchema(input);
-            return base.Fit(input);
-        }
-
-        /// <summary>Clear messages before ML.NET's generic "column is not compatible" checks run.</summary>
-        private void CheckTrainingSchema(IDataView data)
-        {
-            if (data == null)
-                throw new ArgumentNullException(nameof(data));
-            SchemaChecks.CheckTrainingSchema(data.Schema, TrainerName, LabelColumn.Name, FeatureColumn.Name, WeightColumn.IsValid ? WeightColumn.Name : null);
-        }
-
         /// <summary>Reads the data once, trains, and returns the model.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override MlpModelParameters TrainModelCore(TrainContext context)
@@ -189,11 +144,5 @@ namespace Microsoft.ML.Trainers.Mlp
             var result = MlpTraining.Run(Host, _options, context.TrainingSet, seeds: new[] { _options.Seed ?? Host.Rand.Next() });
             return new MlpModelParameters(Host, result.Members[0], result.Histories[0]);
         }
-
-        /// <summary>Wraps the model in ML.NET's multiclass prediction transformer.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override MulticlassPredictionTransformer<MlpModelParameters> MakeTransformer(MlpModelParameters model, DataViewSchema trainSchema) =>
-            new MulticlassPredictionTransformer<MlpModelParameters>(Host, model, trainSchema, FeatureColumn.Name, LabelColumn.Name,
-                DefaultColumnNames.Score, DefaultColumnNames.PredictedLabel);
     }
 }
