@@ -1,0 +1,47 @@
+using System;
+using System.Globalization;
+
+namespace Microsoft.ML.Mlp.Benchmarks
+{
+    /// <summary>Command line of the side-by-side run.</summary>
+    public sealed class HarnessOptions
+    {
+        public const string Usage =
+            "usage: Microsoft.ML.Mlp.Benchmarks [--data DIR] [--epochs N] [--skip-reference] [--reference-script PATH]\n" +
+            "       Microsoft.ML.Mlp.Benchmarks micro [BenchmarkDotNet args, e.g. --filter '*']\n" +
+            "  --data DIR        folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (default /usr/share/datasets/fashion-mnist)\n" +
+            "  --epochs N        training epochs for both sides (default 2)\n" +
+            "  --skip-reference  measure this library only\n" +
+            "  --reference-script PATH  run-reference.sh to use (default: the copy next to this program)";
+
+        public string DataDirectory { get; private set; } = "/usr/share/datasets/fashion-mnist";
+        public int Epochs { get; private set; } = 2;
+        public bool SkipReference { get; private set; }
+        public string ReferenceScript { get; private set; }
+        public bool ShowHelp { get; private set; }
+
+        public static HarnessOptions Parse(string[] args)
+        {
+            var o = new HarnessOptions();
+            for (int i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+                switch (args[i])
+                {
+                    case "--data": o.DataDirectory = Next(); break;
+                    case "--epochs":
+                        string value = Next();
+                        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int epochs) || epochs < 1)
+                            throw new ArgumentException($"--epochs needs a whole number ≥ 1, got '{value}'.");
+                        o.Epochs = epochs;
+                        break;
+                    case "--skip-reference": o.SkipReference = true; break;
+                    case "--reference-script": o.ReferenceScript = Next(); break;
+                    case "-h": case "--help": o.ShowHelp = true; break;
+                    default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
+                }
+            }
+            return o;
+        }
+    }
+}
