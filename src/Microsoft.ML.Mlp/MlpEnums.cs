@@ -48,3 +48,44 @@ namespace Microsoft.ML.Trainers.Mlp
         RmsProp,
     }
 }
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>How the learning rate changes from epoch to epoch (evaluated once per epoch; epoch e is 0-based, E epochs in the fit).</summary>
+    public enum MlpLearningRateSchedule
+    {
+        /// <summary>lr(e) = LearningRate.</summary>
+        Constant,
+        /// <summary>lr(e) = LearningRate · LearningRateDecay^floor(e / LearningRateStepSize).</summary>
+        StepDecay,
+        /// <summary>lr(e) = LearningRate · LearningRateDecay^e.</summary>
+        ExponentialDecay,
+        /// <summary>lr(e) = min + (LearningRate − min) · (1 + cos(π e / E)) / 2, min = MinimumLearningRate.</summary>
+        CosineAnnealing,
+        /// <summary>1cycle (torch defaults, per epoch): cosine warm-up from LearningRate/25 to LearningRate over the first 30% of
+        /// epochs, then cosine annealing to LearningRate/25/10⁴ at the last epoch.</summary>
+        OneCycle,
+        /// <summary>Multiply by LearningRateDecay when the monitored metric (<see cref="MlpTrainer.Options.EarlyStoppingMetric"/>)
+        /// has not improved for ReduceOnPlateauPatience epochs; never below MinimumLearningRate. For a fused ensemble the
+        /// members' mean metric is monitored (they share one learning rate).</summary>
+        ReduceOnPlateau,
+    }
+
+    /// <summary>The metric early stopping and ReduceOnPlateau watch. Without validation data, training loss is watched.</summary>
+    public enum MlpEarlyStoppingMetric
+    {
+        /// <summary>Validation cross-entropy (lower is better).</summary>
+        ValidationLoss,
+        /// <summary>Validation accuracy (higher is better).</summary>
+        ValidationAccuracy,
+    }
+
+    /// <summary>Per-class loss weights.</summary>
+    public enum MlpClassWeighting
+    {
+        /// <summary>Every class weighs 1.</summary>
+        None,
+        /// <summary>scikit-learn's <c>class_weight='balanced'</c>: rows / (classes × rows of the class).</summary>
+        Balanced,
+    }
+}

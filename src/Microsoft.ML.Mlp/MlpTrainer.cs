@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Linq;
 using System.Threading;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -70,6 +71,41 @@ namespace Microsoft.ML.Trainers.Mlp
             /// measured fastest and most stable for networks this size (see benchmarks/README.md).</summary>
             public int? NumberOfThreads;
 
+            /// <summary>Fraction of the training rows (stratified by class, seeded) held out to validate every epoch; 0 = none.
+            /// Ignored when validation data is passed to <see cref="MulticlassTrainerBase{TModel}.Fit(IDataView, IDataView)"/>.</summary>
+            public float ValidationFraction;
+
+            /// <summary>Stop after this many epochs without improvement of <see cref="EarlyStoppingMetric"/> and keep the best
+            /// epoch's weights (Keras restore_best_weights); null = off. Without validation data, training loss is watched.</summary>
+            public int? EarlyStoppingPatience;
+
+            /// <summary>What early stopping and ReduceOnPlateau watch. Default validation loss.</summary>
+            public MlpEarlyStoppingMetric EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationLoss;
+
+            /// <summary>Smallest change that counts as an improvement (loss units, or accuracy fraction). Default 0.</summary>
+            public float EarlyStoppingMinDelta;
+
+            /// <summary>Learning-rate schedule, evaluated per epoch. Default <see cref="MlpLearningRateSchedule.Constant"/>.</summary>
+            public MlpLearningRateSchedule LearningRateSchedule = MlpLearningRateSchedule.Constant;
+
+            /// <summary>Decay factor in (0, 1] for StepDecay, ExponentialDecay and ReduceOnPlateau. Default 0.1.</summary>
+            public float LearningRateDecay = 0.1f;
+
+            /// <summary>Epochs between StepDecay steps, ≥ 1. Default 10.</summary>
+            public int LearningRateStepSize = 10;
+
+            /// <summary>Floor of CosineAnnealing and ReduceOnPlateau, ≥ 0. Default 0.</summary>
+            public float MinimumLearningRate;
+
+            /// <summary>Epochs without improvement before ReduceOnPlateau decays the rate, ≥ 1. Default 3.</summary>
+            public int ReduceOnPlateauPatience = 3;
+
+            /// <summary>Clip each gradient to this L2 norm (per network); null = no clipping.</summary>
+            public float? GradientClipNorm;
+
+            /// <summary>Per-class loss weights. Default <see cref="MlpClassWeighting.None"/>.</summary>
+            public MlpClassWeighting ClassWeighting = MlpClassWeighting.None;
+
             /// <summary>Stops a running fit within one mini-batch with <see cref="OperationCanceledException"/>.</summary>
             public CancellationToken CancellationToken;
 
@@ -128,6 +164,24 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(options.Nesterov), options.Nesterov, "Nesterov needs Optimizer = Sgd and Momentum > 0.");
             if (options.NumberOfThreads is int threads && threads < 1)
                 throw new ArgumentOutOfRangeException(nameof(options.NumberOfThreads), threads, "NumberOfThreads must be at least 1, or null for the measured default (1).");
+            if (!(options.ValidationFraction >= 0 && options.ValidationFraction < 1))
+                throw new ArgumentOutOfRangeException(nameof(options.ValidationFraction), options.ValidationFraction, "ValidationFraction must be in [0, 1): 0 = no validation split, 0.1 holds out 10% of each class.");
+            if (options.EarlyStoppingPatience is int patience && patience < 1)
+                throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingPatience), patience, "EarlyStoppingPatience must be at least 1 epoch, or null to train every epoch.");
+            if (!(options.EarlyStoppingMinDelta >= 0) || float.IsInfinity(options.EarlyStoppingMinDelta))
+                throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingMinDelta), options.EarlyStoppingMinDelta, "EarlyStoppingMinDelta must be a finite number ≥ 0.");
+            if (!(options.LearningRateDecay > 0 && options.LearningRateDecay <= 1))
+                throw new ArgumentOutOfRangeException(nameof(options.LearningRateDecay), options.LearningRateDecay, "LearningRateDecay must be in (0, 1], e.g. 0.1 for StepDecay or 0.95 for ExponentialDecay.");
+            if (options.LearningRateStepSize < 1)
+                throw new ArgumentOutOfRangeException(nameof(options.LearningRateStepSize), options.LearningRateStepSize, "LearningRateStepSize must be at least 1 epoch.");
+            if (!(options.MinimumLearningRate >= 0) || options.MinimumLearningRate > options.LearningRate)
+                throw new ArgumentOutOfRangeException(nameof(options.MinimumLearningRate), options.MinimumLearningRate, "MinimumLearningRate must be in [0, LearningRate].");
+            if (options.ReduceOnPlateauPatience < 1)
+                throw new ArgumentOutOfRangeException(nameof(options.ReduceOnPlateauPatience), options.ReduceOnPlateauPatience, "ReduceOnPlateauPatience must be at least 1 epoch.");
+            if (options.GradientClipNorm is float clip && !(clip > 0 && !float.IsInfinity(clip)))
+                throw new ArgumentOutOfRangeException(nameof(options.GradientClipNorm), clip, "GradientClipNorm must be a finite number > 0 (e.g. 1.0), or null for no clipping.");
+            if (!Enum.IsDefined(options.LearningRateSchedule))
+                throw new ArgumentOutOfRangeException(nameof(options.LearningRateSchedule), options.LearningRateSchedule, "Unknown schedule; use a value of MlpLearningRateSchedule.");
             if (!Enum.IsDefined(options.Activation))
                 throw new ArgumentOutOfRangeException(nameof(options.Activation), options.Activation, "Unknown activation; use a value of MlpActivation.");
             if (!Enum.IsDefined(options.WeightInitialization))
@@ -141,8 +195,31 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override MlpModelParameters TrainModelCore(TrainContext context)
         {
-            var result = MlpTraining.Run(Host, _options, context.TrainingSet, seeds: new[] { _options.Seed ?? Host.Rand.Next() });
-            return new MlpModelParameters(Host, result.Members[0], result.Histories[0]);
+            MlpModelParameters initial = null;
+            if (context.InitialPredictor != null)
+                initial = context.InitialPredictor as MlpModelParameters
+                    ?? throw new ArgumentException($"{TrainerName}: warm start needs an MlpModelParameters, not {context.InitialPredictor.GetType().Name}.", "initialModel");
+            var result = MlpTraining.Run(Host, _options, context.TrainingSet, seeds: new[] { _options.Seed ?? Host.Rand.Next() },
+                context.ValidationSet, initial == null ? null : new[] { initial });
+            var history = initial == null ? result.Histories[0] : initial.TrainingHistory.Concat(result.Histories[0]);
+            return new MlpModelParameters(Host, result.Members[0], history);
+        }
+
+        /// <summary>
+        /// Continues training <paramref name="initialModel"/> (same shape: features, classes, hidden layers, batch norm) on
+        /// <paramref name="trainData"/> for <see cref="Options.NumberOfEpochs"/> more epochs; the history continues.
+        /// The optimizer's moments and the shuffling/dropout generators start afresh (they are not part of a saved model),
+        /// so with Adam, shuffling or dropout the result differs from one uninterrupted run; with plain SGD, no shuffling and
+        /// no dropout it is the same (see the tests).
+        /// </summary>
+        /// <param name="trainData">Training data with the same columns as the initial model's.</param>
+        /// <param name="initialModel">The model to continue from; it is not modified.</param>
+        public MulticlassPredictionTransformer<MlpModelParameters> Fit(IDataView trainData, MlpModelParameters initialModel)
+        {
+            if (initialModel == null)
+                throw new ArgumentNullException(nameof(initialModel));
+            CheckTrainingSchema(trainData);
+            return TrainTransformer(trainData, initPredictor: initialModel);
         }
     }
 }

@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Data;
@@ -8,7 +10,8 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>The data → engine → networks path shared by <see cref="MlpTrainer"/> and the fused N-copies ensemble.</summary>
     internal static class MlpTraining
     {
-        public static TrainingResult Run(IHost host, MlpTrainer.Options options, RoleMappedData data, int[] seeds)
+        public static TrainingResult Run(IHost host, MlpTrainer.Options options, RoleMappedData data, int[] seeds,
+            RoleMappedData validationData = null, MlpModelParameters[] initialModels = null)
         {
             using var channel = host.Start("Training");
             var schema = data.Data.Schema;
@@ -16,12 +19,40 @@ namespace Microsoft.ML.Trainers.Mlp
                 data.Schema.Label.Value.Name, data.Schema.Feature.Value.Name, data.Schema.Weight?.Name);
             var dataset = DenseDatasetReader.Read(data, classCount, channel, MlpTrainer.TrainerName);
 
+            TrainingData validation = null;
+            if (validationData != null)
+            {
+                var (_, validationClasses) = SchemaChecks.CheckTrainingSchema(validationData.Data.Schema, MlpTrainer.TrainerName,
+                    validationData.Schema.Label.Value.Name, validationData.Schema.Feature.Value.Name, null);
+                int validationFeatures = validationData.Schema.Feature.Value.Type.GetVectorSize();
+                if (validationClasses != classCount || validationFeatures != featureCount)
+                    throw new InvalidOperationException(
+                        $"{MlpTrainer.TrainerName}: validation data has {validationFeatures} features and {validationClasses} label classes but the training data "
+                        + $"{featureCount} and {classCount}. Transform both with the same fitted pipeline (the same MapValueToKey).");
+                validation = DenseDatasetReader.Read(validationData, classCount, channel, MlpTrainer.TrainerName + " validation");
+            }
+            else if (options.ValidationFraction > 0)
+            {
+                (dataset, validation) = dataset.SplitStratified(options.ValidationFraction, seeds[0]);
+                channel.Info("{0}: held out {1} of {2} rows (stratified) for validation.", MlpTrainer.TrainerName, validation.RowCount, validation.RowCount + dataset.RowCount);
+                if (dataset.RowCount == 0 || validation.RowCount == 0)
+                    throw new InvalidOperationException($"{MlpTrainer.TrainerName}: ValidationFraction {options.ValidationFraction} leaves {dataset.RowCount} training and {validation.RowCount} validation rows; use more data or another fraction.");
+            }
+
             var architecture = new NetworkArchitecture(featureCount, options.HiddenLayerSizes, classCount,
                 options.Activation, options.UseBatchNormalization, options.DropoutRate);
             string members = seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)";
             channel.Info("{0}: training {1}{2}, {3}, {4} epochs, batch {5}, {6} lr {7}, seed {8}.", MlpTrainer.TrainerName,
                 architecture.Describe(), members, options.Activation, options.NumberOfEpochs, options.BatchSize, options.Optimizer,
                 options.LearningRate, string.Join(",", seeds));
+
+            if (initialModels != null)
+                foreach (var initial in initialModels)
+                    if (!initial.Network.Architecture.SameShape(architecture))
+                        throw new InvalidOperationException(
+                            $"{MlpTrainer.TrainerName}: the initial model is {initial.Network.Architecture.Describe()} (batch norm {initial.Network.Architecture.UseBatchNormalization}) "
+                            + $"but these options and data make {architecture.Describe()} (batch norm {architecture.UseBatchNormalization}). "
+                            + "Warm start needs the same features, classes, HiddenLayerSizes and UseBatchNormalization.");
 
             var settings = new TrainingSettings
             {
@@ -35,6 +66,19 @@ namespace Microsoft.ML.Trainers.Mlp
                 Epochs = options.NumberOfEpochs,
                 Shuffle = options.Shuffle,
                 Seeds = seeds,
+                Schedule = options.LearningRateSchedule,
+                LearningRateDecay = options.LearningRateDecay,
+                LearningRateStepSize = options.LearningRateStepSize,
+                MinimumLearningRate = options.MinimumLearningRate,
+                ReduceOnPlateauPatience = options.ReduceOnPlateauPatience,
+                GradientClipNorm = options.GradientClipNorm,
+                ClassWeighting = options.ClassWeighting,
+                EarlyStoppingPatience = options.EarlyStoppingPatience,
+                EarlyStoppingMetric = options.EarlyStoppingMetric,
+                EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
+                Validation = validation,
+                InitialWeights = initialModels?.Select(m => m.Network).ToArray(),
+                EpochOffset = initialModels?[0].TrainingHistory.Count > 0 ? initialModels[0].TrainingHistory[^1].Epoch : 0,
                 Threads = options.NumberOfThreads ?? 1,
                 CancellationToken = options.CancellationToken,
                 CheckAlive = host.CheckAlive,

@@ -17,7 +17,7 @@ namespace Microsoft.ML.Trainers.Mlp
         IEstimator<MulticlassPredictionTransformer<TModel>> // re-implemented so pipelines reach our Fit and its checks
         where TModel : class
     {
-        private static readonly TrainerInfo s_info = new TrainerInfo(normalization: false, caching: false);
+        private static readonly TrainerInfo s_info = new TrainerInfo(normalization: false, caching: false, supportValid: true, supportIncrementalTrain: true);
 
         private protected MulticlassTrainerBase(IHostEnvironment env, string name, string featureColumn, string labelColumn, string weightColumn)
             : base((env ?? throw new ArgumentNullException(nameof(env))).Register(name),
@@ -43,6 +43,19 @@ namespace Microsoft.ML.Trainers.Mlp
         {
             CheckTrainingSchema(input);
             return base.Fit(input);
+        }
+
+        /// <summary>Trains on <paramref name="trainData"/>, reporting loss and accuracy on all of <paramref name="validationData"/>
+        /// after every epoch (and watching it for early stopping / ReduceOnPlateau).</summary>
+        /// <param name="trainData">Training data.</param>
+        /// <param name="validationData">Validation data with the same columns (same label keys) as <paramref name="trainData"/>.</param>
+        public MulticlassPredictionTransformer<TModel> Fit(IDataView trainData, IDataView validationData)
+        {
+            CheckTrainingSchema(trainData);
+            if (validationData == null)
+                throw new ArgumentNullException(nameof(validationData));
+            CheckTrainingSchema(validationData);
+            return TrainTransformer(trainData, validationData);
         }
 
         /// <summary>Clear messages before ML.NET's generic "column is not compatible" checks run.</summary>

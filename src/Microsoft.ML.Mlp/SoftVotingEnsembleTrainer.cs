@@ -78,22 +78,25 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override SoftVotingModelParameters TrainModelCore(TrainContext context)
         {
-            var members = _members == null ? TrainMlpCopies(context.TrainingSet) : TrainHeterogeneous(context.TrainingSet);
+            // Validation data drives the MLP copies' per-epoch validation and early stopping; heterogeneous members train as configured.
+            var members = _members == null ? TrainMlpCopies(context.TrainingSet, context.ValidationSet) : TrainHeterogeneous(context.TrainingSet);
             return new SoftVotingModelParameters(Host, members, _weights);
         }
 
-        private IValueMapper[] TrainMlpCopies(RoleMappedData data)
+        private IValueMapper[] TrainMlpCopies(RoleMappedData data, RoleMappedData validation)
         {
             // Member i's seed comes from the base seed and i: members differ, the ensemble stays reproducible.
             int baseSeed = _memberOptions.Seed ?? Host.Rand.Next();
             var seeds = Enumerable.Range(0, _numberOfModels).Select(i => unchecked(baseSeed + i * 1_000_003)).ToArray();
-            var result = MlpTraining.Run(Host, _memberOptions, data, seeds);
+            var result = MlpTraining.Run(Host, _memberOptions, data, seeds, validation);
             using var channel = Host.Start("Members");
             var models = new IValueMapper[_numberOfModels];
             for (int i = 0; i < models.Length; i++)
             {
                 var last = result.Histories[i][^1];
-                channel.Info("{0}: member {1} (seed {2}): final loss {3:F4}, training accuracy {4:P2}.", DisplayName, i, seeds[i], last.TrainingLoss, last.TrainingAccuracy);
+                channel.Info("{0}: member {1} (seed {2}): {3} epochs, final loss {4:F4}, training accuracy {5:P2}{6}.", DisplayName, i, seeds[i],
+                    result.Histories[i].Count, last.TrainingLoss, last.TrainingAccuracy,
+                    last.ValidationAccuracy is double va ? $", validation accuracy {va:P2}" : "");
                 models[i] = new MlpModelParameters(Host, result.Members[i], result.Histories[i]);
             }
             return models;

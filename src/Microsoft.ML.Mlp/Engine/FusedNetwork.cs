@@ -152,12 +152,13 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         };
 
         /// <summary>Copies every member out as managed arrays (kernels transposed to [out, in] for scoring).</summary>
-        public NetworkWeights[] Snapshot()
+        public NetworkWeights[] Snapshot() => Enumerable.Range(0, MemberCount).Select(SnapshotMember).ToArray();
+
+        /// <summary>Copies member <paramref name="m"/> out as managed arrays.</summary>
+        public NetworkWeights SnapshotMember(int m)
         {
             var arch = Architecture;
-            var result = new NetworkWeights[MemberCount];
             using var scope = NewDisposeScope();
-            for (int m = 0; m < MemberCount; m++)
             {
                 var layers = new LayerWeights[arch.LayerCount];
                 for (int l = 0; l < arch.LayerCount; l++)
@@ -175,9 +176,22 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         layers[l].RunningVariance = ToArray(_runningVariances[l][m]);
                     }
                 }
-                result[m] = new NetworkWeights(arch, layers);
+                return new NetworkWeights(arch, layers);
             }
-            return result;
+        }
+
+        /// <summary>Per-member gradient L2 norm clipped to <paramref name="maxNorm"/> (members stay independent).</summary>
+        public void ClipGradientNorms(double maxNorm)
+        {
+            using var scope = NewDisposeScope();
+            var squares = zeros(MemberCount);
+            foreach (var p in Parameters)
+                if (p.grad is Tensor g)
+                    squares.add_(g.square().reshape(MemberCount, -1).sum(1));
+            var factor = squares.sqrt().add_(1e-6).reciprocal_().mul_(maxNorm).clamp_max_(1.0);
+            foreach (var p in Parameters)
+                if (p.grad is Tensor g)
+                    g.mul_(factor.view(new long[] { MemberCount }.Concat(Enumerable.Repeat(1L, (int)g.dim() - 1)).ToArray()));
         }
 
         private static float[] ToArray(Tensor t) => t.detach().contiguous().data<float>().ToArray();

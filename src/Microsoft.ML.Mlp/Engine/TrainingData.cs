@@ -28,5 +28,59 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public int RowCount { get; }
 
         public int FeatureCount { get; }
+
+        /// <summary>Number of rows of each class (labels 0..classCount-1).</summary>
+        public int[] ClassCounts(int classCount)
+        {
+            var counts = new int[classCount];
+            for (int i = 0; i < RowCount; i++)
+                counts[Labels[i]]++;
+            return counts;
+        }
+
+        /// <summary>A seeded, stratified split: about <paramref name="fraction"/> of each class goes to the second part.</summary>
+        public (TrainingData Train, TrainingData Validation) SplitStratified(double fraction, int seed)
+        {
+            var random = new Random(seed);
+            var byClass = new System.Collections.Generic.Dictionary<int, System.Collections.Generic.List<int>>();
+            for (int i = 0; i < RowCount; i++)
+            {
+                if (!byClass.TryGetValue(Labels[i], out var rows))
+                    byClass[Labels[i]] = rows = new System.Collections.Generic.List<int>();
+                rows.Add(i);
+            }
+            var validation = new System.Collections.Generic.List<int>();
+            var train = new System.Collections.Generic.List<int>();
+            foreach (var rows in byClass.Values)
+            {
+                // Fisher–Yates with the split's own seed, then the first round(fraction · n) rows of the class validate.
+                for (int i = rows.Count - 1; i > 0; i--)
+                {
+                    int j = random.Next(i + 1);
+                    (rows[i], rows[j]) = (rows[j], rows[i]);
+                }
+                int take = (int)Math.Round(fraction * rows.Count);
+                validation.AddRange(rows.GetRange(0, take));
+                train.AddRange(rows.GetRange(take, rows.Count - take));
+            }
+            train.Sort();
+            validation.Sort();
+            return (Subset(train), Subset(validation));
+        }
+
+        private TrainingData Subset(System.Collections.Generic.List<int> rows)
+        {
+            var features = new float[rows.Count * FeatureCount];
+            var labels = new int[rows.Count];
+            var weights = Weights == null ? null : new float[rows.Count];
+            for (int r = 0; r < rows.Count; r++)
+            {
+                Array.Copy(Features, (long)rows[r] * FeatureCount, features, (long)r * FeatureCount, FeatureCount);
+                labels[r] = Labels[rows[r]];
+                if (weights != null)
+                    weights[r] = Weights[rows[r]];
+            }
+            return new TrainingData(features, labels, weights, rows.Count, FeatureCount);
+        }
     }
 }

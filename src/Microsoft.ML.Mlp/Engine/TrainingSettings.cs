@@ -16,6 +16,31 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public int Epochs { get; init; } = 10;
         public bool Shuffle { get; init; } = true;
 
+        public MlpLearningRateSchedule Schedule { get; init; } = MlpLearningRateSchedule.Constant;
+        public double LearningRateDecay { get; init; } = 0.1;
+        public int LearningRateStepSize { get; init; } = 10;
+        public double MinimumLearningRate { get; init; }
+        public int ReduceOnPlateauPatience { get; init; } = 3;
+
+        /// <summary>Clip each member's gradient to this L2 norm; null = no clipping.</summary>
+        public double? GradientClipNorm { get; init; }
+
+        public MlpClassWeighting ClassWeighting { get; init; }
+
+        /// <summary>Early stopping patience in epochs; null = off.</summary>
+        public int? EarlyStoppingPatience { get; init; }
+        public MlpEarlyStoppingMetric EarlyStoppingMetric { get; init; }
+        public double EarlyStoppingMinDelta { get; init; }
+
+        /// <summary>Per-epoch validation data, or null.</summary>
+        public TrainingData Validation { get; init; }
+
+        /// <summary>Warm start: one network per member to continue from, or null for fresh initialisation.</summary>
+        public NetworkWeights[] InitialWeights { get; init; }
+
+        /// <summary>Epochs already trained (warm start): history numbering continues after it.</summary>
+        public int EpochOffset { get; init; }
+
         /// <summary>One seed per member; the member count of the run.</summary>
         public int[] Seeds { get; init; } = { 0 };
 
