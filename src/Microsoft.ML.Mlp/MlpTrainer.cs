@@ -112,6 +112,9 @@ namespace Microsoft.ML.Trainers.Mlp
             /// <summary>Called after every epoch with that epoch's metrics (not saved with the model).</summary>
             public Action<MlpEpochMetrics> EpochCallback;
 
+            /// <summary>Train with the autograd reference path instead of the fast path (tests and diagnosis).</summary>
+            internal bool UseReferenceEngine;
+
             /// <summary>Creates options with the default column names (Label, Features, no weight).</summary>
             public Options()
             {

@@ -66,6 +66,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 Epochs = options.NumberOfEpochs,
                 Shuffle = options.Shuffle,
                 Seeds = seeds,
+                UseFastPath = !options.UseReferenceEngine,
                 Schedule = options.LearningRateSchedule,
                 LearningRateDecay = options.LearningRateDecay,
                 LearningRateStepSize = options.LearningRateStepSize,

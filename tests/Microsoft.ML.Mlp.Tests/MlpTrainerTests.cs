@@ -146,7 +146,7 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(784, mlp.NumberOfFeatures);
             Assert.Equal(10, mlp.NumberOfClasses);
             Assert.Equal(new[] { 128 }, mlp.HiddenLayerSizes);
-            Assert.Equal(6, mlp.TrainingHistory.Count);
+            Assert.Equal(8, mlp.TrainingHistory.Count);
             var probabilities = mlp.PredictProbabilities(Digits.Rows(0, 1).Single().Features);
             Assert.InRange(probabilities.Sum(), 0.999f, 1.001f);
         }

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Mlp.Tests
         public const int TestRows = 400;
 
         /// <summary>A small, quick network that reaches ≥ 90% on the held-out digits.</summary>
-        public static MlpTrainer.Options QuickOptions(int epochs = 6) => new MlpTrainer.Options
+        public static MlpTrainer.Options QuickOptions(int epochs = 8) => new MlpTrainer.Options
         {
             HiddenLayerSizes = new[] { 128 },
             NumberOfEpochs = epochs,

@@ -7,8 +7,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     internal static class Activations
     {
         public const float LeakyReluSlope = 0.01f;
-        private const float SeluAlpha = 1.6732632423543772f;
-        private const float SeluScale = 1.0507009873554805f;
+        public const float SeluAlpha = 1.6732632423543772f;
+        public const float SeluScale = 1.0507009873554805f;
 
         public static void Apply(MlpActivation activation, Span<float> x)
         {
@@ -46,7 +46,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         /// <summary>erf(x) by the
         /// Numerical Recipes erfc Chebyshev fit: relative error below 1.2e-7, under float precision.</summary>
-        private static double Erf(double x)
+        public static double Erf(double x)
         {
             double z = Math.Abs(x);
             double t = 1.0 / (1.0 + 0.5 * z);

@@ -98,8 +98,24 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return network;
         }
 
-        /// <summary>Logits [N, B, classes] of inputs [N, B, in].</summary>
-        public Tensor Forward(Tensor input, bool training, Generator dropoutGenerator)
+        /// <summary>Trainable parameters in <see cref="FlatLayout"/> order: per layer W, b, then γ, β when normalised.</summary>
+        public IEnumerable<Parameter> InLayoutOrder()
+        {
+            for (int l = 0; l < _kernels.Length; l++)
+            {
+                yield return _kernels[l];
+                yield return _biases[l];
+                if (l < _gammas.Length)
+                {
+                    yield return _gammas[l];
+                    yield return _betas[l];
+                }
+            }
+        }
+
+        /// <summary>Logits [N, B, classes] of inputs [N, B, in]. In training mode <paramref name="dropoutScale"/> gives each
+        /// hidden layer's inverted-dropout scales for a shape.</summary>
+        public Tensor Forward(Tensor input, bool training, Func<long[], Tensor> dropoutScale)
         {
             var arch = Architecture;
             Tensor h = input;
@@ -111,9 +127,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 h = Activate(h, arch.Activation);
                 if (training && arch.DropoutRate > 0)
                 {
-                    // Inverted dropout with an explicit generator (nn.functional.dropout would use the global RNG).
-                    var keep = rand(h.shape, generator: dropoutGenerator).ge_(arch.DropoutRate).mul_(1.0 / (1.0 - arch.DropoutRate));
-                    h = h.mul(keep);
+                    // Inverted dropout with the run's own masks (nn.functional.dropout would use the global RNG).
+                    h = h.mul(dropoutScale(h.shape));
                 }
             }
             int last = arch.LayerCount - 1;

@@ -41,6 +41,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Epochs already trained (warm start): history numbering continues after it.</summary>
         public int EpochOffset { get; init; }
 
+        /// <summary>True: hand-derived fast path; false: the autograd reference path.</summary>
+        public bool UseFastPath { get; init; } = true;
+
         /// <summary>One seed per member; the member count of the run.</summary>
         public int[] Seeds { get; init; } = { 0 };
 

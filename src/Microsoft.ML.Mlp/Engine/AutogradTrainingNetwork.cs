@@ -1,0 +1,89 @@
+using System;
+using System.Linq;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Trainers.Mlp.Engine
+{
+    /// <summary>
+    /// The reference training path: the forward pass in torch ops, gradients by autograd, torch's own optimizers.
+    /// Straightforward and general; the fast path is checked against it.
+    /// </summary>
+    internal sealed class AutogradTrainingNetwork : ITrainingNetwork
+    {
+        private readonly FusedNetwork _network;
+        private readonly optim.Optimizer _optimizer;
+        private readonly TrainingSettings _settings;
+        private readonly Tensor _features, _labels, _weights;
+        private readonly DropoutMasks _masks;
+
+        public AutogradTrainingNetwork(NetworkWeights[] members, TrainingSettings settings, TrainingData data, float[] rowWeights, DropoutMasks masks)
+        {
+            _settings = settings;
+            _masks = masks;
+            _network = FusedNetwork.FromWeights(members);
+            _optimizer = Optimizers.Create(settings, _network.Parameters);
+            _features = tensor(data.Features.AsSpan(0, data.RowCount * data.FeatureCount).ToArray(), new long[] { data.RowCount, data.FeatureCount });
+            _labels = tensor(data.Labels.AsSpan(0, data.RowCount).ToArray().Select(l => (long)l).ToArray(), new long[] { data.RowCount });
+            _weights = rowWeights == null ? null : tensor(rowWeights, new long[] { data.RowCount });
+        }
+
+        public int MemberCount => _network.MemberCount;
+
+        public void Step(ReadOnlySpan<int> rows, int count, double learningRate, double[] lossSum, long[] correct)
+        {
+            int members = MemberCount;
+            long width = _features.shape[1];
+            foreach (var group in _optimizer.ParamGroups)
+                group.LearningRate = learningRate;
+            using var scope = NewDisposeScope();
+            var index = tensor(rows.ToArray().Select(r => (long)r).ToArray(), new long[] { members * count });
+            var x = _features.index_select(0, index).view(members, count, width);
+            var y = _labels.index_select(0, index).view(members, count);
+
+            var logits = _network.Forward(x, training: true, DropoutScale);
+            var rowLoss = nn.functional.log_softmax(logits, 2).gather(2, y.unsqueeze(2)).squeeze(2).neg();
+            if (_weights is not null)
+                rowLoss = rowLoss.mul(_weights.index_select(0, index).view(members, count));
+            // Keras semantics: mean over the batch of (weight × loss). Members' losses are summed: their gradients do not mix.
+            var memberLoss = rowLoss.sum(1);
+            _optimizer.zero_grad();
+            memberLoss.div(count).sum().backward();
+            if (_settings.GradientClipNorm is double maxNorm)
+                _network.ClipGradientNorms(maxNorm);
+            _optimizer.step();
+
+            var losses = memberLoss.detach().to(ScalarType.Float64).data<double>().ToArray();
+            var right = logits.argmax(2).eq(y).sum(1).data<long>().ToArray();
+            for (int m = 0; m < members; m++)
+            {
+                lossSum[m] += losses[m];
+                correct[m] += right[m];
+            }
+        }
+
+        private Tensor DropoutScale(long[] shape)
+        {
+            var scale = new float[shape.Aggregate(1L, (a, b) => a * b)];
+            _masks.Fill(scale, _network.Architecture.DropoutRate);
+            return tensor(scale, shape);
+        }
+
+        public NetworkWeights SnapshotMember(int member) => _network.SnapshotMember(member);
+
+        public float[] FlatParameters() => Flatten(_network.InLayoutOrder().Select(p => (Tensor)p));
+
+        public float[] FlatGradients() => Flatten(_network.InLayoutOrder().Select(p => p.grad));
+
+        private static float[] Flatten(System.Collections.Generic.IEnumerable<Tensor> tensors) =>
+            tensors.SelectMany(t => t.detach().contiguous().data<float>().ToArray()).ToArray();
+
+        public void Dispose()
+        {
+            _optimizer.Dispose();
+            _network.Dispose();
+            _features.Dispose();
+            _labels.Dispose();
+            _weights?.Dispose();
+        }
+    }
+}

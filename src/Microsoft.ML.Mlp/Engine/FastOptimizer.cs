@@ -1,0 +1,137 @@
+using System;
+using System.Numerics;
+
+namespace Microsoft.ML.Trainers.Mlp.Engine
+{
+    /// <summary>
+    /// torch's Adam, AdamW, SGD (momentum, Nesterov) and RMSprop update rules as one SIMD pass over the flat
+    /// parameter buffer — instead of ~10 native calls per parameter tensor. Element-wise, so stacked members stay independent.
+    /// </summary>
+    internal sealed class FastOptimizer
+    {
+        private const double Beta1 = 0.9, Beta2 = 0.999;
+        private readonly TrainingSettings _settings;
+        private readonly float[] _first;  // Adam m / SGD momentum buffer / RMSprop momentum buffer
+        private readonly float[] _second; // Adam v / RMSprop square average
+        private float[] _decayed;
+        private int _step;
+
+        public FastOptimizer(TrainingSettings settings, int size)
+        {
+            _settings = settings;
+            _first = new float[size];
+            _second = new float[size];
+        }
+
+        /// <summary>One update. <paramref name="gradients"/> is left as computed (like torch's p.grad); L2 decay is added on the fly.</summary>
+        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate)
+        {
+            _step++;
+            float lr = (float)learningRate, decay = (float)_settings.WeightDecay;
+            switch (_settings.Optimizer)
+            {
+                case MlpOptimizer.Adam:
+                    Adam(parameters, WithDecay(parameters, gradients, decay), lr);
+                    break;
+                case MlpOptimizer.AdamW:
+                    if (decay != 0)
+                        Scale(parameters, 1 - lr * decay);
+                    Adam(parameters, gradients, lr);
+                    break;
+                case MlpOptimizer.Sgd:
+                    Sgd(parameters, WithDecay(parameters, gradients, decay), lr, (float)_settings.Momentum, _settings.Nesterov);
+                    break;
+                case MlpOptimizer.RmsProp:
+                    RmsProp(parameters, WithDecay(parameters, gradients, decay), lr, (float)_settings.Momentum);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(_settings.Optimizer), _settings.Optimizer, "Unknown optimizer.");
+            }
+        }
+
+        /// <summary>g + decay·p (torch's L2 weight decay) in a reused buffer; the gradients themselves when decay is 0.</summary>
+        private ReadOnlySpan<float> WithDecay(ReadOnlySpan<float> p, ReadOnlySpan<float> g, float decay)
+        {
+            if (decay == 0)
+                return g;
+            _decayed ??= new float[g.Length];
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(p, decay, g, _decayed);
+            return _decayed;
+        }
+
+        private static void Scale(Span<float> p, float factor)
+        {
+            for (int i = 0; i < p.Length; i++)
+                p[i] *= factor;
+        }
+
+        private void Adam(Span<float> p, ReadOnlySpan<float> g, float lr)
+        {
+            // torch: denom = sqrt(v) / sqrt(1 − β2^t) + ε;  p −= lr / (1 − β1^t) · m / denom
+            float b1 = (float)Beta1, b2 = (float)Beta2, eps = (float)Optimizers.KerasEpsilon;
+            float stepSize = (float)(lr / (1 - Math.Pow(Beta1, _step)));
+            float correction2 = (float)Math.Sqrt(1 - Math.Pow(Beta2, _step));
+            var m = _first.AsSpan();
+            var v = _second.AsSpan();
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                int w = Vector<float>.Count;
+                var vb1 = new Vector<float>(b1); var vb1c = new Vector<float>(1 - b1);
+                var vb2 = new Vector<float>(b2); var vb2c = new Vector<float>(1 - b2);
+                var vEps = new Vector<float>(eps); var vCorr = new Vector<float>(correction2); var vStep = new Vector<float>(stepSize);
+                for (; i <= p.Length - w; i += w)
+                {
+                    var gi = new Vector<float>(g.Slice(i));
+                    var mi = vb1 * new Vector<float>(m.Slice(i)) + vb1c * gi;
+                    var vi = vb2 * new Vector<float>(v.Slice(i)) + vb2c * gi * gi;
+                    mi.CopyTo(m.Slice(i));
+                    vi.CopyTo(v.Slice(i));
+                    var denom = Vector.SquareRoot(vi) / vCorr + vEps;
+                    (new Vector<float>(p.Slice(i)) - vStep * mi / denom).CopyTo(p.Slice(i));
+                }
+            }
+            for (; i < p.Length; i++)
+            {
+                m[i] = b1 * m[i] + (1 - b1) * g[i];
+                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+                p[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) / correction2 + eps);
+            }
+        }
+
+        private void Sgd(Span<float> p, ReadOnlySpan<float> g, float lr, float momentum, bool nesterov)
+        {
+            if (momentum == 0)
+            {
+                for (int i = 0; i < p.Length; i++)
+                    p[i] -= lr * g[i];
+                return;
+            }
+            var buffer = _first.AsSpan();
+            bool first = _step == 1; // torch starts the buffer at the first gradient
+            for (int i = 0; i < p.Length; i++)
+            {
+                buffer[i] = first ? g[i] : momentum * buffer[i] + g[i];
+                p[i] -= lr * (nesterov ? g[i] + momentum * buffer[i] : buffer[i]);
+            }
+        }
+
+        private void RmsProp(Span<float> p, ReadOnlySpan<float> g, float lr, float momentum)
+        {
+            float alpha = (float)Optimizers.KerasRmsPropRho, eps = (float)Optimizers.KerasEpsilon;
+            var square = _second.AsSpan();
+            var buffer = _first.AsSpan();
+            for (int i = 0; i < p.Length; i++)
+            {
+                square[i] = alpha * square[i] + (1 - alpha) * g[i] * g[i];
+                float step = g[i] / (MathF.Sqrt(square[i]) + eps);
+                if (momentum > 0)
+                {
+                    buffer[i] = momentum * buffer[i] + step;
+                    step = buffer[i];
+                }
+                p[i] -= lr * step;
+            }
+        }
+    }
+}

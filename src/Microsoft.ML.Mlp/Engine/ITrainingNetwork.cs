@@ -1,0 +1,28 @@
+using System;
+
+namespace Microsoft.ML.Trainers.Mlp.Engine
+{
+    /// <summary>
+    /// One of the two interchangeable training paths: <see cref="FastTrainingNetwork"/> (hand-derived backward pass,
+    /// flat parameters, managed optimizer) and <see cref="AutogradTrainingNetwork"/> (torch autograd and optimizers,
+    /// the reference). Both see the same batches and dropout masks and keep parameters in the same flat layout, so a
+    /// test can compare their gradients and updates step by step.
+    /// </summary>
+    internal interface ITrainingNetwork : IDisposable
+    {
+        int MemberCount { get; }
+
+        /// <summary>One optimisation step. <paramref name="rows"/> holds member m's batch rows at [m·count, (m+1)·count).
+        /// Adds each member's summed weighted loss and correct predictions to the accumulators.</summary>
+        void Step(ReadOnlySpan<int> rows, int count, double learningRate, double[] lossSum, long[] correct);
+
+        /// <summary>Member <paramref name="member"/> as managed arrays (kernels [out, in]).</summary>
+        NetworkWeights SnapshotMember(int member);
+
+        /// <summary>All trainable parameters, flat: per layer W [N, in, out], b [N, out], then γ, β [N, out] when normalised.</summary>
+        float[] FlatParameters();
+
+        /// <summary>The last step's gradients in the <see cref="FlatParameters"/> layout.</summary>
+        float[] FlatGradients();
+    }
+}
