@@ -44,6 +44,32 @@ namespace Microsoft.ML.Mlp.Tests
             CompareSteps(architecture, settings, withWeights: true);
         }
 
+        [Theory]
+        [InlineData(MlpActivation.Relu, true)]
+        [InlineData(MlpActivation.Gelu, true)]
+        [InlineData(MlpActivation.Selu, false)]
+        [InlineData(MlpActivation.Tanh, true)]
+        public void ManagedScoringMatchesTheTorchInferenceForward(MlpActivation activation, bool batchNorm)
+        {
+            // Train a few steps so batch-norm running statistics are not trivial, then score both ways.
+            var architecture = new NetworkArchitecture(784, new[] { 40, 20 }, 10, activation, batchNorm, 0.1f);
+            var rows = Digits.Rows(0, 200).ToArray();
+            var data = new TrainingData(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => (int)r.Label).ToArray(), null, rows.Length, 784);
+            var trained = NetworkTrainer.Train(architecture, new TrainingSettings { Epochs = 2, Seeds = new[] { 9 } }, data).Members[0];
+            var scorer = new InferenceNetwork(trained);
+            using var network = FusedNetwork.FromWeights(new[] { trained });
+            using var input = tensor(rows.Take(50).SelectMany(r => r.Features).ToArray(), new long[] { 1, 50, 784 });
+            using var probabilities = nn.functional.softmax(network.Forward(input, training: false, dropoutScale: null), 2);
+            var expected = probabilities.data<float>().ToArray();
+            var actual = new float[10];
+            for (int r = 0; r < 50; r++)
+            {
+                scorer.Predict(rows[r].Features, actual);
+                for (int c = 0; c < 10; c++)
+                    Assert.Equal(expected[r * 10 + c], actual[c], tolerance: 2e-6);
+            }
+        }
+
         private static void CompareSteps(NetworkArchitecture architecture, TrainingSettings settings, bool withWeights)
         {
             var rows = Digits.Rows(0, 64).ToArray();
