@@ -49,9 +49,22 @@ namespace Microsoft.ML
                     features[p] = pixels[(long)i * size + p] * scale;
                 images.Add(new MnistImage { Label = labels[i], Features = features });
             }
+            return catalog.LoadFromEnumerable(images, ImageSchema(size));
+        }
+
+        /// <summary>
+        /// The schema of <see cref="MnistImage"/> rows with a known-size Features vector — what
+        /// <c>LoadFromEnumerable</c> and <c>CreatePredictionEngine&lt;MnistImage, TOut&gt;(model, inputSchemaDefinition: ...)</c> need,
+        /// since a plain <c>float[]</c> field has no size.
+        /// </summary>
+        /// <param name="pixelCount">Length of the Features vector (784 for 28×28 images).</param>
+        public static SchemaDefinition ImageSchema(int pixelCount = 784)
+        {
+            if (pixelCount < 1)
+                throw new ArgumentOutOfRangeException(nameof(pixelCount), pixelCount, "pixelCount must be at least 1 (784 for 28×28 images).");
             var schema = SchemaDefinition.Create(typeof(MnistImage));
-            schema[nameof(MnistImage.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, size);
-            return catalog.LoadFromEnumerable(images, schema);
+            schema[nameof(MnistImage.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, pixelCount);
+            return schema;
         }
     }
 }
