@@ -72,9 +72,9 @@ namespace TabularCsv
             var table = new Table().Title("Test set (original 2,000-row split)")
                 .AddColumn("trainer")
                 .AddColumn(new TableColumn("accuracy").RightAligned())
-                .AddColumn(new TableColumn("macro accuracy").RightAligned())
+                .AddColumn(new TableColumn("macro acc.").RightAligned())
                 .AddColumn(new TableColumn("log-loss").RightAligned())
-                .AddColumn(new TableColumn("training time").RightAligned());
+                .AddColumn(new TableColumn("train time").RightAligned());
             double best = scores.Max(s => s.Accuracy);
             foreach (var s in scores)
             {
@@ -82,7 +82,7 @@ namespace TabularCsv
                 table.AddRow(Markup.Escape(s.Name), s.Accuracy == best ? $"[bold green]{accuracy}[/]" : accuracy,
                     $"{s.MacroAccuracy:P2}", $"{s.LogLoss:F4}", $"{s.TrainingTime.TotalSeconds:F1} s");
             }
-            table.AddRow("[grey]always the most frequent class[/]", $"[grey]{majority:P2}[/]", "", "", "");
+            table.AddRow("[grey]majority class (baseline)[/]", $"[grey]{majority:P2}[/]", "", "", "");
             console.Write(table);
         }
     }
