@@ -41,13 +41,6 @@ namespace Microsoft.ML.Mlp.Benchmarks
             NumberOfThreads = 1,
         };
 
-        /// <summary>Input schema for a PredictionEngine over <see cref="MnistCatalog.MnistImage"/>: the vector size must be known.</summary>
-        public static SchemaDefinition ImageSchema(int featureCount)
-        {
-            var schema = SchemaDefinition.Create(typeof(MnistCatalog.MnistImage));
-            schema[nameof(MnistCatalog.MnistImage.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
-            return schema;
-        }
     }
 
     /// <summary>PredictionEngine output: the class probabilities.</summary>

@@ -98,7 +98,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
         {
             var rows = ml.Data.CreateEnumerable<MnistCatalog.MnistImage>(test, reuseRowObject: false).ToArray();
             var engine = ml.Model.CreatePredictionEngine<MnistCatalog.MnistImage, ScoreRow>(model,
-                inputSchemaDefinition: Datasets.ImageSchema(rows[0].Features.Length));
+                inputSchemaDefinition: MnistCatalog.ImageSchema(rows[0].Features.Length));
             var output = new ScoreRow();
             for (int i = 0; i < Math.Min(1000, rows.Length); i++)
                 engine.Predict(rows[i], ref output); // warm-up

@@ -79,9 +79,7 @@ namespace MnistEnsemble
         /// <summary>An IDataView over rows already in memory; the feature vector gets its known size, which trainers need.</summary>
         public static IDataView ToDataView(MLContext ml, MnistImage[] rows)
         {
-            var schema = SchemaDefinition.Create(typeof(MnistImage));
-            schema[nameof(MnistImage.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, rows.Length > 0 ? rows[0].Features.Length : 784);
-            return ml.Data.LoadFromEnumerable(rows, schema);
+            return ml.Data.LoadFromEnumerable(rows, MnistCatalog.ImageSchema(rows.Length > 0 ? rows[0].Features.Length : 784));
         }
 
         /// <summary>The folder holding MlpTrainers.sln, from the running binary's folder or the working directory upwards.</summary>

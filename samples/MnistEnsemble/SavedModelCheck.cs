@@ -26,8 +26,7 @@ namespace MnistEnsemble
             var ml = new MLContext(seed: 0);
             var model = ml.Model.Load(modelPath, out _);
             // The saved pipeline expects a known-size vector; a plain float[] field needs its size declared.
-            var schema = SchemaDefinition.Create(typeof(MnistImage));
-            schema[nameof(MnistImage.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, images.Length > 0 ? images[0].Features.Length : 784);
+            var schema = MnistCatalog.ImageSchema(images.Length > 0 ? images[0].Features.Length : 784);
             using var engine = ml.Model.CreatePredictionEngine<MnistImage, ImagePrediction>(model, inputSchemaDefinition: schema);
             return images.Select(image =>
             {

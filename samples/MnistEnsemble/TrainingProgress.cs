@@ -14,7 +14,6 @@ namespace MnistEnsemble
         private readonly int _epochs;
         private readonly MlpEpochMetrics[] _latest;
         private ProgressTask[] _bars;
-        private int _calls;
 
         public TrainingProgress(IAnsiConsole console, int models, int epochs)
         {
@@ -27,8 +26,7 @@ namespace MnistEnsemble
         /// <summary>The EpochCallback of every member.</summary>
         public void OnEpoch(MlpEpochMetrics metrics)
         {
-            // The fused ensemble reports members 0..N-1 in order after each epoch, and MlpEpochMetrics carries no member index: count calls.
-            int member = _calls++ % _models;
+            int member = metrics.Member;
             _latest[member] = metrics;
             if (_bars != null)
             {

@@ -5,6 +5,9 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>What one training epoch of one network achieved. A list of these is the model's training history.</summary>
     public sealed class MlpEpochMetrics
     {
+        /// <summary>0-based member index within a SoftVotingEnsemble of MLP copies; 0 for a single model.</summary>
+        public int Member { get; init; }
+
         /// <summary>1-based epoch number (continues across warm starts).</summary>
         public int Epoch { get; init; }
 

@@ -167,6 +167,7 @@ namespace Microsoft.ML.Trainers.Mlp
             writer.Write(history.Count);
             foreach (var h in history)
             {
+                writer.Write(h.Member);
                 writer.Write(h.Epoch);
                 writer.Write(h.TrainingLoss);
                 writer.Write(h.TrainingAccuracy);
@@ -186,10 +187,12 @@ namespace Microsoft.ML.Trainers.Mlp
             var history = new List<MlpEpochMetrics>(count);
             for (int i = 0; i < count; i++)
             {
+                int member = reader.ReadInt32();
                 int epoch = reader.ReadInt32();
                 double loss = reader.ReadDouble(), accuracy = reader.ReadDouble(), vLoss = reader.ReadDouble(), vAccuracy = reader.ReadDouble();
                 history.Add(new MlpEpochMetrics
                 {
+                    Member = member,
                     Epoch = epoch,
                     TrainingLoss = loss,
                     TrainingAccuracy = accuracy,

@@ -62,7 +62,7 @@ namespace Microsoft.ML.Mlp.Tests
         [Fact]
         public void FewerThanTwoClassesIsRejected()
         {
-            var ones = Ml.Data.LoadFromEnumerable(Digits.Rows(0, 2000).Where(r => r.Label == 1).Take(50).ToArray(), MlpTrainerTests.DigitSchema());
+            var ones = Ml.Data.LoadFromEnumerable(Digits.Rows(0, 2000).Where(r => r.Label == 1).Take(50).ToArray(), MnistCatalog.ImageSchema());
             var e = Assert.Throws<InvalidOperationException>(() => TrainedDigits.Pipeline(Ml, TrainedDigits.QuickOptions(1)).Fit(ones));
             Assert.Contains("1 class", e.Message);
             Assert.Contains("'Label'", e.Message);
@@ -72,7 +72,7 @@ namespace Microsoft.ML.Mlp.Tests
         public void ZeroUsableRowsIsRejectedWithTheReasons()
         {
             var rows = Digits.Rows(0, 20).Select(r => new MnistCatalog.MnistImage { Label = r.Label, Features = Enumerable.Repeat(float.NaN, 784).ToArray() }).ToArray();
-            var e = Assert.Throws<InvalidOperationException>(() => TrainedDigits.Pipeline(Ml, TrainedDigits.QuickOptions(1)).Fit(Ml.Data.LoadFromEnumerable(rows, MlpTrainerTests.DigitSchema())));
+            var e = Assert.Throws<InvalidOperationException>(() => TrainedDigits.Pipeline(Ml, TrainedDigits.QuickOptions(1)).Fit(Ml.Data.LoadFromEnumerable(rows, MnistCatalog.ImageSchema())));
             Assert.Contains("no usable training rows", e.Message);
             Assert.Contains("20 with NaN or infinite features in 'Features'", e.Message);
         }

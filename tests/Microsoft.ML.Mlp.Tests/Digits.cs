@@ -28,9 +28,7 @@ namespace Microsoft.ML.Mlp.Tests
         /// <summary>Rows [skip, skip + take) of the shuffled digits as an IDataView (Label: Single, Features: 784 Singles).</summary>
         public static IDataView Load(MLContext ml, int skip, int take)
         {
-            var schema = SchemaDefinition.Create(typeof(MnistCatalog.MnistImage));
-            schema[nameof(MnistCatalog.MnistImage.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 784);
-            return ml.Data.LoadFromEnumerable(s_shuffled.Value.Skip(skip).Take(take).ToArray(), schema);
+            return ml.Data.LoadFromEnumerable(s_shuffled.Value.Skip(skip).Take(take).ToArray(), MnistCatalog.ImageSchema());
         }
 
         public static IEnumerable<MnistCatalog.MnistImage> Rows(int skip, int take) => s_shuffled.Value.Skip(skip).Take(take);

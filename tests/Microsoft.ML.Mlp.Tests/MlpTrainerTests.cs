@@ -81,7 +81,7 @@ namespace Microsoft.ML.Mlp.Tests
         public void PredictionEngineGivesTheSameScoresAsBatchTransform()
         {
             var engine = TrainedDigits.Ml.Model.CreatePredictionEngine<MnistCatalog.MnistImage, ScoredDigit>(TrainedDigits.Model,
-                inputSchemaDefinition: DigitSchema());
+                inputSchemaDefinition: MnistCatalog.ImageSchema());
             var batch = TrainedDigits.Scores(TrainedDigits.Model, TrainedDigits.Test);
             var batchLabels = TrainedDigits.Model.Transform(TrainedDigits.Test).GetColumn<float>("PredictedLabel").ToArray();
             var rows = Digits.Rows(TrainedDigits.TrainRows, TrainedDigits.TestRows).ToArray();
@@ -198,13 +198,6 @@ namespace Microsoft.ML.Mlp.Tests
         {
             public string Label;
             public float[] Features;
-        }
-
-        internal static SchemaDefinition DigitSchema()
-        {
-            var schema = SchemaDefinition.Create(typeof(MnistCatalog.MnistImage));
-            schema[nameof(MnistCatalog.MnistImage.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 784);
-            return schema;
         }
 
         public sealed class ScoredDigit

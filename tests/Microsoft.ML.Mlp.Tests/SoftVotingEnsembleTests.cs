@@ -163,7 +163,7 @@ namespace Microsoft.ML.Mlp.Tests
             var (ml, model) = s_fiveMlps.Value;
             var engine = ml.Model.CreatePredictionEngine<MnistCatalog.MnistImage, MlpTrainerTests.ScoredDigit>(
                 ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(model.Transform(Digits.Load(ml, 0, 5))) is var back ? model.Append(back) : null,
-                inputSchemaDefinition: MlpTrainerTests.DigitSchema());
+                inputSchemaDefinition: MnistCatalog.ImageSchema());
             var batch = TrainedDigits.Scores(model, Digits.Load(ml, 1600, 20));
             var rows = Digits.Rows(1600, 20).ToArray();
             for (int i = 0; i < rows.Length; i++)

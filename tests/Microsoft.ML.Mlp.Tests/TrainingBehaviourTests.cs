@@ -98,7 +98,7 @@ namespace Microsoft.ML.Mlp.Tests
             rows[3].Features[100] = float.NaN;
             rows[7].Features[5] = float.PositiveInfinity;
             rows[11].Label = float.NaN; // MapValueToKey maps NaN to the missing key
-            var model = Fit(ml, ml.Data.LoadFromEnumerable(rows, MlpTrainerTests.DigitSchema()), TrainedDigits.QuickOptions(epochs: 1));
+            var model = Fit(ml, ml.Data.LoadFromEnumerable(rows, MnistCatalog.ImageSchema()), TrainedDigits.QuickOptions(epochs: 1));
             Assert.Contains(messages, m => m.Contains("skipped 3 of 200 rows") && m.Contains("2 with NaN or infinite features") && m.Contains("1 with a missing"));
             Assert.Contains(messages, m => m.Contains("read 197 rows"));
             Assert.All(model.PredictProbabilities(rows[0].Features), p => Assert.True(float.IsFinite(p)));

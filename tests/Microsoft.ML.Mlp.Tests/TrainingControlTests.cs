@@ -163,8 +163,8 @@ namespace Microsoft.ML.Mlp.Tests
             var rows = Digits.Rows(0, 8000).ToArray();
             var threes = rows.Where(r => r.Label == 3).ToArray();
             var fives = rows.Where(r => r.Label == 5).ToArray();
-            var train = ml.Data.LoadFromEnumerable(threes.Take(300).Concat(fives.Take(12)).ToArray(), MlpTrainerTests.DigitSchema());
-            var test = ml.Data.LoadFromEnumerable(threes.Skip(300).Take(200).Concat(fives.Skip(12).Take(200)).ToArray(), MlpTrainerTests.DigitSchema());
+            var train = ml.Data.LoadFromEnumerable(threes.Take(300).Concat(fives.Take(12)).ToArray(), MnistCatalog.ImageSchema());
+            var test = ml.Data.LoadFromEnumerable(threes.Skip(300).Take(200).Concat(fives.Skip(12).Take(200)).ToArray(), MnistCatalog.ImageSchema());
             double MinorityRecall(MlpClassWeighting weighting)
             {
                 var options = TrainedDigits.QuickOptions(epochs: 3);

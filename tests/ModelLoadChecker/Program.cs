@@ -21,8 +21,6 @@ if (args.Contains("--shuffled"))
         (all[i], all[j]) = (all[j], all[i]);
     }
 }
-var schema = SchemaDefinition.Create(typeof(MnistCatalog.MnistImage));
-schema[nameof(MnistCatalog.MnistImage.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 784);
-var scored = model.Transform(ml.Data.LoadFromEnumerable(all.Take(rows), schema));
+var scored = model.Transform(ml.Data.LoadFromEnumerable(all.Take(rows), MnistCatalog.ImageSchema()));
 foreach (var score in scored.GetColumn<VBuffer<float>>("Score"))
     Console.WriteLine(string.Join(" ", score.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));

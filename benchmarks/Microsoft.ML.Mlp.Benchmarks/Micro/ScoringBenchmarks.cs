@@ -25,7 +25,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Micro
             // Weights do not change the cost of scoring: one short epoch is enough.
             _model = _ml.MulticlassClassification.Trainers.Mlp(Datasets.SeedOptions(epochs: 1)).Fit(_ml.Data.TakeRows(keyed, 2000));
             _engine = _ml.Model.CreatePredictionEngine<MnistCatalog.MnistImage, ScoreRow>(_model,
-                inputSchemaDefinition: Datasets.ImageSchema(_model.Model.NumberOfFeatures));
+                inputSchemaDefinition: MnistCatalog.ImageSchema(_model.Model.NumberOfFeatures));
             _row = System.Linq.Enumerable.First(_ml.Data.CreateEnumerable<MnistCatalog.MnistImage>(digits, reuseRowObject: false));
             _thousandRows = _ml.Data.Cache(_ml.Data.TakeRows(digits, 1000));
         }

@@ -62,6 +62,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                             continue; // this member's result is already fixed; its later epochs are not its history
                         var metrics = new MlpEpochMetrics
                         {
+                            Member = m,
                             Epoch = settings.EpochOffset + e + 1,
                             TrainingLoss = loss[m],
                             TrainingAccuracy = accuracy[m],
