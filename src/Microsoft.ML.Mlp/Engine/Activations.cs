@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
@@ -10,34 +11,39 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public const float SeluAlpha = 1.6732632423543772f;
         public const float SeluScale = 1.0507009873554805f;
 
-        public static void Apply(MlpActivation activation, Span<float> x)
+        /// <summary>Applies the activation in place.</summary>
+        public static void Apply(MlpActivation activation, Span<float> x) => Apply(activation, x, x);
+
+        /// <summary>y = f(x); <paramref name="y"/> may be <paramref name="x"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+        public static void Apply(MlpActivation activation, ReadOnlySpan<float> x, Span<float> y)
         {
             switch (activation)
             {
                 case MlpActivation.Relu:
-                    TensorPrimitives.Max(x, 0f, x);
+                    TensorPrimitives.Max(x, 0f, y);
                     break;
                 case MlpActivation.LeakyRelu:
                     for (int i = 0; i < x.Length; i++)
-                        x[i] = x[i] > 0 ? x[i] : LeakyReluSlope * x[i];
+                        y[i] = x[i] > 0 ? x[i] : LeakyReluSlope * x[i];
                     break;
                 case MlpActivation.Elu:
                     for (int i = 0; i < x.Length; i++)
-                        x[i] = x[i] > 0 ? x[i] : MathF.Exp(x[i]) - 1f;
+                        y[i] = x[i] > 0 ? x[i] : MathF.Exp(x[i]) - 1f;
                     break;
                 case MlpActivation.Selu:
                     for (int i = 0; i < x.Length; i++)
-                        x[i] = SeluScale * (x[i] > 0 ? x[i] : SeluAlpha * (MathF.Exp(x[i]) - 1f));
+                        y[i] = SeluScale * (x[i] > 0 ? x[i] : SeluAlpha * (MathF.Exp(x[i]) - 1f));
                     break;
                 case MlpActivation.Gelu:
                     for (int i = 0; i < x.Length; i++)
-                        x[i] = (float)(0.5 * x[i] * (1.0 + Erf(x[i] / Math.Sqrt(2.0))));
+                        y[i] = (float)(0.5 * x[i] * (1.0 + Erf(x[i] / Math.Sqrt(2.0))));
                     break;
                 case MlpActivation.Tanh:
-                    TensorPrimitives.Tanh(x, x);
+                    TensorPrimitives.Tanh(x, y);
                     break;
                 case MlpActivation.Sigmoid:
-                    TensorPrimitives.Sigmoid(x, x);
+                    TensorPrimitives.Sigmoid(x, y);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
@@ -50,6 +51,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>g + decay·p (torch's L2 weight decay) in a reused buffer; the gradients themselves when decay is 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         private ReadOnlySpan<float> WithDecay(ReadOnlySpan<float> p, ReadOnlySpan<float> g, float decay)
         {
             if (decay == 0)
@@ -59,11 +61,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return _decayed;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+
         private static void Scale(Span<float> p, float factor)
         {
             for (int i = 0; i < p.Length; i++)
                 p[i] *= factor;
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
 
         private void Adam(Span<float> p, ReadOnlySpan<float> g, float lr)
         {
@@ -99,6 +105,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+
         private void Sgd(Span<float> p, ReadOnlySpan<float> g, float lr, float momentum, bool nesterov)
         {
             if (momentum == 0)
@@ -115,6 +123,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 p[i] -= lr * (nesterov ? g[i] + momentum * buffer[i] : buffer[i]);
             }
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
 
         private void RmsProp(Span<float> p, ReadOnlySpan<float> g, float lr, float momentum)
         {

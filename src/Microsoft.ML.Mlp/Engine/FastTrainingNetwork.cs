@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
@@ -85,12 +86,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public float[] FlatGradients() => (float[])_gradients.Clone();
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public void Step(ReadOnlySpan<int> rows, int count, double learningRate, double[] lossSum, long[] correct)
         {
             int n = _members, d = _arch.InputSize, hidden = _arch.HiddenLayerSizes.Length, classes = _arch.ClassCount;
             for (int r = 0; r < n * count; r++)
                 _data.Features.AsSpan(rows[r] * d, d).CopyTo(_input.AsSpan(r * d, d));
-
             // Forward.
             float[] previous = _input;
             int previousWidth = d;
@@ -107,8 +108,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         Param(_layout.Gamma[l], m, width), Param(_layout.Beta[l], m, width), _mean[l].AsSpan(m * width, width), _invStd[l].AsSpan(m * width, width),
                         _runningMean[l].AsSpan(m * width, width), _runningVariance[l].AsSpan(m * width, width), _scratch);
                 }
-                _u[l].AsSpan(0, cells).CopyTo(_y[l]);
-                Activations.Apply(_arch.Activation, _y[l].AsSpan(0, cells));
+                Activations.Apply(_arch.Activation, _u[l].AsSpan(0, cells), _y[l].AsSpan(0, cells));
                 if (_mask[l] != null)
                 {
                     _masks.Fill(_mask[l].AsSpan(0, cells), _arch.DropoutRate);
@@ -126,10 +126,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 lossSum[m] += loss;
                 correct[m] += right;
             }
-
             // Backward: _logits now holds d(loss)/d(logits).
             float[] grad = _logits, spare = _gradA;
-            int gradWidth = classes;
             for (int l = last; l >= 0; l--)
             {
                 int width = _arch.LayerOutput(l), fanIn = _arch.LayerInput(l), cells = n * count * width;
@@ -144,7 +142,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                             int block = m * count * width;
                             Kernels.BatchNormBackward(grad.AsSpan(block, count * width), _xhat[l].AsSpan(block, count * width), count,
                                 Param(_layout.Gamma[l], m, width), _invStd[l].AsSpan(m * width, width),
-                                Grad(_layout.Gamma[l], m, width), Grad(_layout.Beta[l], m, width));
+                                Grad(_layout.Gamma[l], m, width), Grad(_layout.Beta[l], m, width), _scratch);
                         }
                 }
                 float[] layerInput = l == 0 ? _input : _h[l - 1];
@@ -164,7 +162,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     grad = spare;
                     spare = ReferenceEquals(used, _logits) ? _gradB : used;
                 }
-                gradWidth = fanIn;
             }
 
             if (_settings.GradientClipNorm is double maxNorm)
@@ -173,6 +170,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>output = bias + input · W for every member (bias broadcast in managed code, product by addmm_).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         private void Linear(int layer, float[] input, int fanIn, float[] output, int count)
         {
             int width = _arch.LayerOutput(layer);

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -64,6 +65,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private static float[] t_scratch;
 
         /// <summary>Class probabilities of one row. Thread-safe (scratch memory is per thread).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
         {
             if (t_scratch == null || t_scratch.Length < _widest * 2)
@@ -90,6 +92,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>output = bias + Σ_i x_i · W[i, :], vector by vector; zero inputs are skipped.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         private static void Accumulate(ReadOnlySpan<float> x, float[] weights, float[] bias, Span<float> output)
         {
             bias.CopyTo(output);

@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
@@ -10,6 +13,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     internal static class Kernels
     {
         /// <summary>Broadcasts <paramref name="bias"/> into every row of <paramref name="output"/> (addmm_ then adds x·W).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static void FillRows(Span<float> output, ReadOnlySpan<float> bias, int rows)
         {
             for (int r = 0; r < rows; r++)
@@ -17,15 +21,26 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>Column sums: <paramref name="sums"/>[j] = Σ_r m[r, j].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static void SumRows(ReadOnlySpan<float> m, Span<float> sums, int rows)
         {
             int width = sums.Length;
             sums.Clear();
+            var vs = MemoryMarshal.Cast<float, Vector<float>>(sums);
+            int tail = vs.Length * Vector<float>.Count;
             for (int r = 0; r < rows; r++)
-                TensorPrimitives.Add(sums, m.Slice(r * width, width), sums);
+            {
+                var row = m.Slice(r * width, width);
+                var vr = MemoryMarshal.Cast<float, Vector<float>>(row);
+                for (int k = 0; k < vs.Length; k++)
+                    vs[k] += vr[k];
+                for (int j = tail; j < width; j++)
+                    sums[j] += row[j];
+            }
         }
 
         /// <summary>Training-mode batch norm with Keras' running-statistics update (biased variance).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static void BatchNormForward(ReadOnlySpan<float> z, Span<float> xhat, Span<float> output, int rows,
             ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> mean, Span<float> invStd,
             Span<float> runningMean, Span<float> runningVariance, Span<float> scratch)
@@ -39,52 +54,119 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             {
                 var centered = xhat.Slice(r * width, width);
                 TensorPrimitives.Subtract(z.Slice(r * width, width), mean, centered);
-                TensorPrimitives.MultiplyAdd(centered, centered, variance, variance);
-            }
-            TensorPrimitives.Multiply(variance, 1f / rows, variance);
-            for (int j = 0; j < width; j++)
-                invStd[j] = 1f / MathF.Sqrt(variance[j] + NetworkArchitecture.BatchNormEpsilon);
-            for (int r = 0; r < rows; r++)
-            {
-                var row = xhat.Slice(r * width, width);
-                TensorPrimitives.Multiply(row, invStd, row);
-                TensorPrimitives.MultiplyAdd(row, gamma, beta, output.Slice(r * width, width));
+                AddSquares(centered, variance);
             }
             float rate = NetworkArchitecture.BatchNormUpdateRate;
             for (int j = 0; j < width; j++)
             {
+                variance[j] /= rows;
+                invStd[j] = 1f / MathF.Sqrt(variance[j] + NetworkArchitecture.BatchNormEpsilon);
                 runningMean[j] = runningMean[j] * (1 - rate) + mean[j] * rate;
                 runningVariance[j] = runningVariance[j] * (1 - rate) + variance[j] * rate;
             }
+            for (int r = 0; r < rows; r++)
+                NormalizeRow(xhat.Slice(r * width, width), invStd, gamma, beta, output.Slice(r * width, width));
         }
 
         /// <summary>Batch-norm backward: γ and β gradients, and dz written over <paramref name="grad"/> (dy in, dz out).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static void BatchNormBackward(Span<float> grad, ReadOnlySpan<float> xhat, int rows, ReadOnlySpan<float> gamma,
-            ReadOnlySpan<float> invStd, Span<float> gammaGrad, Span<float> betaGrad)
+            ReadOnlySpan<float> invStd, Span<float> gammaGrad, Span<float> betaGrad, Span<float> scratch)
         {
             int width = gamma.Length;
-            SumRows(grad, betaGrad, rows);
+            betaGrad.Clear();
             gammaGrad.Clear();
             for (int r = 0; r < rows; r++)
-                TensorPrimitives.MultiplyAdd(grad.Slice(r * width, width), xhat.Slice(r * width, width), gammaGrad, gammaGrad);
-            // dz = γ·invstd/n · (n·dy − Σdy − x̂·Σ(dy·x̂))
+                AddRowAndProduct(grad.Slice(r * width, width), xhat.Slice(r * width, width), betaGrad, gammaGrad);
+            // dz = γ·invstd/n · (n·dy − Σdy − x̂·Σ(dy·x̂)) = a·(dy − (Σdy + x̂·Σ(dy·x̂))/n) per column
+            var a = scratch.Slice(0, width);
+            TensorPrimitives.Multiply(gamma, invStd, a);
+            TensorPrimitives.Multiply(betaGrad, 1f / rows, betaGrad);
+            TensorPrimitives.Multiply(gammaGrad, 1f / rows, gammaGrad);
             for (int r = 0; r < rows; r++)
+                BatchNormGradRow(grad.Slice(r * width, width), xhat.Slice(r * width, width), a, betaGrad, gammaGrad);
+            TensorPrimitives.Multiply(betaGrad, rows, betaGrad);
+            TensorPrimitives.Multiply(gammaGrad, rows, gammaGrad);
+        }
+
+        // Row kernels: Vector<float> over the row, scalar tail. One call per row instead of several library calls.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+        private static void AddSquares(ReadOnlySpan<float> row, Span<float> sums)
+        {
+            var r = MemoryMarshal.Cast<float, Vector<float>>(row);
+            var s = MemoryMarshal.Cast<float, Vector<float>>(sums);
+            for (int k = 0; k < r.Length; k++)
+                s[k] += r[k] * r[k];
+            for (int j = r.Length * Vector<float>.Count; j < row.Length; j++)
+                sums[j] += row[j] * row[j];
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+
+        private static void NormalizeRow(Span<float> x, ReadOnlySpan<float> invStd, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y)
+        {
+            var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+            var vi = MemoryMarshal.Cast<float, Vector<float>>(invStd);
+            var vg = MemoryMarshal.Cast<float, Vector<float>>(gamma);
+            var vb = MemoryMarshal.Cast<float, Vector<float>>(beta);
+            var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
+            for (int k = 0; k < vx.Length; k++)
             {
-                var g = grad.Slice(r * width, width);
-                var x = xhat.Slice(r * width, width);
-                for (int j = 0; j < width; j++)
-                    g[j] = gamma[j] * invStd[j] / rows * (rows * g[j] - betaGrad[j] - x[j] * gammaGrad[j]);
+                var n = vx[k] * vi[k];
+                vx[k] = n;
+                vy[k] = n * vg[k] + vb[k];
+            }
+            for (int j = vx.Length * Vector<float>.Count; j < x.Length; j++)
+            {
+                float n = x[j] * invStd[j];
+                x[j] = n;
+                y[j] = n * gamma[j] + beta[j];
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+
+        private static void AddRowAndProduct(ReadOnlySpan<float> g, ReadOnlySpan<float> x, Span<float> sum, Span<float> productSum)
+        {
+            var vg = MemoryMarshal.Cast<float, Vector<float>>(g);
+            var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+            var vs = MemoryMarshal.Cast<float, Vector<float>>(sum);
+            var vp = MemoryMarshal.Cast<float, Vector<float>>(productSum);
+            for (int k = 0; k < vg.Length; k++)
+            {
+                vs[k] += vg[k];
+                vp[k] += vg[k] * vx[k];
+            }
+            for (int j = vg.Length * Vector<float>.Count; j < g.Length; j++)
+            {
+                sum[j] += g[j];
+                productSum[j] += g[j] * x[j];
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+
+        private static void BatchNormGradRow(Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> a, ReadOnlySpan<float> meanGrad, ReadOnlySpan<float> meanProduct)
+        {
+            var vg = MemoryMarshal.Cast<float, Vector<float>>(g);
+            var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var vm = MemoryMarshal.Cast<float, Vector<float>>(meanGrad);
+            var vp = MemoryMarshal.Cast<float, Vector<float>>(meanProduct);
+            for (int k = 0; k < vg.Length; k++)
+                vg[k] = va[k] * (vg[k] - (vm[k] + vx[k] * vp[k]));
+            for (int j = vg.Length * Vector<float>.Count; j < g.Length; j++)
+                g[j] = a[j] * (g[j] - (meanGrad[j] + x[j] * meanProduct[j]));
+        }
+
         /// <summary>Multiplies <paramref name="grad"/> (dy) by the activation's derivative at input u / output y.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static void ActivationBackward(MlpActivation activation, Span<float> grad, ReadOnlySpan<float> u, ReadOnlySpan<float> y)
         {
             switch (activation)
             {
                 case MlpActivation.Relu:
-                    for (int i = 0; i < grad.Length; i++)
-                        if (!(u[i] > 0)) grad[i] = 0;
+                    ReluBackward(grad, u);
                     break;
                 case MlpActivation.LeakyRelu:
                     for (int i = 0; i < grad.Length; i++)
@@ -118,10 +200,24 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+
+        private static void ReluBackward(Span<float> grad, ReadOnlySpan<float> u)
+        {
+            // Branch-free: the sign of u is random, so a branch would mispredict half the time.
+            var g = MemoryMarshal.Cast<float, Vector<float>>(grad);
+            var x = MemoryMarshal.Cast<float, Vector<float>>(u);
+            for (int k = 0; k < g.Length; k++)
+                g[k] = Vector.ConditionalSelect(Vector.GreaterThan(x[k], Vector<float>.Zero), g[k], Vector<float>.Zero);
+            for (int i = g.Length * Vector<float>.Count; i < grad.Length; i++)
+                if (!(u[i] > 0)) grad[i] = 0;
+        }
+
         /// <summary>
         /// Softmax cross-entropy of one member's logits: returns Σ weight·loss and the number of correct argmaxes, and
         /// writes d(mean weighted loss)/d logits over <paramref name="logits"/>.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static (double Loss, int Correct) SoftmaxCrossEntropy(Span<float> logits, int rows, int classes,
             ReadOnlySpan<int> batchRows, int[] labels, float[] rowWeights)
         {
