@@ -221,6 +221,8 @@ namespace Microsoft.ML.Trainers.Mlp
         {
             if (initialModel == null)
                 throw new ArgumentNullException(nameof(initialModel));
+            if (initialModel.IsDisposed)
+                throw new ObjectDisposedException(nameof(initialModel), "The initial model was disposed; warm start from a live model.");
             CheckTrainingSchema(trainData);
             return TrainTransformer(trainData, initPredictor: initialModel);
         }
