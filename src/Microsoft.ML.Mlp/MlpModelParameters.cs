@@ -90,6 +90,27 @@ namespace Microsoft.ML.Trainers.Mlp
             return probabilities;
         }
 
+        /// <summary>
+        /// Class probabilities of many rows at once, for bulk scoring outside a pipeline: one matrix product per layer
+        /// over all rows. Same network as <see cref="PredictProbabilities(ReadOnlySpan{float})"/>, other summation order
+        /// (results agree to float rounding, not bit for bit).
+        /// </summary>
+        /// <param name="features">Row-major rows of <see cref="NumberOfFeatures"/> values each.</param>
+        /// <param name="rowCount">Number of rows in <paramref name="features"/>.</param>
+        /// <returns>Row-major [rowCount, <see cref="NumberOfClasses"/>] probabilities.</returns>
+        public float[] PredictBatch(float[] features, int rowCount)
+        {
+            if (features == null)
+                throw new ArgumentNullException(nameof(features));
+            if (rowCount < 0 || (long)rowCount * NumberOfFeatures != features.Length)
+                throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount,
+                    $"features holds {features.Length} values, which is not rowCount × {NumberOfFeatures} (the model's feature count).");
+            var probabilities = new float[rowCount * NumberOfClasses];
+            if (rowCount > 0)
+                _inference.PredictBatch(features, rowCount, probabilities);
+            return probabilities;
+        }
+
         ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
         {
             Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(VBuffer<float>), "MLP maps VBuffer<float> to VBuffer<float>.");

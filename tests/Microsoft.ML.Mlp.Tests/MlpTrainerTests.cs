@@ -152,6 +152,23 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void BatchPredictionMatchesRowByRowScoring()
+        {
+            var mlp = TrainedDigits.Mlp;
+            var rows = Digits.Rows(TrainedDigits.TrainRows, 300).ToArray();
+            var batch = mlp.PredictBatch(rows.SelectMany(r => r.Features).ToArray(), rows.Length);
+            Assert.Equal(rows.Length * 10, batch.Length);
+            for (int r = 0; r < rows.Length; r++)
+            {
+                var single = mlp.PredictProbabilities(rows[r].Features);
+                for (int c = 0; c < 10; c++)
+                    Assert.Equal(single[c], batch[r * 10 + c], tolerance: 1e-5);
+            }
+            Assert.Throws<ArgumentOutOfRangeException>(() => mlp.PredictBatch(new float[785], 1));
+            Assert.Empty(mlp.PredictBatch(Array.Empty<float>(), 0));
+        }
+
+        [Fact]
         public void OutputColumnsCarryTheSameAnnotationsAsLbfgsMaximumEntropy()
         {
             var ml = new MLContext(seed: 1);
