@@ -75,10 +75,8 @@ namespace Microsoft.ML.Mlp.Tests
             var rows = Digits.Rows(0, 64).ToArray();
             var data = new TrainingData(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => (int)r.Label).ToArray(), null, rows.Length, 784);
             float[] rowWeights = withWeights ? rows.Select((_, i) => 0.5f + (i % 4) * 0.5f).ToArray() : null;
-            NetworkWeights[] initial;
             var generators = settings.Seeds.Select(s => new Generator((ulong)s)).ToArray();
-            using (var fresh = FusedNetwork.Initialize(architecture, MlpWeightInitialization.HeNormal, generators))
-                initial = fresh.Snapshot();
+            var initial = WeightInitializer.Initialize(architecture, MlpWeightInitialization.HeNormal, generators);
             foreach (var g in generators)
                 g.Dispose();
 

@@ -44,37 +44,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Trainable parameters in a fixed order.</summary>
         public IEnumerable<Parameter> Parameters => _kernels.Concat(_biases).Concat(_gammas).Concat(_betas);
 
-        /// <summary>Fresh members, member i initialised from its own generator.</summary>
-        public static FusedNetwork Initialize(NetworkArchitecture architecture, MlpWeightInitialization initialization, Generator[] generators)
-        {
-            var network = new FusedNetwork(architecture, generators.Length);
-            int n = generators.Length;
-            for (int l = 0; l < architecture.LayerCount; l++)
-            {
-                long fanIn = architecture.LayerInput(l), fanOut = architecture.LayerOutput(l);
-                // Like Keras: the output Dense keeps its default glorot_uniform.
-                var kind = l < architecture.HiddenLayerSizes.Length ? initialization : MlpWeightInitialization.GlorotUniform;
-                var kernel = empty(n, fanIn, fanOut);
-                for (int m = 0; m < n; m++)
-                {
-                    using var slice = kernel[m];
-                    WeightInitializer.Fill(slice, kind, generators[m]);
-                }
-                network._kernels[l] = new Parameter(kernel);
-                network._biases[l] = new Parameter(zeros(n, 1, fanOut));
-            }
-            for (int l = 0; l < network._gammas.Length; l++)
-            {
-                long width = architecture.HiddenLayerSizes[l];
-                network._gammas[l] = new Parameter(ones(n, 1, width));
-                network._betas[l] = new Parameter(zeros(n, 1, width));
-                network._runningMeans[l] = zeros(n, 1, width);
-                network._runningVariances[l] = ones(n, 1, width);
-            }
-            return network;
-        }
-
-        /// <summary>Members loaded from saved weights (warm start).</summary>
+        /// <summary>Members from managed weights (fresh ones from <see cref="WeightInitializer.Initialize"/>, or a warm start).</summary>
         public static FusedNetwork FromWeights(NetworkWeights[] members)
         {
             var architecture = members[0].Architecture;
@@ -84,14 +54,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 long fanIn = architecture.LayerInput(l), fanOut = architecture.LayerOutput(l);
                 // Saved kernels are [out, in]; training wants [in, out].
                 using var saved = Stack(members, m => m.Layers[l].Weight, fanOut, fanIn);
-                network._kernels[l] = new Parameter(saved.transpose(1, 2).contiguous());
-                network._biases[l] = new Parameter(Stack(members, m => m.Layers[l].Bias, 1, fanOut));
+                network._kernels[l] = Own(saved.transpose(1, 2).contiguous());
+                network._biases[l] = Own(Stack(members, m => m.Layers[l].Bias, 1, fanOut));
             }
             for (int l = 0; l < network._gammas.Length; l++)
             {
                 long width = architecture.HiddenLayerSizes[l];
-                network._gammas[l] = new Parameter(Stack(members, m => m.Layers[l].Gamma, 1, width));
-                network._betas[l] = new Parameter(Stack(members, m => m.Layers[l].Beta, 1, width));
+                network._gammas[l] = Own(Stack(members, m => m.Layers[l].Gamma, 1, width));
+                network._betas[l] = Own(Stack(members, m => m.Layers[l].Beta, 1, width));
                 network._runningMeans[l] = Stack(members, m => m.Layers[l].RunningMean, 1, width);
                 network._runningVariances[l] = Stack(members, m => m.Layers[l].RunningVariance, 1, width);
             }
@@ -207,6 +177,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             foreach (var p in Parameters)
                 if (p.grad is Tensor g)
                     g.mul_(factor.view(new long[] { MemberCount }.Concat(Enumerable.Repeat(1L, (int)g.dim() - 1)).ToArray()));
+        }
+
+        /// <summary>A Parameter takes over the tensor's native handle; the emptied wrapper is disposed so nothing is left counted as live.</summary>
+        private static Parameter Own(Tensor data)
+        {
+            var parameter = new Parameter(data);
+            data.Dispose();
+            return parameter;
         }
 
         private static float[] ToArray(Tensor t) => t.detach().contiguous().data<float>().ToArray();

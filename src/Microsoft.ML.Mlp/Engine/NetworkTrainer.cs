@@ -24,7 +24,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var generators = settings.Seeds.Select(s => new Generator(unchecked((ulong)(uint)s))).ToArray();
             try
             {
-                var initial = settings.InitialWeights ?? InitialWeights(architecture, settings, generators);
+                var initial = settings.InitialWeights ?? WeightInitializer.Initialize(architecture, settings.WeightInitialization, generators);
                 var rowWeights = RowWeights(settings, data, architecture.ClassCount);
                 var masks = new DropoutMasks(settings.Seeds[0]);
                 using ITrainingNetwork network = settings.UseFastPath
@@ -92,13 +92,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 foreach (var g in generators)
                     g.Dispose();
             }
-        }
-
-        /// <summary>Fresh members: each initialised by torch from its own generator, then handed over as managed arrays.</summary>
-        private static NetworkWeights[] InitialWeights(NetworkArchitecture architecture, TrainingSettings settings, Generator[] generators)
-        {
-            using var fresh = FusedNetwork.Initialize(architecture, settings.WeightInitialization, generators);
-            return fresh.Snapshot();
         }
 
         /// <summary>One pass over the data: each member in its own shuffled order (torch randperm with its own generator).</summary>

@@ -11,6 +11,45 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Keras divides a truncated normal's sd by this so the truncated (±2 sd) distribution keeps the target variance.</summary>
         private const double TruncatedNormalCorrection = 0.87962566103423978;
 
+        /// <summary>
+        /// Fresh members as managed arrays: hidden kernels by <paramref name="kind"/>, the output kernel Glorot uniform (Keras'
+        /// Dense default), biases and β zero, γ and running variance one. Member i draws from its own generator, layer by layer.
+        /// </summary>
+        public static NetworkWeights[] Initialize(NetworkArchitecture architecture, MlpWeightInitialization kind, Generator[] generators)
+        {
+            var members = new NetworkWeights[generators.Length];
+            for (int m = 0; m < members.Length; m++)
+            {
+                var layers = new LayerWeights[architecture.LayerCount];
+                for (int l = 0; l < layers.Length; l++)
+                {
+                    int fanIn = architecture.LayerInput(l), fanOut = architecture.LayerOutput(l);
+                    bool hidden = l < architecture.HiddenLayerSizes.Length;
+                    using var scope = NewDisposeScope();
+                    var kernel = empty(fanIn, fanOut);
+                    Fill(kernel, hidden ? kind : MlpWeightInitialization.GlorotUniform, generators[m]);
+                    var weight = kernel.t().contiguous().data<float>().ToArray(); // stored [out, in]
+                    layers[l] = new LayerWeights { Weight = weight, Bias = new float[fanOut] };
+                    if (hidden && architecture.UseBatchNormalization)
+                    {
+                        layers[l].Gamma = Ones(fanOut);
+                        layers[l].Beta = new float[fanOut];
+                        layers[l].RunningMean = new float[fanOut];
+                        layers[l].RunningVariance = Ones(fanOut);
+                    }
+                }
+                members[m] = new NetworkWeights(architecture, layers);
+            }
+            return members;
+        }
+
+        private static float[] Ones(int length)
+        {
+            var values = new float[length];
+            Array.Fill(values, 1f);
+            return values;
+        }
+
         public static void Fill(Tensor kernel, MlpWeightInitialization kind, Generator generator)
         {
             long fanIn = kernel.shape[0], fanOut = kernel.shape[1];
