@@ -104,6 +104,17 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.All(model.PredictProbabilities(rows[0].Features), p => Assert.True(float.IsFinite(p)));
         }
 
+        [Fact]
+        public void NoHiddenLayerIsMultinomialLogisticRegression()
+        {
+            var ml = new MLContext(seed: 1);
+            var options = new MlpTrainer.Options { HiddenLayerSizes = Array.Empty<int>(), NumberOfEpochs = 5, Seed = 2 };
+            var model = TrainedDigits.Pipeline(ml, options).Fit(Digits.Load(ml, 0, 800));
+            var metrics = ml.MulticlassClassification.Evaluate(model.Transform(Digits.Load(ml, 800, 200)));
+            Assert.True(metrics.MicroAccuracy > 0.8, $"accuracy {metrics.MicroAccuracy:P2}");
+            Assert.Empty(model.OfType<MulticlassPredictionTransformer<MlpModelParameters>>().Single().Model.HiddenLayerSizes);
+        }
+
         internal static VBuffer<float> Sparse(float[] dense)
         {
             var indices = Enumerable.Range(0, dense.Length).Where(i => dense[i] != 0).ToArray();
