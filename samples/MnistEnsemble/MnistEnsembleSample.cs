@@ -33,7 +33,7 @@ namespace MnistEnsemble
             var data = MnistData.Load(ml, options);
             console.MarkupLineInterpolated($"[bold]{data.Description}[/]: {data.TrainCount:N0} training rows, {data.TestRows.Length:N0} test rows");
             console.MarkupLineInterpolated(
-                $"Soft-voting ensemble of {options.Models} MLPs {string.Join("→", options.HiddenLayerSizes)}, {options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate}, dropout {options.DropoutRate}");
+                $"Soft-voting ensemble of {options.Models} MLPs {string.Join("→", options.HiddenLayerSizes)} ({options.Activation}), {options.Epochs} epochs, batch {options.BatchSize}, {options.Optimizer} lr {options.LearningRate} ({options.Schedule}), weight decay {options.WeightDecay}, dropout {options.DropoutRate}");
 
             var progress = new TrainingProgress(console, options.Models, options.Epochs);
             var memberOptions = new MlpTrainer.Options
@@ -43,6 +43,10 @@ namespace MnistEnsemble
                 BatchSize = options.BatchSize,
                 LearningRate = options.LearningRate,
                 DropoutRate = options.DropoutRate,
+                Optimizer = options.Optimizer,
+                WeightDecay = options.WeightDecay,
+                LearningRateSchedule = options.Schedule,
+                Activation = options.Activation,
                 Seed = options.Seed,
                 EpochCallback = progress.OnEpoch,
             };

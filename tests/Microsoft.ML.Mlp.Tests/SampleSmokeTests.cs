@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using Microsoft.ML.Trainers.Mlp;
 using MnistEnsemble;
 using Spectre.Console;
 using TabularCsv;
@@ -65,6 +66,26 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Contains("epoch 1/1", printed);
             Assert.Contains("Confusion matrix", printed);
             Assert.Contains("predicted", printed);
+        }
+
+        [Fact]
+        public void MnistEnsembleParsesTheBestRecipesOptions()
+        {
+            var options = SampleOptions.Parse(new[]
+            {
+                "--hidden", "512,256", "--batch-size", "128", "--dropout", "0.3", "--optimizer", "AdamW",
+                "--weight-decay", "0.05", "--schedule", "cosineannealing", "--activation", "Gelu",
+            });
+
+            Assert.Equal(new[] { 512, 256 }, options.HiddenLayerSizes);
+            Assert.Equal(128, options.BatchSize);
+            Assert.Equal(0.3f, options.DropoutRate);
+            Assert.Equal(MlpOptimizer.AdamW, options.Optimizer);
+            Assert.Equal(0.05f, options.WeightDecay);
+            Assert.Equal(MlpLearningRateSchedule.CosineAnnealing, options.Schedule);
+            Assert.Equal(MlpActivation.Gelu, options.Activation);
+            var bad = Assert.Throws<ArgumentException>(() => SampleOptions.Parse(new[] { "--optimizer", "Lion" }));
+            Assert.Contains("AdamW", bad.Message);
         }
 
         [Fact]
