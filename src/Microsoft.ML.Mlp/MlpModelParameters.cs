@@ -61,13 +61,13 @@ namespace Microsoft.ML.Trainers.Mlp
         public int NumberOfClasses => Network.Architecture.ClassCount;
 
         /// <summary>Width of each hidden layer, input side first.</summary>
-        public IReadOnlyList<int> HiddenLayerSizes => Network.Architecture.HiddenLayerSizes;
+        public IReadOnlyList<int> HiddenLayerSizes => Array.AsReadOnly(Network.Architecture.HiddenLayerSizes);
 
         /// <summary>Activation of the hidden layers.</summary>
         public MlpActivation Activation => Network.Architecture.Activation;
 
         /// <summary>Per-epoch training metrics (loss, accuracy, validation figures when used); saved with the model.</summary>
-        public IReadOnlyList<MlpEpochMetrics> TrainingHistory => _history;
+        public IReadOnlyList<MlpEpochMetrics> TrainingHistory => _history.AsReadOnly();
 
         /// <summary>The trained weights (engine form).</summary>
         internal NetworkWeights Network { get; private set; }
@@ -105,9 +105,18 @@ namespace Microsoft.ML.Trainers.Mlp
             if (rowCount < 0 || (long)rowCount * NumberOfFeatures != features.Length)
                 throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount,
                     $"features holds {features.Length} values, which is not rowCount × {NumberOfFeatures} (the model's feature count).");
-            var probabilities = new float[rowCount * NumberOfClasses];
-            if (rowCount > 0)
-                _inference.PredictBatch(features, rowCount, probabilities);
+            var probabilities = new float[checked(rowCount * NumberOfClasses)];
+            // Chunks bound the scratch memory; each is still one large matrix product per layer.
+            const int Chunk = 4096;
+            var rows = new float[Math.Min(Chunk, rowCount) * NumberOfFeatures];
+            var scores = new float[Math.Min(Chunk, rowCount) * NumberOfClasses];
+            for (int start = 0; start < rowCount; start += Chunk)
+            {
+                int count = Math.Min(Chunk, rowCount - start);
+                Array.Copy(features, (long)start * NumberOfFeatures, rows, 0, (long)count * NumberOfFeatures);
+                _inference.PredictBatch(rows, count, scores);
+                Array.Copy(scores, 0, probabilities, (long)start * NumberOfClasses, (long)count * NumberOfClasses);
+            }
             return probabilities;
         }
 

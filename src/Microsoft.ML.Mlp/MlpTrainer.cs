@@ -88,8 +88,9 @@ namespace Microsoft.ML.Trainers.Mlp
             /// <summary>Learning-rate schedule, evaluated per epoch. Default <see cref="MlpLearningRateSchedule.Constant"/>.</summary>
             public MlpLearningRateSchedule LearningRateSchedule = MlpLearningRateSchedule.Constant;
 
-            /// <summary>Decay factor in (0, 1] for StepDecay, ExponentialDecay and ReduceOnPlateau. Default 0.1.</summary>
-            public float LearningRateDecay = 0.1f;
+            /// <summary>Decay factor in (0, 1] for StepDecay, ExponentialDecay and ReduceOnPlateau; null = the schedule's usual
+            /// value (StepDecay 0.1, ExponentialDecay 0.95, ReduceOnPlateau 0.1).</summary>
+            public float? LearningRateDecay;
 
             /// <summary>Epochs between StepDecay steps, ≥ 1. Default 10.</summary>
             public int LearningRateStepSize = 10;
@@ -136,6 +137,8 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private protected override string DisplayName => TrainerName;
 
+        private protected override bool SupportsWarmStart => true;
+
         /// <summary>Every option checked up front, so a bad value fails at construction, not inside libtorch.</summary>
         internal static Options CheckOptions(Options options)
         {
@@ -173,7 +176,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingPatience), patience, "EarlyStoppingPatience must be at least 1 epoch, or null to train every epoch.");
             if (!(options.EarlyStoppingMinDelta >= 0) || float.IsInfinity(options.EarlyStoppingMinDelta))
                 throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingMinDelta), options.EarlyStoppingMinDelta, "EarlyStoppingMinDelta must be a finite number ≥ 0.");
-            if (!(options.LearningRateDecay > 0 && options.LearningRateDecay <= 1))
+            if (options.LearningRateDecay is float decay && !(decay > 0 && decay <= 1))
                 throw new ArgumentOutOfRangeException(nameof(options.LearningRateDecay), options.LearningRateDecay, "LearningRateDecay must be in (0, 1], e.g. 0.1 for StepDecay or 0.95 for ExponentialDecay.");
             if (options.LearningRateStepSize < 1)
                 throw new ArgumentOutOfRangeException(nameof(options.LearningRateStepSize), options.LearningRateStepSize, "LearningRateStepSize must be at least 1 epoch.");
@@ -185,6 +188,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(options.GradientClipNorm), clip, "GradientClipNorm must be a finite number > 0 (e.g. 1.0), or null for no clipping.");
             if (!Enum.IsDefined(options.LearningRateSchedule))
                 throw new ArgumentOutOfRangeException(nameof(options.LearningRateSchedule), options.LearningRateSchedule, "Unknown schedule; use a value of MlpLearningRateSchedule.");
+            if (!Enum.IsDefined(options.EarlyStoppingMetric))
+                throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingMetric), options.EarlyStoppingMetric, "Unknown metric; use a value of MlpEarlyStoppingMetric.");
+            if (!Enum.IsDefined(options.ClassWeighting))
+                throw new ArgumentOutOfRangeException(nameof(options.ClassWeighting), options.ClassWeighting, "Unknown class weighting; use a value of MlpClassWeighting.");
             if (!Enum.IsDefined(options.Activation))
                 throw new ArgumentOutOfRangeException(nameof(options.Activation), options.Activation, "Unknown activation; use a value of MlpActivation.");
             if (!Enum.IsDefined(options.WeightInitialization))

@@ -39,6 +39,17 @@ namespace Microsoft.ML.Trainers.Mlp
                     throw new InvalidOperationException($"{MlpTrainer.TrainerName}: ValidationFraction {options.ValidationFraction} leaves {dataset.RowCount} training and {validation.RowCount} validation rows; use more data or another fraction.");
             }
 
+            long parameters = 0;
+            for (int l = 0, fanIn = featureCount; l <= options.HiddenLayerSizes.Length; l++)
+            {
+                int fanOut = l < options.HiddenLayerSizes.Length ? options.HiddenLayerSizes[l] : classCount;
+                parameters += ((long)fanIn + 3) * fanOut;
+                fanIn = fanOut;
+            }
+            if (parameters * seeds.Length > int.MaxValue / 4)
+                throw new ArgumentOutOfRangeException(nameof(options.HiddenLayerSizes), string.Join(",", options.HiddenLayerSizes),
+                    $"{MlpTrainer.TrainerName}: {featureCount} features and HiddenLayerSizes {{{string.Join(", ", options.HiddenLayerSizes)}}} make {parameters:N0} parameters "
+                    + $"per network ({seeds.Length} network(s)); at most {int.MaxValue / 4 / seeds.Length:N0} fit in one buffer. Use smaller hidden layers or fewer features.");
             var architecture = new NetworkArchitecture(featureCount, options.HiddenLayerSizes, classCount,
                 options.Activation, options.UseBatchNormalization, options.DropoutRate);
             string members = seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)";
@@ -50,9 +61,9 @@ namespace Microsoft.ML.Trainers.Mlp
                 foreach (var initial in initialModels)
                     if (!initial.Network.Architecture.SameShape(architecture))
                         throw new InvalidOperationException(
-                            $"{MlpTrainer.TrainerName}: the initial model is {initial.Network.Architecture.Describe()} (batch norm {initial.Network.Architecture.UseBatchNormalization}) "
-                            + $"but these options and data make {architecture.Describe()} (batch norm {architecture.UseBatchNormalization}). "
-                            + "Warm start needs the same features, classes, HiddenLayerSizes and UseBatchNormalization.");
+                            $"{MlpTrainer.TrainerName}: the initial model is {initial.Network.Architecture.Describe()} ({initial.Network.Architecture.Activation}, batch norm {initial.Network.Architecture.UseBatchNormalization}) "
+                            + $"but these options and data make {architecture.Describe()} ({architecture.Activation}, batch norm {architecture.UseBatchNormalization}). "
+                            + "Warm start needs the same features, classes, HiddenLayerSizes, Activation and UseBatchNormalization.");
 
             var settings = new TrainingSettings
             {
@@ -68,7 +79,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 Seeds = seeds,
                 UseFastPath = !options.UseReferenceEngine,
                 Schedule = options.LearningRateSchedule,
-                LearningRateDecay = options.LearningRateDecay,
+                LearningRateDecay = options.LearningRateDecay ?? (options.LearningRateSchedule == MlpLearningRateSchedule.ExponentialDecay ? 0.95f : 0.1f),
                 LearningRateStepSize = options.LearningRateStepSize,
                 MinimumLearningRate = options.MinimumLearningRate,
                 ReduceOnPlateauPatience = options.ReduceOnPlateauPatience,
@@ -78,7 +89,8 @@ namespace Microsoft.ML.Trainers.Mlp
                 EarlyStoppingMetric = options.EarlyStoppingMetric,
                 EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
                 Validation = validation,
-                InitialWeights = initialModels?.Select(m => m.Network).ToArray(),
+                // The initial weights under the new options' architecture: e.g. a new DropoutRate applies to the continued run.
+                InitialWeights = initialModels?.Select(m => new NetworkWeights(architecture, m.Network.Layers)).ToArray(),
                 EpochOffset = initialModels?[0].TrainingHistory.Count > 0 ? initialModels[0].TrainingHistory[^1].Epoch : 0,
                 Threads = options.NumberOfThreads ?? 1,
                 CancellationToken = options.CancellationToken,

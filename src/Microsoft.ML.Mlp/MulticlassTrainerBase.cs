@@ -17,7 +17,6 @@ namespace Microsoft.ML.Trainers.Mlp
         IEstimator<MulticlassPredictionTransformer<TModel>> // re-implemented so pipelines reach our Fit and its checks
         where TModel : class
     {
-        private static readonly TrainerInfo s_info = new TrainerInfo(normalization: false, caching: false, supportValid: true, supportIncrementalTrain: true);
 
         private protected MulticlassTrainerBase(IHostEnvironment env, string name, string featureColumn, string labelColumn, string weightColumn)
             : base((env ?? throw new ArgumentNullException(nameof(env))).Register(name),
@@ -28,8 +27,12 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Name used in messages and logs.</summary>
         private protected abstract string DisplayName { get; }
 
-        /// <summary>Trainer capabilities: no normalization or caching required (the data is read once).</summary>
-        public override TrainerInfo Info => s_info;
+        /// <summary>Trainer capabilities. Neural networks train best on normalised features (AutoML adds a normalizer);
+        /// no caching is needed since the data is read once; validation data is supported.</summary>
+        public override TrainerInfo Info => new TrainerInfo(normalization: true, caching: false, supportValid: true, supportIncrementalTrain: SupportsWarmStart);
+
+        /// <summary>Whether <c>Fit(data, initialModel)</c> continues training.</summary>
+        private protected abstract bool SupportsWarmStart { get; }
 
         /// <summary>Always <see cref="PredictionKind.MulticlassClassification"/>.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]

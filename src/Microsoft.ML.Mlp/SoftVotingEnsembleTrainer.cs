@@ -46,6 +46,10 @@ namespace Microsoft.ML.Trainers.Mlp
             string labelColumnName, string featureColumnName)
             : base(env, LoadName, featureColumnName, labelColumnName, null)
         {
+            if (string.IsNullOrEmpty(labelColumnName))
+                throw new ArgumentOutOfRangeException(nameof(labelColumnName), labelColumnName, "labelColumnName must name the members' key-typed label column, e.g. \"Label\".");
+            if (string.IsNullOrEmpty(featureColumnName))
+                throw new ArgumentOutOfRangeException(nameof(featureColumnName), featureColumnName, "featureColumnName must name the members' feature vector column, e.g. \"Features\".");
             _members = members?.ToArray() ?? throw new ArgumentNullException(nameof(members));
             if (_members.Length == 0)
                 throw new ArgumentException("The member list is empty; pass at least one multiclass trainer, e.g. mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy().", nameof(members));
@@ -57,6 +61,8 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         private protected override string DisplayName => DisplayNameText;
+
+        private protected override bool SupportsWarmStart => false;
 
         private static float[] NormalizeWeights(float[] weights, int count)
         {
@@ -79,6 +85,9 @@ namespace Microsoft.ML.Trainers.Mlp
         public override SoftVotingModelParameters TrainModelCore(TrainContext context)
         {
             // Validation data drives the MLP copies' per-epoch validation and early stopping; heterogeneous members train as configured.
+            if (_members != null && context.ValidationSet != null)
+                using (var channel = Host.Start("Validation"))
+                    channel.Warning("{0}: validation data is used by MLP copies only; heterogeneous members train as configured and ignore it.", DisplayName);
             var members = _members == null ? TrainMlpCopies(context.TrainingSet, context.ValidationSet) : TrainHeterogeneous(context.TrainingSet);
             return new SoftVotingModelParameters(Host, members, _weights);
         }
@@ -105,7 +114,9 @@ namespace Microsoft.ML.Trainers.Mlp
         private IValueMapper[] TrainHeterogeneous(RoleMappedData data)
         {
             var (featureCount, classCount) = SchemaChecks.CheckTrainingSchema(data.Data.Schema, DisplayName, LabelColumn.Name, FeatureColumn.Name, null);
-            var probe = data.Data.GetColumn<VBuffer<float>>(FeatureColumn.Name).Take(ProbabilityCheckRows).ToArray();
+            // Rows with NaN/∞ features are skipped by trainers and would score NaN: they prove nothing about a member.
+            var probe = data.Data.GetColumn<VBuffer<float>>(FeatureColumn.Name)
+                .Where(row => row.DenseValues().All(float.IsFinite)).Take(ProbabilityCheckRows).ToArray();
             using var channel = Host.Start("Members");
             var models = new IValueMapper[_members.Length];
             for (int i = 0; i < _members.Length; i++)

@@ -64,10 +64,10 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>The member models, in training order (e.g. <see cref="MlpModelParameters"/>, or another trainer's model parameters).</summary>
-        public IReadOnlyList<object> Members => _members;
+        public IReadOnlyList<object> Members => Array.AsReadOnly<object>(_members);
 
         /// <summary>Member weights, normalised to sum to 1.</summary>
-        public IReadOnlyList<float> Weights => _weights;
+        public IReadOnlyList<float> Weights => Array.AsReadOnly(_weights);
 
         /// <summary>Number of classes (length of the Score vector).</summary>
         public int NumberOfClasses => _classCount;
@@ -99,9 +99,11 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private float[] Map(ValueMapper<VBuffer<float>, VBuffer<float>> mapper, float[] features)
         {
-            if (features == null || features.Length != NumberOfFeatures)
+            if (features == null)
+                throw new ArgumentNullException(nameof(features));
+            if (features.Length != NumberOfFeatures)
                 throw new InvalidOperationException(
-                    $"The ensemble was trained on feature vectors of length {NumberOfFeatures} but was given a vector of length {features?.Length ?? 0}. "
+                    $"The ensemble was trained on feature vectors of length {NumberOfFeatures} but was given a vector of length {features.Length}. "
                     + "Score data prepared by the same pipeline as the training data.");
             var src = new VBuffer<float>(features.Length, features);
             VBuffer<float> dst = default;

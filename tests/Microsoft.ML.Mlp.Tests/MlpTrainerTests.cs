@@ -165,6 +165,12 @@ namespace Microsoft.ML.Mlp.Tests
                     Assert.Equal(single[c], batch[r * 10 + c], tolerance: 1e-5);
             }
             Assert.Throws<ArgumentOutOfRangeException>(() => mlp.PredictBatch(new float[785], 1));
+            // More rows than one internal chunk (4,096).
+            var many = Digits.Rows(0, 5000).ToArray();
+            var large = mlp.PredictBatch(many.SelectMany(r => r.Features).ToArray(), many.Length);
+            var lastRow = mlp.PredictProbabilities(many[^1].Features);
+            for (int c = 0; c < 10; c++)
+                Assert.Equal(lastRow[c], large[(many.Length - 1) * 10 + c], tolerance: 1e-5);
             Assert.Empty(mlp.PredictBatch(Array.Empty<float>(), 0));
         }
 

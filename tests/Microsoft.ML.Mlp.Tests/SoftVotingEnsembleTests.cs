@@ -209,6 +209,23 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void HeterogeneousEnsembleTrainsOnDataWithSomeNaNRows()
+        {
+            var ml = new MLContext(seed: 1);
+            var rows = Digits.Rows(0, 200).Select(r => new MnistCatalog.MnistImage { Label = r.Label, Features = (float[])r.Features.Clone() }).ToArray();
+            rows[0].Features[300] = float.NaN;
+            rows[1].Features[10] = float.PositiveInfinity;
+            var raw = ml.Data.LoadFromEnumerable(rows, MnistCatalog.ImageSchema());
+            var data = ml.Transforms.Conversion.MapValueToKey("Label").Fit(raw).Transform(raw);
+            var model = ml.MulticlassClassification.Trainers.SoftVotingEnsemble(new IEstimator<ITransformer>[]
+            {
+                ml.MulticlassClassification.Trainers.Mlp(TrainedDigits.QuickOptions(1)),
+                ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options { MaximumNumberOfIterations = 10 }),
+            }).Fit(data);
+            Assert.Equal(2, model.Model.Members.Count);
+        }
+
+        [Fact]
         public void MembersOnAnotherLabelAreRejected()
         {
             var ml = new MLContext(seed: 1);

@@ -238,6 +238,35 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void WarmStartAppliesTheNewOptionsDropoutAndRejectsAnotherActivation()
+        {
+            var (ml, train, _) = Keyed(200, 1);
+            var start = ml.MulticlassClassification.Trainers.Mlp(TrainedDigits.QuickOptions(1)).Fit(train).Model;
+            Assert.Equal(0.2f, start.Network.Architecture.DropoutRate);
+            var fineTune = TrainedDigits.QuickOptions(1);
+            fineTune.DropoutRate = 0;
+            var tuned = ml.MulticlassClassification.Trainers.Mlp(fineTune).Fit(train, start).Model;
+            Assert.Equal(0f, tuned.Network.Architecture.DropoutRate);
+            Assert.Equal(2, tuned.TrainingHistory.Count);
+
+            var other = TrainedDigits.QuickOptions(1);
+            other.Activation = MlpActivation.Tanh;
+            var e = Assert.Throws<InvalidOperationException>(() => ml.MulticlassClassification.Trainers.Mlp(other).Fit(train, start));
+            Assert.Contains("Relu", e.Message);
+            Assert.Contains("Tanh", e.Message);
+        }
+
+        [Fact]
+        public void ExponentialDecayDefaultsToAGentleFactor()
+        {
+            var (ml, train, _) = Keyed(64, 1);
+            var options = TrainedDigits.QuickOptions(epochs: 3);
+            options.LearningRateSchedule = MlpLearningRateSchedule.ExponentialDecay;
+            var rates = ml.MulticlassClassification.Trainers.Mlp(options).Fit(train).Model.TrainingHistory.Select(h => h.LearningRate).ToArray();
+            Assert.Equal((double)0.001f * 0.95f * 0.95f, rates[2], 9);
+        }
+
+        [Fact]
         public void WarmStartFromAnotherShapeIsRejected()
         {
             var (ml, train, _) = Keyed(100, 1);

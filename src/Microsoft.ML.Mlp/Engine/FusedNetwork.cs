@@ -11,7 +11,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// N independent MLPs of one architecture trained as one network: every parameter is stacked on a leading
     /// member axis ([N, in, out] kernels) and each layer is one batched matmul. Members share no values: each
     /// has its own initialisation, batch-norm statistics (computed over its own batch) and dropout mask, and the
-    /// optimizers used are element-wise, so member i learns exactly as if trained alone on its own batches.
+    /// optimizers used are element-wise, so without dropout member i learns exactly as if trained alone on its own batches
+    /// (dropout masks come from one stream shared by all members, so with dropout a member's masks depend on N).
     /// N = 1 is the plain single model.
     /// </summary>
     internal sealed class FusedNetwork : IDisposable
@@ -54,7 +55,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 long fanIn = architecture.LayerInput(l), fanOut = architecture.LayerOutput(l);
                 // Saved kernels are [out, in]; training wants [in, out].
                 using var saved = Stack(members, m => m.Layers[l].Weight, fanOut, fanIn);
-                network._kernels[l] = Own(saved.transpose(1, 2).contiguous());
+                using var transposed = saved.transpose(1, 2);
+                network._kernels[l] = Own(transposed.contiguous());
                 network._biases[l] = Own(Stack(members, m => m.Layers[l].Bias, 1, fanOut));
             }
             for (int l = 0; l < network._gammas.Length; l++)

@@ -42,6 +42,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         private double OneCycle(int epoch)
         {
+            if (_epochs == 1)
+                return _baseRate;
             double start = _baseRate / OneCycleDivFactor, end = start / OneCycleFinalDivFactor;
             int warmup = Math.Max(1, (int)Math.Round(OneCycleWarmupFraction * _epochs));
             if (epoch < warmup)

@@ -30,7 +30,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>True when the two describe the same layers (warm start needs this).</summary>
         public bool SameShape(NetworkArchitecture other) =>
             other != null && InputSize == other.InputSize && ClassCount == other.ClassCount
-            && UseBatchNormalization == other.UseBatchNormalization
+            && UseBatchNormalization == other.UseBatchNormalization && Activation == other.Activation
             && HiddenLayerSizes.AsSpan().SequenceEqual(other.HiddenLayerSizes);
 
         /// <summary>Shape as text, e.g. 784→50→50→10.</summary>
@@ -59,7 +59,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var activation = (MlpActivation)reader.ReadInt32();
             bool batchNorm = reader.ReadBoolean();
             float dropout = reader.ReadSingle();
-            if (input < 1 || classes < 2 || Array.Exists(hidden, h => h < 1) || !Enum.IsDefined(activation))
+            if (input < 1 || classes < 2 || Array.Exists(hidden, h => h < 1) || !Enum.IsDefined(activation) || !(dropout >= 0 && dropout < 1))
                 throw new InvalidDataException("The saved MLP architecture is corrupt.");
             return new NetworkArchitecture(input, hidden, classes, activation, batchNorm, dropout);
         }

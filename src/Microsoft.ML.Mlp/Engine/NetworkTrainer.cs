@@ -19,6 +19,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public static TrainingResult Train(NetworkArchitecture architecture, TrainingSettings settings, TrainingData data)
         {
             int members = settings.Seeds.Length;
+            // libtorch's thread count is process-wide: set it for this fit and put the caller's back afterwards.
+            int callerThreads = get_num_threads();
             set_num_threads(settings.Threads);
 
             var generators = settings.Seeds.Select(s => new Generator(unchecked((ulong)(uint)s))).ToArray();
@@ -91,6 +93,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             {
                 foreach (var g in generators)
                     g.Dispose();
+                set_num_threads(callerThreads);
             }
         }
 

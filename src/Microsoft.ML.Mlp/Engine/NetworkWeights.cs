@@ -57,7 +57,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             {
                 int fanIn = architecture.LayerInput(l), fanOut = architecture.LayerOutput(l);
                 var layer = new LayerWeights { Weight = ReadArray(reader, fanIn * fanOut), Bias = ReadArray(reader, fanOut) };
-                if (reader.ReadBoolean())
+                bool normalized = reader.ReadBoolean();
+                if (normalized != (architecture.UseBatchNormalization && l < architecture.HiddenLayerSizes.Length))
+                    throw new InvalidDataException("The saved MLP weights are corrupt: batch-norm layers do not match the architecture.");
+                if (normalized)
                 {
                     layer.Gamma = ReadArray(reader, fanOut);
                     layer.Beta = ReadArray(reader, fanOut);
