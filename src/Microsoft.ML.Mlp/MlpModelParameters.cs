@@ -106,17 +106,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount,
                     $"features holds {features.Length} values, which is not rowCount × {NumberOfFeatures} (the model's feature count).");
             var probabilities = new float[checked(rowCount * NumberOfClasses)];
-            // Chunks bound the scratch memory; each is still one large matrix product per layer.
+            // Chunks bound the scratch memory; each is still one large matrix product per layer, read in place.
             const int Chunk = 4096;
-            var rows = new float[Math.Min(Chunk, rowCount) * NumberOfFeatures];
-            var scores = new float[Math.Min(Chunk, rowCount) * NumberOfClasses];
             for (int start = 0; start < rowCount; start += Chunk)
-            {
-                int count = Math.Min(Chunk, rowCount - start);
-                Array.Copy(features, (long)start * NumberOfFeatures, rows, 0, (long)count * NumberOfFeatures);
-                _inference.PredictBatch(rows, count, scores);
-                Array.Copy(scores, 0, probabilities, (long)start * NumberOfClasses, (long)count * NumberOfClasses);
-            }
+                _inference.PredictBatch(features, start, Math.Min(Chunk, rowCount - start), probabilities);
             return probabilities;
         }
 

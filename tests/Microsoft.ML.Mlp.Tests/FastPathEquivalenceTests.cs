@@ -58,15 +58,20 @@ namespace Microsoft.ML.Mlp.Tests
             var trained = NetworkTrainer.Train(architecture, new TrainingSettings { Epochs = 2, Seeds = new[] { 9 } }, data).Members[0];
             var scorer = new InferenceNetwork(trained);
             using var network = FusedNetwork.FromWeights(new[] { trained });
-            using var input = tensor(rows.Take(50).SelectMany(r => r.Features).ToArray(), new long[] { 1, 50, 784 });
-            using var probabilities = nn.functional.softmax(network.Forward(input, training: false, dropoutScale: null), 2);
-            var expected = probabilities.data<float>().ToArray();
-            var actual = new float[10];
-            for (int r = 0; r < 50; r++)
+            // Digits are mostly zeros (the input-major path); adding 0.01 makes every pixel non-zero (the dot-product path).
+            foreach (float shift in new[] { 0f, 0.01f })
             {
-                scorer.Predict(rows[r].Features, actual);
-                for (int c = 0; c < 10; c++)
-                    Assert.Equal(expected[r * 10 + c], actual[c], tolerance: 2e-6);
+                var features = rows.Take(50).Select(r => r.Features.Select(v => v + shift).ToArray()).ToArray();
+                using var input = tensor(features.SelectMany(f => f).ToArray(), new long[] { 1, 50, 784 });
+                using var probabilities = nn.functional.softmax(network.Forward(input, training: false, dropoutScale: null), 2);
+                var expected = probabilities.data<float>().ToArray();
+                var actual = new float[10];
+                for (int r = 0; r < 50; r++)
+                {
+                    scorer.Predict(features[r], actual);
+                    for (int c = 0; c < 10; c++)
+                        Assert.Equal(expected[r * 10 + c], actual[c], tolerance: 2e-6);
+                }
             }
         }
 

@@ -17,6 +17,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private static readonly int Lanes = Vector<float>.Count;
         private readonly float[][] _weights; // [in, padded out] per layer, batch norm folded in
         private readonly float[][] _biases;  // [padded out]
+        private readonly float[] _firstRows; // first layer again as [out, in], for dense rows (dot products)
         private readonly int[] _inputs, _outputs, _padded;
         private readonly MlpActivation _activation;
         private readonly int _widest;
@@ -55,6 +56,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 }
                 _widest = Math.Max(_widest, padded);
             }
+            _firstRows = new float[_outputs[0] * _inputs[0]];
+            for (int o = 0; o < _outputs[0]; o++)
+                for (int i = 0; i < _inputs[0]; i++)
+                    _firstRows[o * _inputs[0] + i] = _weights[0][i * _padded[0] + o];
         }
 
         public int InputSize => _inputs[0];
@@ -76,7 +81,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             for (int l = 0; l <= last; l++)
             {
                 var output = scratch.AsSpan(l % 2 == 0 ? 0 : _widest, _padded[l]);
-                Accumulate(input, _weights[l], _biases[l], output);
+                if (l == 0 && IsDense(features))
+                    DotProducts(features, _firstRows, _biases[0], output.Slice(0, _outputs[0]));
+                else
+                    Accumulate(input, _weights[l], _biases[l], output);
                 if (l < last)
                 {
                     var active = output.Slice(0, _outputs[l]);
@@ -96,7 +104,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// matrix product (addmm_ over zero-copy views of these arrays), then the managed activation. For bulk scoring,
         /// where one product over thousands of rows beats row-at-a-time accumulation.
         /// </summary>
-        public void PredictBatch(float[] rows, int count, float[] probabilities)
+        public void PredictBatch(float[] rows, int firstRow, int count, float[] probabilities)
         {
             int last = _weights.Length - 1;
             var buffers = new float[2][];
@@ -108,7 +116,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 int padded = _padded[l];
                 var output = buffers[l % 2] ??= new float[count * _widest];
                 using (var target = Matrix(output, count, padded))
-                using (var source = Matrix(input, count, inputWidth))
+                using (var source = Matrix(input, count, inputWidth, l == 0 ? (long)firstRow * inputWidth : 0))
                 using (var weights = Matrix(_weights[l], _inputs[l], padded))
                 {
                     for (int r = 0; r < count; r++)
@@ -132,7 +140,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 {
                     for (int r = 0; r < count; r++)
                     {
-                        var row = probabilities.AsSpan(r * width, width);
+                        var row = probabilities.AsSpan((firstRow + r) * width, width);
                         output.AsSpan(r * padded, width).CopyTo(row);
                         TensorPrimitives.SoftMax(row, row);
                     }
@@ -140,11 +148,29 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
         }
 
-        private static TorchSharp.torch.Tensor Matrix(float[] buffer, int rows, int columns)
+        private static TorchSharp.torch.Tensor Matrix(float[] buffer, int rows, int columns, long offset = 0)
         {
             using var flat = TorchSharp.torch.from_array(buffer);
-            using var part = flat.narrow(0, 0, (long)rows * columns);
+            using var part = flat.narrow(0, offset, (long)rows * columns);
             return part.view(rows, columns);
+        }
+
+        /// <summary>More than a quarter of the inputs non-zero: one dot product per output beats skipping zeros.</summary>
+        private static bool IsDense(ReadOnlySpan<float> x) => CountNonZero(x) * 4 > x.Length;
+
+        private static int CountNonZero(ReadOnlySpan<float> x)
+        {
+            int count = 0;
+            for (int i = 0; i < x.Length; i++)
+                if (x[i] != 0) count++;
+            return count;
+        }
+
+        /// <summary>output[o] = bias[o] + W[o, :] · x (TensorPrimitives uses the widest SIMD the CPU has).</summary>
+        private static void DotProducts(ReadOnlySpan<float> x, float[] rows, float[] bias, Span<float> output)
+        {
+            for (int o = 0; o < output.Length; o++)
+                output[o] = TensorPrimitives.Dot(rows.AsSpan(o * x.Length, x.Length), x) + bias[o];
         }
 
         /// <summary>output = bias + Σ_i x_i · W[i, :], vector by vector; zero inputs are skipped.</summary>
