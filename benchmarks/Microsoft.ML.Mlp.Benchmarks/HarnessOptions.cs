@@ -12,10 +12,14 @@ namespace Microsoft.ML.Mlp.Benchmarks
             "  --data DIR        folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (default /usr/share/datasets/fashion-mnist)\n" +
             "  --epochs N        training epochs for both sides (default 2)\n" +
             "  --skip-reference  measure this library only\n" +
+            "  --threads N       libtorch threads for this library's training (default 1, as the reference)\n" +
             "  --reference-script PATH  run-reference.sh to use (default: the copy next to this program)";
 
         public string DataDirectory { get; private set; } = "/usr/share/datasets/fashion-mnist";
         public int Epochs { get; private set; } = 2;
+
+        /// <summary>libtorch intra-op threads for our training runs.</summary>
+        public int Threads { get; private set; } = 1;
         public bool SkipReference { get; private set; }
         public string ReferenceScript { get; private set; }
         public bool ShowHelp { get; private set; }
@@ -36,6 +40,12 @@ namespace Microsoft.ML.Mlp.Benchmarks
                         o.Epochs = epochs;
                         break;
                     case "--skip-reference": o.SkipReference = true; break;
+                    case "--threads":
+                        string threads = Next();
+                        if (!int.TryParse(threads, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t < 1)
+                            throw new ArgumentException($"--threads needs a whole number ≥ 1, got '{threads}'.");
+                        o.Threads = t;
+                        break;
                     case "--reference-script": o.ReferenceScript = Next(); break;
                     case "-h": case "--help": o.ShowHelp = true; break;
                     default: throw new ArgumentException($"Unknown argument '{args[i]}'.");

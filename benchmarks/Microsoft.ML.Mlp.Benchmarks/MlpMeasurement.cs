@@ -9,7 +9,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
     /// <summary>Measures this library on the seed recipe: training, batch scoring, single-row latency, load time, memory.</summary>
     public static class MlpMeasurement
     {
-        public static Figures Run(string dataDirectory, int epochs)
+        public static Figures Run(string dataDirectory, int epochs, int threads = 1)
         {
             var ml = new MLContext(seed: 0);
             var idxClock = Stopwatch.StartNew();
@@ -24,6 +24,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
 
             Log($"training {epochs} epoch(s) on {dataDirectory}, 1 thread, batch 32 …");
             var options = Datasets.SeedOptions(epochs);
+            options.NumberOfThreads = threads;
             options.EpochCallback = m => Log($"  {m}");
             var clock = Stopwatch.StartNew();
             var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(trainKeyed);
@@ -38,7 +39,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
             double rowsPerSecond = BatchScoringRowsPerSecond(model, test, passes: 3);
             double batchApiRowsPerSecond = PredictBatchRowsPerSecond(ml, model.Model, test, passes: 3);
             var (p50, p99) = PredictionEngineLatency(ml, model, test);
-            double? ensemble = MeasureEnsembleEpochSeconds(ml, trainKeyed, epochs);
+            double? ensemble = MeasureEnsembleEpochSeconds(ml, trainKeyed, epochs, threads);
             model.Model.Dispose();
 
             return new Figures
@@ -59,10 +60,11 @@ namespace Microsoft.ML.Mlp.Benchmarks
         }
 
         /// <summary>Mean epoch wall time of the seed recipe as a 5-member SoftVotingEnsemble (members trained fused).</summary>
-        private static double? MeasureEnsembleEpochSeconds(MLContext ml, IDataView trainKeyed, int epochs)
+        private static double? MeasureEnsembleEpochSeconds(MLContext ml, IDataView trainKeyed, int epochs, int threads)
         {
             Log($"training a 5-member SoftVotingEnsemble for {epochs} epoch(s) …");
             var options = Datasets.SeedOptions(epochs);
+            options.NumberOfThreads = threads;
             var ensemble = ml.MulticlassClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 5).Fit(trainKeyed).Model;
             var first = (MlpModelParameters)ensemble.Members[0];
             double seconds = first.TrainingHistory.Average(h => h.Duration.TotalSeconds);

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
         {
             Console.WriteLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Environment.OSVersion}");
             Console.WriteLine($"Data: {options.DataDirectory}, {options.Epochs} epoch(s), batch 32, 1 thread");
-            var ours = MlpMeasurement.Run(options.DataDirectory, options.Epochs);
+            var ours = MlpMeasurement.Run(options.DataDirectory, options.Epochs, options.Threads);
             IReadOnlyList<Figures> reference = options.SkipReference
                 ? Array.Empty<Figures>()
                 : ReferenceRunner.Run(options.ReferenceScript, options.DataDirectory, options.Epochs);
