@@ -31,24 +31,25 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             int i = 0;
             for (; i + 1 < scale.Length; i += 2)
             {
-                uint draw = RotateLeft(s1 * 5, 7) * 9;
-                uint t = s1 << 9;
-                s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
-                s2 ^= t;
-                s3 = RotateLeft(s3, 11);
+                uint draw = Next(ref s0, ref s1, ref s2, ref s3);
                 scale[i] = (draw & 0xFFFF) < threshold ? 0f : keep;
                 scale[i + 1] = (draw >> 16) < threshold ? 0f : keep;
             }
             if (i < scale.Length)
-            {
-                uint draw = RotateLeft(s1 * 5, 7) * 9;
-                uint t = s1 << 9;
-                s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
-                s2 ^= t;
-                s3 = RotateLeft(s3, 11);
-                scale[i] = (draw & 0xFFFF) < threshold ? 0f : keep;
-            }
+                scale[i] = (Next(ref s0, ref s1, ref s2, ref s3) & 0xFFFF) < threshold ? 0f : keep;
             _s0 = s0; _s1 = s1; _s2 = s2; _s3 = s3;
+        }
+
+        /// <summary>One xoshiro128** step on state held in locals (registers).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static uint Next(ref uint s0, ref uint s1, ref uint s2, ref uint s3)
+        {
+            uint result = RotateLeft(s1 * 5, 7) * 9;
+            uint t = s1 << 9;
+            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+            s2 ^= t;
+            s3 = RotateLeft(s3, 11);
+            return result;
         }
 
         private static uint RotateLeft(uint x, int k) => (x << k) | (x >> (32 - k));
