@@ -67,8 +67,9 @@ namespace Microsoft.ML.Trainers.Mlp
             /// <summary>Seed of initialisation, shuffling and dropout; null = drawn from the MLContext's seed.</summary>
             public int? Seed;
 
-            /// <summary>torch intra-op threads during training (a process-wide libtorch setting); null = 1,
-            /// measured fastest and most stable for networks this size (see benchmarks/README.md).</summary>
+            /// <summary>Threads used while training; null = 1, measured fastest and most stable here (see benchmarks/README.md).
+            /// One network: libtorch's intra-op threads (a process-wide setting, restored after the fit). A SoftVotingEnsemble of
+            /// MLP copies: members run side by side on this many threads (results bit-identical to 1 thread).</summary>
             public int? NumberOfThreads;
 
             /// <summary>Fraction of the training rows (stratified by class, seeded) held out to validate every epoch; 0 = none.

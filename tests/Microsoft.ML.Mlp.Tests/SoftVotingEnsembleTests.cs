@@ -69,6 +69,22 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void MembersTrainedSideBySideOnTwoThreadsGiveTheSameEnsemble()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = Digits.Load(ml, 0, 300);
+            SoftVotingModelParameters Fit(int threads)
+            {
+                var options = TrainedDigits.QuickOptions(epochs: 2);
+                options.NumberOfThreads = threads;
+                return ml.Transforms.Conversion.MapValueToKey("Label")
+                    .Append(ml.MulticlassClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 3)).Fit(data).LastTransformer.Model;
+            }
+            var probe = Digits.Rows(400, 10).Select(r => r.Features).ToArray();
+            Assert.Equal(probe.Select(Fit(1).PredictProbabilities), probe.Select(Fit(2).PredictProbabilities));
+        }
+
+        [Fact]
         public void FusedMemberLearnsExactlyAsIfTrainedAlone()
         {
             // Without dropout nothing is shared between members: member 0 (seed = base seed) must equal a lone Mlp with that seed.

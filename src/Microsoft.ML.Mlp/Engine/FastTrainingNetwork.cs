@@ -22,7 +22,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly TrainingSettings _settings;
         private readonly TrainingData _data;
         private readonly float[] _rowWeights;
-        private readonly int _members, _batch;
+        private readonly int _members, _batch, _scratchWidth, _workers;
         private readonly float[] _parameters, _gradients;
         private readonly float[][] _runningMean, _runningVariance, _mean, _invStd;
         private readonly float[] _input, _logits, _gradA, _gradB, _scratch;
@@ -76,9 +76,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _logits = new float[_members * _batch * _arch.ClassCount];
             _gradA = new float[_members * _batch * widest];
             _gradB = new float[_members * _batch * widest];
-            _scratch = new float[Math.Max(widest, _arch.ClassCount)];
+            _scratchWidth = Math.Max(widest, _arch.ClassCount);
+            _scratch = new float[_members * _scratchWidth];
+            _workers = Math.Max(1, Math.Min(settings.MemberThreads, _members));
             Load(members);
         }
+
+        [ThreadStatic]
+        private static bool t_singleThreaded;
 
         public int MemberCount => _members;
 
@@ -89,79 +94,32 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public void Step(ReadOnlySpan<int> rows, int count, double learningRate, double[] lossSum, long[] correct)
         {
-            int n = _members, d = _arch.InputSize, hidden = _arch.HiddenLayerSizes.Length, classes = _arch.ClassCount;
-            for (int r = 0; r < n * count; r++)
-                _data.Features.AsSpan(rows[r] * d, d).CopyTo(_input.AsSpan(r * d, d));
-            // Forward.
-            float[] previous = _input;
-            int previousWidth = d;
-            for (int l = 0; l < hidden; l++)
-            {
-                int width = _arch.HiddenLayerSizes[l], cells = n * count * width;
-                Linear(l, previous, previousWidth, _z[l], count);
-                for (int m = 0; m < n; m++)
-                {
-                    if (!_layout.HasBatchNorm(l))
-                        continue;
-                    int block = m * count * width;
-                    Kernels.BatchNormForward(_z[l].AsSpan(block, count * width), _xhat[l].AsSpan(block, count * width), _u[l].AsSpan(block, count * width), count,
-                        Param(_layout.Gamma[l], m, width), Param(_layout.Beta[l], m, width), _mean[l].AsSpan(m * width, width), _invStd[l].AsSpan(m * width, width),
-                        _runningMean[l].AsSpan(m * width, width), _runningVariance[l].AsSpan(m * width, width), _scratch);
-                }
-                Activations.Apply(_arch.Activation, _u[l].AsSpan(0, cells), _y[l].AsSpan(0, cells));
+            // Every member's dropout masks first, in a fixed order, so results do not depend on how members are scheduled.
+            for (int l = 0; l < _arch.HiddenLayerSizes.Length; l++)
                 if (_mask[l] != null)
-                {
-                    _masks.Fill(_mask[l].AsSpan(0, cells), _arch.DropoutRate);
-                    TensorPrimitives.Multiply(_y[l].AsSpan(0, cells), _mask[l].AsSpan(0, cells), _h[l].AsSpan(0, cells));
-                }
-                previous = _h[l];
-                previousWidth = width;
-            }
-            int last = hidden;
-            Linear(last, previous, previousWidth, _logits, count);
-            for (int m = 0; m < n; m++)
+                    _masks.Fill(_mask[l].AsSpan(0, _members * count * _arch.HiddenLayerSizes[l]), _arch.DropoutRate);
+
+            // Members share nothing until the optimizer: with workers > 1 they run side by side (libtorch at 1 thread each).
+            if (_workers > 1)
             {
-                var (loss, right) = Kernels.SoftmaxCrossEntropy(_logits.AsSpan(m * count * classes, count * classes), count, classes,
-                    rows.Slice(m * count, count), _data.Labels, _rowWeights);
-                lossSum[m] += loss;
-                correct[m] += right;
-            }
-            // Backward: _logits now holds d(loss)/d(logits).
-            float[] grad = _logits, spare = _gradA;
-            for (int l = last; l >= 0; l--)
-            {
-                int width = _arch.LayerOutput(l), fanIn = _arch.LayerInput(l), cells = n * count * width;
-                if (l < last)
-                {
-                    if (_mask[l] != null)
-                        TensorPrimitives.Multiply(grad.AsSpan(0, cells), _mask[l].AsSpan(0, cells), grad.AsSpan(0, cells));
-                    Kernels.ActivationBackward(_arch.Activation, grad.AsSpan(0, cells), _u[l].AsSpan(0, cells), _y[l].AsSpan(0, cells));
-                    if (_layout.HasBatchNorm(l))
-                        for (int m = 0; m < n; m++)
+                var batch = rows.ToArray();
+                System.Threading.Tasks.Parallel.For(0, _members, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = _workers },
+                    m =>
+                    {
+                        // OpenMP's thread count is per calling thread: a pool thread would otherwise run MKL on every core,
+                        // oversubscribed and with another summation order than the sequential run.
+                        if (!t_singleThreaded)
                         {
-                            int block = m * count * width;
-                            Kernels.BatchNormBackward(grad.AsSpan(block, count * width), _xhat[l].AsSpan(block, count * width), count,
-                                Param(_layout.Gamma[l], m, width), _invStd[l].AsSpan(m * width, width),
-                                Grad(_layout.Gamma[l], m, width), Grad(_layout.Beta[l], m, width), _scratch);
+                            set_num_threads(1);
+                            t_singleThreaded = true;
                         }
-                }
-                float[] layerInput = l == 0 ? _input : _h[l - 1];
-                for (int m = 0; m < n; m++)
-                {
-                    // dW = inputᵀ · dz ; db = Σ_rows dz ; d input = dz · Wᵀ
-                    Gemm(_gradients, _layout.Weight[l] + m * fanIn * width, fanIn, width,
-                        View(layerInput, m * count * fanIn, count, fanIn, transposed: true), View(grad, m * count * width, count, width), beta: 0);
-                    Kernels.SumRows(grad.AsSpan(m * count * width, count * width), Grad(_layout.Bias[l], m, width), count);
-                    if (l > 0)
-                        Gemm(spare, m * count * fanIn, count, fanIn,
-                            View(grad, m * count * width, count, width), View(_parameters, _layout.Weight[l] + m * fanIn * width, fanIn, width, transposed: true), beta: 0);
-                }
-                if (l > 0)
-                {
-                    var used = grad;
-                    grad = spare;
-                    spare = ReferenceEquals(used, _logits) ? _gradB : used;
-                }
+                        StepMember(m, batch, count, lossSum, correct);
+                    });
+            }
+            else
+            {
+                for (int m = 0; m < _members; m++)
+                    StepMember(m, rows, count, lossSum, correct);
             }
 
             if (_settings.GradientClipNorm is double maxNorm)
@@ -169,17 +127,78 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _optimizer.Step(_parameters, _gradients, learningRate);
         }
 
-        /// <summary>output = bias + input · W for every member (bias broadcast in managed code, product by addmm_).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
-        private void Linear(int layer, float[] input, int fanIn, float[] output, int count)
+        /// <summary>Forward and backward pass of member <paramref name="m"/> on its block of every buffer.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void StepMember(int m, ReadOnlySpan<int> rows, int count, double[] lossSum, long[] correct)
+        {
+            int d = _arch.InputSize, hidden = _arch.HiddenLayerSizes.Length, classes = _arch.ClassCount;
+            var memberRows = rows.Slice(m * count, count);
+            for (int r = 0; r < count; r++)
+                _data.Features.AsSpan(memberRows[r] * d, d).CopyTo(_input.AsSpan((m * count + r) * d, d));
+            var scratch = _scratch.AsSpan(m * _scratchWidth, _scratchWidth);
+
+            // Forward.
+            float[] previous = _input;
+            int previousWidth = d;
+            for (int l = 0; l < hidden; l++)
+            {
+                int width = _arch.HiddenLayerSizes[l], block = m * count * width, cells = count * width;
+                Linear(l, m, previous, previousWidth, _z[l], count);
+                if (_layout.HasBatchNorm(l))
+                    Kernels.BatchNormForward(_z[l].AsSpan(block, cells), _xhat[l].AsSpan(block, cells), _u[l].AsSpan(block, cells), count,
+                        Param(_layout.Gamma[l], m, width), Param(_layout.Beta[l], m, width), _mean[l].AsSpan(m * width, width), _invStd[l].AsSpan(m * width, width),
+                        _runningMean[l].AsSpan(m * width, width), _runningVariance[l].AsSpan(m * width, width), scratch);
+                Activations.Apply(_arch.Activation, _u[l].AsSpan(block, cells), _y[l].AsSpan(block, cells));
+                if (_mask[l] != null)
+                    TensorPrimitives.Multiply(_y[l].AsSpan(block, cells), _mask[l].AsSpan(block, cells), _h[l].AsSpan(block, cells));
+                previous = _h[l];
+                previousWidth = width;
+            }
+            int last = hidden;
+            Linear(last, m, previous, previousWidth, _logits, count);
+            var (loss, right) = Kernels.SoftmaxCrossEntropy(_logits.AsSpan(m * count * classes, count * classes), count, classes,
+                memberRows, _data.Labels, _rowWeights);
+            lossSum[m] += loss;
+            correct[m] += right;
+
+            // Backward: the member's block of _logits now holds d(loss)/d(logits).
+            float[] grad = _logits, spare = _gradA;
+            for (int l = last; l >= 0; l--)
+            {
+                int width = _arch.LayerOutput(l), fanIn = _arch.LayerInput(l), block = m * count * width, cells = count * width;
+                if (l < last)
+                {
+                    if (_mask[l] != null)
+                        TensorPrimitives.Multiply(grad.AsSpan(block, cells), _mask[l].AsSpan(block, cells), grad.AsSpan(block, cells));
+                    Kernels.ActivationBackward(_arch.Activation, grad.AsSpan(block, cells), _u[l].AsSpan(block, cells), _y[l].AsSpan(block, cells));
+                    if (_layout.HasBatchNorm(l))
+                        Kernels.BatchNormBackward(grad.AsSpan(block, cells), _xhat[l].AsSpan(block, cells), count,
+                            Param(_layout.Gamma[l], m, width), _invStd[l].AsSpan(m * width, width),
+                            Grad(_layout.Gamma[l], m, width), Grad(_layout.Beta[l], m, width), scratch);
+                }
+                // dW = inputᵀ · dz ; db = Σ_rows dz ; d input = dz · Wᵀ
+                float[] layerInput = l == 0 ? _input : _h[l - 1];
+                Gemm(_gradients, _layout.Weight[l] + m * fanIn * width, fanIn, width,
+                    View(layerInput, m * count * fanIn, count, fanIn, transposed: true), View(grad, block, count, width), beta: 0);
+                Kernels.SumRows(grad.AsSpan(block, cells), Grad(_layout.Bias[l], m, width), count);
+                if (l > 0)
+                {
+                    Gemm(spare, m * count * fanIn, count, fanIn,
+                        View(grad, block, count, width), View(_parameters, _layout.Weight[l] + m * fanIn * width, fanIn, width, transposed: true), beta: 0);
+                    var used = grad;
+                    grad = spare;
+                    spare = ReferenceEquals(used, _logits) ? _gradB : used;
+                }
+            }
+        }
+
+        /// <summary>output = bias + input · W for member <paramref name="m"/> (bias broadcast in managed code, product by addmm_).</summary>
+        private void Linear(int layer, int m, float[] input, int fanIn, float[] output, int count)
         {
             int width = _arch.LayerOutput(layer);
-            for (int m = 0; m < _members; m++)
-            {
-                Kernels.FillRows(output.AsSpan(m * count * width, count * width), Param(_layout.Bias[layer], m, width), count);
-                Gemm(output, m * count * width, count, width,
-                    View(input, m * count * fanIn, count, fanIn), View(_parameters, _layout.Weight[layer] + m * fanIn * width, fanIn, width), beta: 1);
-            }
+            Kernels.FillRows(output.AsSpan(m * count * width, count * width), Param(_layout.Bias[layer], m, width), count);
+            Gemm(output, m * count * width, count, width,
+                View(input, m * count * fanIn, count, fanIn), View(_parameters, _layout.Weight[layer] + m * fanIn * width, fanIn, width), beta: 1);
         }
 
         private void Gemm(float[] output, int offset, int rows, int columns, Tensor a, Tensor b, float beta) =>
@@ -189,8 +208,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private Tensor View(float[] buffer, int offset, int rows, int columns, bool transposed = false)
         {
             var key = (buffer, offset, rows, columns, transposed);
-            if (_views.TryGetValue(key, out var view))
-                return view;
+            lock (_views) // members may run on several threads; views are created once and then only read
+                return _views.TryGetValue(key, out var view) ? view : CreateView(key);
+        }
+
+        private Tensor CreateView((float[] Buffer, int Offset, int Rows, int Columns, bool Transposed) key)
+        {
+            var (buffer, offset, rows, columns, transposed) = key;
+            Tensor view;
             if (!_tensors.TryGetValue(buffer, out var flat))
                 _tensors[buffer] = flat = from_array(buffer);
             using var part = flat.narrow(0, offset, rows * columns);

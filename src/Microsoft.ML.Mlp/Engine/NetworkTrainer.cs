@@ -21,7 +21,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             int members = settings.Seeds.Length;
             // libtorch's thread count is process-wide: set it for this fit and put the caller's back afterwards.
             int callerThreads = get_num_threads();
-            set_num_threads(settings.Threads);
+            set_num_threads(settings.MemberThreads > 1 ? 1 : settings.Threads);
 
             var generators = settings.Seeds.Select(s => new Generator(unchecked((ulong)(uint)s))).ToArray();
             try

@@ -47,8 +47,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>One seed per member; the member count of the run.</summary>
         public int[] Seeds { get; init; } = { 0 };
 
-        /// <summary>torch intra-op threads (process-wide setting).</summary>
+        /// <summary>Threads for the run: libtorch intra-op threads for one network; for several members on the fast path,
+        /// members run side by side on this many threads with libtorch at 1 thread each.</summary>
         public int Threads { get; init; } = 1;
+
+        /// <summary>Threads that run members side by side (fast path, several members).</summary>
+        public int MemberThreads => UseFastPath && Seeds.Length > 1 ? Threads : 1;
 
         public CancellationToken CancellationToken { get; init; }
 
