@@ -110,7 +110,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var buffers = new float[2][];
             float[] input = rows;
             int inputWidth = _inputs[0];
-            using var scope = TorchSharp.torch.NewDisposeScope();
             for (int l = 0; l <= last; l++)
             {
                 int padded = _padded[l];
@@ -126,13 +125,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 int width = _outputs[l];
                 if (l < last)
                 {
-                    // Compact the padded rows to [count, width] for the next product, applying the activation.
-                    for (int r = 0; r < count; r++)
-                    {
-                        var row = output.AsSpan(r * padded, width);
-                        Activations.Apply(_activation, row);
-                        row.CopyTo(output.AsSpan(r * width, width));
-                    }
+                    // One activation pass over the whole [count, padded] block (padding columns are dropped next),
+                    // then compact the rows to [count, width] for the next product.
+                    Activations.Apply(_activation, output.AsSpan(0, count * padded));
+                    if (padded != width)
+                        for (int r = 1; r < count; r++)
+                            output.AsSpan(r * padded, width).CopyTo(output.AsSpan(r * width, width));
                     input = output;
                     inputWidth = width;
                 }
