@@ -17,7 +17,8 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Fraction of training rows whose argmax was right during the epoch (training mode).</summary>
         public double TrainingAccuracy { get; init; }
 
-        /// <summary>Cross-entropy over the whole validation set after the epoch; null without validation data.</summary>
+        /// <summary>Cross-entropy over the whole validation set after the epoch (inference mode, not weighted by example or
+        /// class weights); null without validation data.</summary>
         public double? ValidationLoss { get; init; }
 
         /// <summary>Accuracy over the whole validation set after the epoch; null without validation data.</summary>

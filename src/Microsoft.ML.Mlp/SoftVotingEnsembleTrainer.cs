@@ -44,12 +44,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Any ML.NET multiclass trainers side by side.</summary>
         internal SoftVotingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, float[] weights,
             string labelColumnName, string featureColumnName)
-            : base(env, LoadName, featureColumnName, labelColumnName, null)
+            : base(env, LoadName, CheckColumn(featureColumnName, nameof(featureColumnName), "feature vector", "Features"),
+                CheckColumn(labelColumnName, nameof(labelColumnName), "key-typed label", "Label"), null)
         {
-            if (string.IsNullOrEmpty(labelColumnName))
-                throw new ArgumentOutOfRangeException(nameof(labelColumnName), labelColumnName, "labelColumnName must name the members' key-typed label column, e.g. \"Label\".");
-            if (string.IsNullOrEmpty(featureColumnName))
-                throw new ArgumentOutOfRangeException(nameof(featureColumnName), featureColumnName, "featureColumnName must name the members' feature vector column, e.g. \"Features\".");
             _members = members?.ToArray() ?? throw new ArgumentNullException(nameof(members));
             if (_members.Length == 0)
                 throw new ArgumentException("The member list is empty; pass at least one multiclass trainer, e.g. mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy().", nameof(members));
@@ -59,6 +56,11 @@ namespace Microsoft.ML.Trainers.Mlp
             _numberOfModels = _members.Length;
             _weights = NormalizeWeights(weights, _members.Length);
         }
+
+        private static string CheckColumn(string name, string parameter, string what, string example) =>
+            string.IsNullOrEmpty(name)
+                ? throw new ArgumentOutOfRangeException(parameter, name, $"{parameter} must name the members' {what} column, e.g. \"{example}\".")
+                : name;
 
         private protected override string DisplayName => DisplayNameText;
 
