@@ -23,14 +23,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly TrainingData _data;
         private readonly float[] _rowWeights;
         private readonly int _members, _batch, _scratchWidth, _workers;
-        private readonly float[] _parameters, _gradients;
+        private readonly AlignedBuffer _parameters, _gradients; // everything libtorch touches is 64-byte aligned (determinism)
         private readonly float[][] _runningMean, _runningVariance, _mean, _invStd;
-        private readonly float[] _input, _logits, _gradA, _gradB, _scratch;
-        private readonly float[][] _z, _xhat, _u, _y, _mask, _h;
+        private readonly AlignedBuffer _input, _logits, _gradA, _gradB;
+        private readonly float[] _scratch;
+        private readonly AlignedBuffer[] _z, _u, _y, _h;
+        private readonly float[][] _xhat, _mask;
         private readonly FastOptimizer _optimizer;
         private readonly DropoutMasks _masks;
-        private readonly Dictionary<float[], Tensor> _tensors = new(ReferenceEqualityComparer.Instance);
-        private readonly Dictionary<(float[] Buffer, int Offset, int Rows, int Columns, bool Transposed), Tensor> _views = new();
+        private readonly Dictionary<(AlignedBuffer Buffer, int Offset, int Rows, int Columns, bool Transposed), Tensor> _views = new();
 
         public FastTrainingNetwork(NetworkWeights[] members, TrainingSettings settings, TrainingData data, float[] rowWeights, DropoutMasks masks)
         {
@@ -42,24 +43,24 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _rowWeights = rowWeights;
             _masks = masks;
             _batch = Math.Min(settings.BatchSize, data.RowCount);
-            _parameters = new float[_layout.Total];
-            _gradients = new float[_layout.Total];
+            _parameters = new AlignedBuffer(_layout.Total);
+            _gradients = new AlignedBuffer(_layout.Total);
             _optimizer = new FastOptimizer(settings, _layout.Total);
 
             int hidden = _arch.HiddenLayerSizes.Length;
             int widest = 1;
             _runningMean = new float[hidden][]; _runningVariance = new float[hidden][]; _mean = new float[hidden][]; _invStd = new float[hidden][];
-            _z = new float[hidden][]; _xhat = new float[hidden][]; _u = new float[hidden][]; _y = new float[hidden][]; _mask = new float[hidden][]; _h = new float[hidden][];
+            _z = new AlignedBuffer[hidden]; _xhat = new float[hidden][]; _u = new AlignedBuffer[hidden]; _y = new AlignedBuffer[hidden]; _mask = new float[hidden][]; _h = new AlignedBuffer[hidden];
             for (int l = 0; l < hidden; l++)
             {
                 int width = _arch.HiddenLayerSizes[l], cells = _members * _batch * width;
                 widest = Math.Max(widest, width);
-                _z[l] = new float[cells];
-                _y[l] = new float[cells];
+                _z[l] = new AlignedBuffer(cells);
+                _y[l] = new AlignedBuffer(cells);
                 if (_layout.HasBatchNorm(l))
                 {
                     _xhat[l] = new float[cells];
-                    _u[l] = new float[cells];
+                    _u[l] = new AlignedBuffer(cells);
                     _runningMean[l] = new float[_members * width];
                     _runningVariance[l] = new float[_members * width];
                     _mean[l] = new float[_members * width];
@@ -70,12 +71,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     _u[l] = _z[l]; // the activation's input is the Linear output itself
                 }
                 _mask[l] = _arch.DropoutRate > 0 ? new float[cells] : null;
-                _h[l] = _arch.DropoutRate > 0 ? new float[cells] : _y[l];
+                _h[l] = _arch.DropoutRate > 0 ? new AlignedBuffer(cells) : _y[l];
             }
-            _input = new float[_members * _batch * _arch.InputSize];
-            _logits = new float[_members * _batch * _arch.ClassCount];
-            _gradA = new float[_members * _batch * widest];
-            _gradB = new float[_members * _batch * widest];
+            _input = new AlignedBuffer(_members * _batch * _arch.InputSize);
+            _logits = new AlignedBuffer(_members * _batch * _arch.ClassCount);
+            _gradA = new AlignedBuffer(_members * _batch * widest);
+            _gradB = new AlignedBuffer(_members * _batch * widest);
             _scratchWidth = Math.Max(widest, _arch.ClassCount);
             _scratch = new float[_members * _scratchWidth];
             _workers = Math.Max(1, Math.Min(settings.MemberThreads, _members));
@@ -87,9 +88,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public int MemberCount => _members;
 
-        public float[] FlatParameters() => (float[])_parameters.Clone();
+        public float[] FlatParameters() => _parameters.ToArray();
 
-        public float[] FlatGradients() => (float[])_gradients.Clone();
+        public float[] FlatGradients() => _gradients.ToArray();
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public void Step(ReadOnlySpan<int> rows, int count, double learningRate, double[] lossSum, long[] correct)
@@ -124,7 +125,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
             if (_settings.GradientClipNorm is double maxNorm)
                 ClipGradients(maxNorm);
-            _optimizer.Step(_parameters, _gradients, learningRate);
+            _optimizer.Step(_parameters.AsSpan(), _gradients.AsSpan(), learningRate);
         }
 
         /// <summary>Forward and backward pass of member <paramref name="m"/> on its block of every buffer.</summary>
@@ -138,7 +139,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var scratch = _scratch.AsSpan(m * _scratchWidth, _scratchWidth);
 
             // Forward.
-            float[] previous = _input;
+            AlignedBuffer previous = _input;
             int previousWidth = d;
             for (int l = 0; l < hidden; l++)
             {
@@ -162,7 +163,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             correct[m] += right;
 
             // Backward: the member's block of _logits now holds d(loss)/d(logits).
-            float[] grad = _logits, spare = _gradA;
+            AlignedBuffer grad = _logits, spare = _gradA;
             for (int l = last; l >= 0; l--)
             {
                 int width = _arch.LayerOutput(l), fanIn = _arch.LayerInput(l), block = m * count * width, cells = count * width;
@@ -177,7 +178,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                             Grad(_layout.Gamma[l], m, width), Grad(_layout.Beta[l], m, width), scratch);
                 }
                 // dW = inputᵀ · dz ; db = Σ_rows dz ; d input = dz · Wᵀ
-                float[] layerInput = l == 0 ? _input : _h[l - 1];
+                AlignedBuffer layerInput = l == 0 ? _input : _h[l - 1];
                 Gemm(_gradients, _layout.Weight[l] + m * fanIn * width, fanIn, width,
                     View(layerInput, m * count * fanIn, count, fanIn, transposed: true), View(grad, block, count, width), beta: 0);
                 Kernels.SumRows(grad.AsSpan(block, cells), Grad(_layout.Bias[l], m, width), count);
@@ -193,7 +194,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>output = bias + input · W for member <paramref name="m"/> (bias broadcast in managed code, product by addmm_).</summary>
-        private void Linear(int layer, int m, float[] input, int fanIn, float[] output, int count)
+        private void Linear(int layer, int m, AlignedBuffer input, int fanIn, AlignedBuffer output, int count)
         {
             int width = _arch.LayerOutput(layer);
             Kernels.FillRows(output.AsSpan(m * count * width, count * width), Param(_layout.Bias[layer], m, width), count);
@@ -201,26 +202,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 View(input, m * count * fanIn, count, fanIn), View(_parameters, _layout.Weight[layer] + m * fanIn * width, fanIn, width), beta: 1);
         }
 
-        private void Gemm(float[] output, int offset, int rows, int columns, Tensor a, Tensor b, float beta) =>
+        private void Gemm(AlignedBuffer output, int offset, int rows, int columns, Tensor a, Tensor b, float beta) =>
             View(output, offset, rows, columns).addmm_(a, b, beta, 1);
 
         /// <summary>A cached zero-copy [rows, columns] tensor over part of a managed buffer (optionally transposed).</summary>
-        private Tensor View(float[] buffer, int offset, int rows, int columns, bool transposed = false)
+        private Tensor View(AlignedBuffer buffer, int offset, int rows, int columns, bool transposed = false)
         {
             var key = (buffer, offset, rows, columns, transposed);
             lock (_views) // members may run on several threads; views are created once and then only read
                 return _views.TryGetValue(key, out var view) ? view : CreateView(key);
         }
 
-        private Tensor CreateView((float[] Buffer, int Offset, int Rows, int Columns, bool Transposed) key)
+        private Tensor CreateView((AlignedBuffer Buffer, int Offset, int Rows, int Columns, bool Transposed) key)
         {
-            var (buffer, offset, rows, columns, transposed) = key;
-            Tensor view;
-            if (!_tensors.TryGetValue(buffer, out var flat))
-                _tensors[buffer] = flat = from_array(buffer);
-            using var part = flat.narrow(0, offset, rows * columns);
-            using var matrix = part.view(rows, columns);
-            view = transposed ? matrix.t() : matrix.alias();
+            var view = key.Buffer.Matrix(key.Offset, key.Rows, key.Columns, key.Transposed);
             _views[key] = view;
             return view;
         }
@@ -308,10 +303,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             foreach (var view in _views.Values)
                 view.Dispose();
-            foreach (var tensor in _tensors.Values)
-                tensor.Dispose();
             _views.Clear();
-            _tensors.Clear();
         }
     }
 }

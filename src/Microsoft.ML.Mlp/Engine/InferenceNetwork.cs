@@ -15,7 +15,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     internal sealed class InferenceNetwork
     {
         private static readonly int Lanes = Vector<float>.Count;
-        private readonly float[][] _weights; // [in, padded out] per layer, batch norm folded in
+        private readonly AlignedBuffer[] _weights; // [in, padded out] per layer, batch norm folded in; aligned for libtorch (PredictBatch)
         private readonly float[][] _biases;  // [padded out]
         private readonly float[] _firstRows; // first layer again as [out, in], for dense rows (dot products)
         private readonly int[] _inputs, _outputs, _padded;
@@ -26,7 +26,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             var arch = network.Architecture;
             int layers = arch.LayerCount;
-            _weights = new float[layers][];
+            _weights = new AlignedBuffer[layers];
             _biases = new float[layers][];
             _inputs = new int[layers];
             _outputs = new int[layers];
@@ -39,7 +39,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _inputs[l] = fanIn;
                 _outputs[l] = fanOut;
                 _padded[l] = padded;
-                _weights[l] = new float[fanIn * padded];
+                _weights[l] = new AlignedBuffer(fanIn * padded);
                 _biases[l] = new float[padded];
                 for (int o = 0; o < fanOut; o++)
                 {
@@ -84,7 +84,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 if (l == 0 && IsDense(features))
                     DotProducts(features, _firstRows, _biases[0], output.Slice(0, _outputs[0]));
                 else
-                    Accumulate(input, _weights[l], _biases[l], output);
+                    Accumulate(input, _weights[l].AsSpan(), _biases[l], output);
                 if (l < last)
                 {
                     var active = output.Slice(0, _outputs[l]);
@@ -101,25 +101,26 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         /// <summary>
         /// Class probabilities of many rows at once (row-major [count, in] → [count, classes]): each layer is one libtorch
-        /// matrix product (addmm_ over zero-copy views of these arrays), then the managed activation. For bulk scoring,
+        /// matrix product (addmm_ over aligned buffers, the input copied in), then the managed activation. For bulk scoring,
         /// where one product over thousands of rows beats row-at-a-time accumulation.
         /// </summary>
         public void PredictBatch(float[] rows, int firstRow, int count, float[] probabilities)
         {
             int last = _weights.Length - 1;
-            var buffers = new float[2][];
-            float[] input = rows;
+            var buffers = new AlignedBuffer[2];
+            // The caller's rows start at any address: copied into aligned memory so the products' bits never depend on it.
+            var input = AlignedBuffer.CopyOf(rows.AsSpan(firstRow * _inputs[0], count * _inputs[0]));
             int inputWidth = _inputs[0];
             for (int l = 0; l <= last; l++)
             {
                 int padded = _padded[l];
-                var output = buffers[l % 2] ??= new float[count * _widest];
-                using (var target = Matrix(output, count, padded))
-                using (var source = Matrix(input, count, inputWidth, l == 0 ? (long)firstRow * inputWidth : 0))
-                using (var weights = Matrix(_weights[l], _inputs[l], padded))
+                var output = buffers[l % 2] ??= new AlignedBuffer(count * _widest);
+                using (var target = output.Matrix(0, count, padded))
+                using (var source = input.Matrix(0, count, inputWidth))
+                using (var weights = _weights[l].Matrix(0, _inputs[l], padded))
                 {
                     for (int r = 0; r < count; r++)
-                        _biases[l].CopyTo(output, r * padded);
+                        _biases[l].CopyTo(output.AsSpan(r * padded, padded));
                     target.addmm_(source, weights, 1, 1);
                 }
                 int width = _outputs[l];
@@ -146,13 +147,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
         }
 
-        private static TorchSharp.torch.Tensor Matrix(float[] buffer, int rows, int columns, long offset = 0)
-        {
-            using var flat = TorchSharp.torch.from_array(buffer);
-            using var part = flat.narrow(0, offset, (long)rows * columns);
-            return part.view(rows, columns);
-        }
-
         /// <summary>More than a quarter of the inputs non-zero: one dot product per output beats skipping zeros.</summary>
         private static bool IsDense(ReadOnlySpan<float> x) => CountNonZero(x) * 4 > x.Length;
 
@@ -173,11 +167,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         /// <summary>output = bias + Σ_i x_i · W[i, :], vector by vector; zero inputs are skipped.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
-        private static void Accumulate(ReadOnlySpan<float> x, float[] weights, float[] bias, Span<float> output)
+        private static void Accumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, float[] bias, Span<float> output)
         {
             bias.CopyTo(output);
             var sums = MemoryMarshal.Cast<float, Vector<float>>(output);
-            var rows = MemoryMarshal.Cast<float, Vector<float>>(weights.AsSpan());
+            var rows = MemoryMarshal.Cast<float, Vector<float>>(weights);
             int width = sums.Length;
             for (int i = 0; i < x.Length; i++)
             {
