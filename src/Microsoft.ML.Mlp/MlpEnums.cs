@@ -88,4 +88,14 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>scikit-learn's <c>class_weight='balanced'</c>: rows / (classes × rows of the class).</summary>
         Balanced,
     }
+
+    /// <summary>What a fit does when the training loss or a weight stops being a finite number (divergence).</summary>
+    public enum MlpDivergenceHandling
+    {
+        /// <summary>Stop with an exception that names the epoch, the learning rate and the fixes. The default.</summary>
+        Throw,
+        /// <summary>Stop, warn in the log, and return the weights (and history) of the last epoch whose loss and weights were
+        /// all finite. Still throws when the very first epoch diverges: there is nothing trained to return.</summary>
+        KeepLastFiniteWeights,
+    }
 }

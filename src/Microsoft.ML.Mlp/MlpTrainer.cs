@@ -108,6 +108,13 @@ namespace Microsoft.ML.Trainers.Mlp
             /// <summary>Per-class loss weights. Default <see cref="MlpClassWeighting.None"/>.</summary>
             public MlpClassWeighting ClassWeighting = MlpClassWeighting.None;
 
+            /// <summary>
+            /// When the training loss or a weight becomes NaN or ∞ (too high a learning rate, unnormalised features):
+            /// <see cref="MlpDivergenceHandling.Throw"/> (default) or <see cref="MlpDivergenceHandling.KeepLastFiniteWeights"/>.
+            /// Never a model that scores NaN.
+            /// </summary>
+            public MlpDivergenceHandling DivergenceHandling = MlpDivergenceHandling.Throw;
+
             /// <summary>Stops a running fit within one mini-batch with <see cref="OperationCanceledException"/>.</summary>
             public CancellationToken CancellationToken;
 
@@ -199,6 +206,8 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(options.WeightInitialization), options.WeightInitialization, "Unknown weight initialization; use a value of MlpWeightInitialization.");
             if (!Enum.IsDefined(options.Optimizer))
                 throw new ArgumentOutOfRangeException(nameof(options.Optimizer), options.Optimizer, "Unknown optimizer; use a value of MlpOptimizer.");
+            if (!Enum.IsDefined(options.DivergenceHandling))
+                throw new ArgumentOutOfRangeException(nameof(options.DivergenceHandling), options.DivergenceHandling, "Unknown divergence handling; use a value of MlpDivergenceHandling.");
             return options;
         }
 

@@ -95,6 +95,8 @@ namespace Microsoft.ML.Trainers.Mlp
                 Threads = options.NumberOfThreads ?? 1,
                 CancellationToken = options.CancellationToken,
                 CheckAlive = host.CheckAlive,
+                KeepLastFiniteWeights = options.DivergenceHandling == MlpDivergenceHandling.KeepLastFiniteWeights,
+                Warn = message => channel.Warning("{0}: {1}", MlpTrainer.TrainerName, message),
                 OnEpoch = (member, metrics) =>
                 {
                     channel.Info("{0}{1}: {2}", MlpTrainer.TrainerName, seeds.Length == 1 ? "" : $" member {member}", metrics);

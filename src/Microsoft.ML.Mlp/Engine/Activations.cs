@@ -50,6 +50,23 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
         }
 
+        /// <summary>
+        /// Softmax in place. Logits within ±80 take the library's one-pass SIMD softmax (the bits models have always
+        /// scored with); outside, where e^x overflows or every term underflows to 0 (NaN), the max-shifted form.
+        /// </summary>
+        public static void SoftMax(Span<float> x)
+        {
+            float max = TensorPrimitives.Max(x);
+            if (max > -80f && max < 80f - MathF.Log(x.Length))
+            {
+                TensorPrimitives.SoftMax(x, x);
+                return;
+            }
+            TensorPrimitives.Subtract(x, max, x);
+            TensorPrimitives.Exp(x, x);
+            TensorPrimitives.Divide(x, TensorPrimitives.Sum(x), x);
+        }
+
         /// <summary>erf(x) by the
         /// Numerical Recipes erfc Chebyshev fit: relative error below 1.2e-7, under float precision.</summary>
         public static double Erf(double x)

@@ -96,8 +96,45 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     output.Slice(0, _outputs[l]).CopyTo(probabilities);
                 }
             }
-            TensorPrimitives.SoftMax(probabilities, probabilities);
+            Activations.SoftMax(probabilities);
+            if (!float.IsFinite(TensorPrimitives.Sum(probabilities)))
+                PredictSaturated(features, probabilities);
         }
+
+        /// <summary>
+        /// The rare row whose float scoring overflowed (huge finite features or weights: ±∞, then ∞ − ∞ = NaN): the same
+        /// network in double precision with every layer's output saturated to the float range, so that finite input never
+        /// scores NaN. Non-finite input still scores NaN: there is no honest answer for it.
+        /// </summary>
+        private void PredictSaturated(ReadOnlySpan<float> features, Span<float> probabilities)
+        {
+            var input = features.ToArray(); // a rare path: allocation is fine
+            int last = _weights.Length - 1;
+            for (int l = 0; l <= last; l++)
+            {
+                var weights = _weights[l].AsSpan();
+                int padded = _padded[l];
+                var output = new float[_outputs[l]];
+                for (int o = 0; o < output.Length; o++)
+                {
+                    double sum = _biases[l][o];
+                    for (int i = 0; i < input.Length; i++)
+                        sum += (double)input[i] * weights[i * padded + o];
+                    output[o] = Saturate(sum);
+                }
+                if (l < last)
+                {
+                    Activations.Apply(_activation, output);
+                    for (int o = 0; o < output.Length; o++)
+                        output[o] = Saturate(output[o]); // SELU scales MaxValue past the float range
+                }
+                input = output;
+            }
+            Activations.SoftMax(input);
+            input.CopyTo(probabilities);
+        }
+
+        private static float Saturate(double value) => (float)Math.Clamp(value, -float.MaxValue, float.MaxValue);
 
         /// <summary>
         /// Class probabilities of many rows at once (row-major [count, in] → [count, classes]): each layer is one libtorch
@@ -141,7 +178,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     {
                         var row = probabilities.AsSpan((firstRow + r) * width, width);
                         output.AsSpan(r * padded, width).CopyTo(row);
-                        TensorPrimitives.SoftMax(row, row);
+                        Activations.SoftMax(row);
+                        if (!float.IsFinite(TensorPrimitives.Sum(row)))
+                            Predict(rows.AsSpan((firstRow + r) * _inputs[0], _inputs[0]), row);
                     }
                 }
             }

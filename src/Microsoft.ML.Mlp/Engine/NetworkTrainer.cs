@@ -39,20 +39,38 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     ? Enumerable.Range(0, members).Select(_ => new EarlyStopping(patience, settings.EarlyStoppingMinDelta)).ToArray()
                     : null;
                 var histories = Enumerable.Range(0, members).Select(_ => new List<MlpEpochMetrics>()).ToArray();
+                var divergence = new Divergence(settings);
+                if (settings.InitialWeights != null)
+                    divergence.EpochWasFinite(settings.EpochOffset, initial);
+                NetworkWeights[] kept = null;
                 var total = Stopwatch.StartNew();
 
                 for (int e = 0; e < settings.Epochs; e++)
                 {
                     var clock = Stopwatch.StartNew();
                     double rate = schedule.For(e);
-                    var (loss, accuracy) = RunEpoch(network, settings, data.RowCount, generators, rate);
+                    var (loss, accuracy, diverged) = RunEpoch(network, settings, data.RowCount, generators, rate);
+                    int epoch = settings.EpochOffset + e + 1;
+                    if (diverged >= 0)
+                    {
+                        kept = divergence.Diverged(epoch, diverged, $"the training loss became {loss[diverged]}", rate);
+                        break;
+                    }
+                    var snapshots = Enumerable.Range(0, members).Select(network.SnapshotMember).ToArray();
+                    if (Divergence.FirstNonFinite(snapshots) is int bad and >= 0)
+                    {
+                        kept = divergence.Diverged(epoch, bad, "a weight became NaN or infinite", rate);
+                        break;
+                    }
+                    divergence.EpochWasFinite(epoch, snapshots);
+
                     double[] validationLoss = null, validationAccuracy = null;
                     if (settings.Validation != null)
                     {
                         validationLoss = new double[members];
                         validationAccuracy = new double[members];
                         for (int m = 0; m < members; m++)
-                            (validationLoss[m], validationAccuracy[m]) = Evaluate(network.SnapshotMember(m), settings.Validation);
+                            (validationLoss[m], validationAccuracy[m]) = Evaluate(snapshots[m], settings.Validation);
                     }
 
                     var monitored = new double[members];
@@ -65,7 +83,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         var metrics = new MlpEpochMetrics
                         {
                             Member = m,
-                            Epoch = settings.EpochOffset + e + 1,
+                            Epoch = epoch,
                             TrainingLoss = loss[m],
                             TrainingAccuracy = accuracy[m],
                             ValidationLoss = validationLoss?[m],
@@ -76,14 +94,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         };
                         histories[m].Add(metrics);
                         settings.OnEpoch?.Invoke(m, metrics);
-                        int member = m;
-                        stoppers?[m].Observe(metrics.Epoch, monitored[m], () => network.SnapshotMember(member));
+                        var snapshot = snapshots[m];
+                        stoppers?[m].Observe(metrics.Epoch, monitored[m], () => snapshot);
                     }
                     schedule.Observe(monitored.Average(), settings.EarlyStoppingMinDelta);
                     if (stoppers != null && stoppers.All(s => s.Stopped))
                         break;
                 }
-                var final = Enumerable.Range(0, members).Select(network.SnapshotMember).ToArray();
+                var final = kept ?? Enumerable.Range(0, members).Select(network.SnapshotMember).ToArray();
                 if (stoppers != null)
                     for (int m = 0; m < members; m++)
                         final[m] = stoppers[m].BestWeights ?? final[m]; // Keras restore_best_weights
@@ -97,8 +115,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
         }
 
-        /// <summary>One pass over the data: each member in its own shuffled order (torch randperm with its own generator).</summary>
-        private static (double[] Loss, double[] Accuracy) RunEpoch(ITrainingNetwork network, TrainingSettings settings, int rows,
+        /// <summary>
+        /// One pass over the data: each member in its own shuffled order (torch randperm with its own generator). Stops at
+        /// the first step whose loss is not finite and returns that member as <c>Diverged</c> (−1 when none).
+        /// </summary>
+        private static (double[] Loss, double[] Accuracy, int Diverged) RunEpoch(ITrainingNetwork network, TrainingSettings settings, int rows,
             Generator[] generators, double learningRate)
         {
             int members = network.MemberCount;
@@ -126,8 +147,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 for (int m = 0; m < members; m++)
                     Array.Copy(order[m], start, batch, m * count, count);
                 network.Step(batch.AsSpan(0, members * count), count, learningRate, lossSum, correct);
+                if (Divergence.FirstNonFinite(lossSum) is int diverged and >= 0)
+                    return (lossSum, null, diverged);
             }
-            return (lossSum.Select(l => l / rows).ToArray(), correct.Select(c => (double)c / rows).ToArray());
+            return (lossSum.Select(l => l / rows).ToArray(), correct.Select(c => (double)c / rows).ToArray(), -1);
         }
 
         /// <summary>Mean cross-entropy and accuracy of one network over a whole dataset (inference mode, managed scoring).</summary>

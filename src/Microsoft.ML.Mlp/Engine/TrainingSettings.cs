@@ -54,6 +54,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Threads that run members side by side (fast path, several members).</summary>
         public int MemberThreads => UseFastPath && Seeds.Length > 1 ? Threads : 1;
 
+        /// <summary>On a non-finite loss or weight: false = throw; true = stop and keep the last finite epoch's weights.</summary>
+        public bool KeepLastFiniteWeights { get; init; }
+
+        /// <summary>Receives warnings for the log (e.g. a divergence survived with <see cref="KeepLastFiniteWeights"/>).</summary>
+        public Action<string> Warn { get; init; }
+
         public CancellationToken CancellationToken { get; init; }
 
         /// <summary>Called between mini-batches; throws to abort (ML.NET's host cancellation).</summary>
