@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Engine.Reference;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -57,7 +58,7 @@ namespace Microsoft.ML.Mlp.Tests
             var data = new TrainingData(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => (int)r.Label).ToArray(), null, rows.Length, 784);
             var trained = NetworkTrainer.Train(architecture, new TrainingSettings { Epochs = 2, Seeds = new[] { 9 } }, data).Members[0];
             var scorer = new InferenceNetwork(trained);
-            using var network = FusedNetwork.FromWeights(new[] { trained });
+            using var network = ReferenceNetwork.FromWeights(new[] { trained });
             // Digits are mostly zeros (the input-major path); adding 0.01 makes every pixel non-zero (the dot-product path).
             foreach (float shift in new[] { 0f, 0.01f })
             {
@@ -86,7 +87,7 @@ namespace Microsoft.ML.Mlp.Tests
                 g.Dispose();
 
             using var fast = new FastTrainingNetwork(initial, settings, data, rowWeights, new DropoutMasks(7));
-            using var reference = new AutogradTrainingNetwork(initial, settings, data, rowWeights, new DropoutMasks(7));
+            using var reference = new ReferenceTrainingNetwork(initial, settings, data, rowWeights, new DropoutMasks(7));
             Assert.Equal(reference.FlatParameters(), fast.FlatParameters());
 
             int members = settings.Seeds.Length, count = settings.BatchSize;

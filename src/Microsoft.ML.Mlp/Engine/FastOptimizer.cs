@@ -74,7 +74,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private void Adam(Span<float> p, ReadOnlySpan<float> g, float lr)
         {
             // torch: denom = sqrt(v) / sqrt(1 − β2^t) + ε;  p −= lr / (1 − β1^t) · m / denom
-            float b1 = (float)Beta1, b2 = (float)Beta2, eps = (float)Optimizers.KerasEpsilon;
+            float b1 = (float)Beta1, b2 = (float)Beta2, eps = (float)KerasDefaults.Epsilon;
             float stepSize = (float)(lr / (1 - Math.Pow(Beta1, _step)));
             float correction2 = (float)Math.Sqrt(1 - Math.Pow(Beta2, _step));
             var m = _first.AsSpan();
@@ -128,7 +128,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         private void RmsProp(Span<float> p, ReadOnlySpan<float> g, float lr, float momentum)
         {
-            float alpha = (float)Optimizers.KerasRmsPropRho, eps = (float)Optimizers.KerasEpsilon;
+            float alpha = (float)KerasDefaults.RmsPropRho, eps = (float)KerasDefaults.Epsilon;
             var square = _second.AsSpan();
             var buffer = _first.AsSpan();
             for (int i = 0; i < p.Length; i++)

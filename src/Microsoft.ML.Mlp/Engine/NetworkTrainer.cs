@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using Microsoft.ML.Trainers.Mlp.Engine.Reference;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
@@ -31,7 +32,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 var masks = new DropoutMasks(settings.Seeds[0]);
                 using ITrainingNetwork network = settings.UseFastPath
                     ? new FastTrainingNetwork(initial, settings, data, rowWeights, masks)
-                    : new AutogradTrainingNetwork(initial, settings, data, rowWeights, masks);
+                    : new ReferenceTrainingNetwork(initial, settings, data, rowWeights, masks);
 
                 var schedule = new LearningRateSchedule(settings.Schedule, settings.LearningRate, settings.Epochs, settings.LearningRateDecay,
                     settings.LearningRateStepSize, settings.MinimumLearningRate, settings.ReduceOnPlateauPatience);

@@ -2,26 +2,26 @@ using System;
 using System.Linq;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Trainers.Mlp.Engine
+namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
 {
     /// <summary>
     /// The reference training path: the forward pass in torch ops, gradients by autograd, torch's own optimizers.
     /// Straightforward and general; the fast path is checked against it.
     /// </summary>
-    internal sealed class AutogradTrainingNetwork : ITrainingNetwork
+    internal sealed class ReferenceTrainingNetwork : ITrainingNetwork
     {
-        private readonly FusedNetwork _network;
+        private readonly ReferenceNetwork _network;
         private readonly optim.Optimizer _optimizer;
         private readonly TrainingSettings _settings;
         private readonly Tensor _features, _labels, _weights;
         private readonly DropoutMasks _masks;
 
-        public AutogradTrainingNetwork(NetworkWeights[] members, TrainingSettings settings, TrainingData data, float[] rowWeights, DropoutMasks masks)
+        public ReferenceTrainingNetwork(NetworkWeights[] members, TrainingSettings settings, TrainingData data, float[] rowWeights, DropoutMasks masks)
         {
             _settings = settings;
             _masks = masks;
-            _network = FusedNetwork.FromWeights(members);
-            _optimizer = Optimizers.Create(settings, _network.Parameters);
+            _network = ReferenceNetwork.FromWeights(members);
+            _optimizer = TorchOptimizers.Create(settings, _network.Parameters);
             _features = tensor(data.Features.AsSpan(0, data.RowCount * data.FeatureCount).ToArray(), new long[] { data.RowCount, data.FeatureCount });
             _labels = tensor(data.Labels.AsSpan(0, data.RowCount).ToArray().Select(l => (long)l).ToArray(), new long[] { data.RowCount });
             _weights = rowWeights == null ? null : tensor(rowWeights, new long[] { data.RowCount });

@@ -5,7 +5,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Trainers.Mlp.Engine
+namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
 {
     /// <summary>
     /// N independent MLPs of one architecture trained as one network: every parameter is stacked on a leading
@@ -15,7 +15,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// (dropout masks come from one stream shared by all members, so with dropout a member's masks depend on N).
     /// N = 1 is the plain single model.
     /// </summary>
-    internal sealed class FusedNetwork : IDisposable
+    internal sealed class ReferenceNetwork : IDisposable
     {
         private readonly Parameter[] _kernels;   // [N, in, out]
         private readonly Parameter[] _biases;    // [N, 1, out]
@@ -24,7 +24,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly Tensor[] _runningMeans; // [N, 1, out], not trained
         private readonly Tensor[] _runningVariances;
 
-        private FusedNetwork(NetworkArchitecture architecture, int memberCount)
+        private ReferenceNetwork(NetworkArchitecture architecture, int memberCount)
         {
             Architecture = architecture;
             MemberCount = memberCount;
@@ -46,10 +46,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public IEnumerable<Parameter> Parameters => _kernels.Concat(_biases).Concat(_gammas).Concat(_betas);
 
         /// <summary>Members from managed weights (fresh ones from <see cref="WeightInitializer.Initialize"/>, or a warm start).</summary>
-        public static FusedNetwork FromWeights(NetworkWeights[] members)
+        public static ReferenceNetwork FromWeights(NetworkWeights[] members)
         {
             var architecture = members[0].Architecture;
-            var network = new FusedNetwork(architecture, members.Length);
+            var network = new ReferenceNetwork(architecture, members.Length);
             for (int l = 0; l < architecture.LayerCount; l++)
             {
                 long fanIn = architecture.LayerInput(l), fanOut = architecture.LayerOutput(l);
