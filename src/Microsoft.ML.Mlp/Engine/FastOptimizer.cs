@@ -24,41 +24,58 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _second = new float[size];
         }
 
-        /// <summary>One update. <paramref name="gradients"/> is left as computed (like torch's p.grad); L2 decay is added on the fly.</summary>
-        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate)
+        /// <summary>One update of every parameter. <paramref name="gradients"/> is left as computed (like torch's p.grad);
+        /// L2 decay is added on the fly.</summary>
+        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate) =>
+            Step(parameters, gradients, learningRate, stackalloc (int, int)[] { (0, parameters.Length) });
+
+        /// <summary>
+        /// One update of the parameters in <paramref name="ranges"/> only (offset, length), with one step count for all:
+        /// TensorFlow's LazyAdam semantics for a sparse first layer — rows a batch does not touch keep their weights and
+        /// moments (no decay of m and v, no momentum drift, no weight decay) until a batch touches them again.
+        /// </summary>
+        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate, ReadOnlySpan<(int Offset, int Length)> ranges)
         {
             _step++;
             float lr = (float)learningRate, decay = (float)_settings.WeightDecay;
-            switch (_settings.Optimizer)
+            foreach (var (offset, length) in ranges)
             {
-                case MlpOptimizer.Adam:
-                    Adam(parameters, WithDecay(parameters, gradients, decay), lr);
-                    break;
-                case MlpOptimizer.AdamW:
-                    if (decay != 0)
-                        Scale(parameters, 1 - lr * decay);
-                    Adam(parameters, gradients, lr);
-                    break;
-                case MlpOptimizer.Sgd:
-                    Sgd(parameters, WithDecay(parameters, gradients, decay), lr, (float)_settings.Momentum, _settings.Nesterov);
-                    break;
-                case MlpOptimizer.RmsProp:
-                    RmsProp(parameters, WithDecay(parameters, gradients, decay), lr, (float)_settings.Momentum);
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(_settings.Optimizer), _settings.Optimizer, "Unknown optimizer.");
+                var p = parameters.Slice(offset, length);
+                var g = gradients.Slice(offset, length);
+                var first = _first.AsSpan(offset, length);
+                var second = _second.AsSpan(offset, length);
+                switch (_settings.Optimizer)
+                {
+                    case MlpOptimizer.Adam:
+                        Adam(p, WithDecay(p, g, decay, offset), first, second, lr);
+                        break;
+                    case MlpOptimizer.AdamW:
+                        if (decay != 0)
+                            Scale(p, 1 - lr * decay);
+                        Adam(p, g, first, second, lr);
+                        break;
+                    case MlpOptimizer.Sgd:
+                        Sgd(p, WithDecay(p, g, decay, offset), first, lr, (float)_settings.Momentum, _settings.Nesterov);
+                        break;
+                    case MlpOptimizer.RmsProp:
+                        RmsProp(p, WithDecay(p, g, decay, offset), first, second, lr, (float)_settings.Momentum);
+                        break;
+                    default:
+                        throw new ArgumentOutOfRangeException(nameof(_settings.Optimizer), _settings.Optimizer, "Unknown optimizer.");
+                }
             }
         }
 
         /// <summary>g + decay·p (torch's L2 weight decay) in a reused buffer; the gradients themselves when decay is 0.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
-        private ReadOnlySpan<float> WithDecay(ReadOnlySpan<float> p, ReadOnlySpan<float> g, float decay)
+        private ReadOnlySpan<float> WithDecay(ReadOnlySpan<float> p, ReadOnlySpan<float> g, float decay, int offset)
         {
             if (decay == 0)
                 return g;
-            _decayed ??= new float[g.Length];
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(p, decay, g, _decayed);
-            return _decayed;
+            _decayed ??= new float[_first.Length];
+            var decayed = _decayed.AsSpan(offset, g.Length);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(p, decay, g, decayed);
+            return decayed;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
@@ -71,14 +88,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
 
-        private void Adam(Span<float> p, ReadOnlySpan<float> g, float lr)
+        private void Adam(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr)
         {
             // torch: denom = sqrt(v) / sqrt(1 − β2^t) + ε;  p −= lr / (1 − β1^t) · m / denom
             float b1 = (float)Beta1, b2 = (float)Beta2, eps = (float)KerasDefaults.Epsilon;
             float stepSize = (float)(lr / (1 - Math.Pow(Beta1, _step)));
             float correction2 = (float)Math.Sqrt(1 - Math.Pow(Beta2, _step));
-            var m = _first.AsSpan();
-            var v = _second.AsSpan();
             int i = 0;
             if (Vector.IsHardwareAccelerated)
             {
@@ -107,7 +122,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
 
-        private void Sgd(Span<float> p, ReadOnlySpan<float> g, float lr, float momentum, bool nesterov)
+        private void Sgd(Span<float> p, ReadOnlySpan<float> g, Span<float> buffer, float lr, float momentum, bool nesterov)
         {
             if (momentum == 0)
             {
@@ -115,7 +130,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     p[i] -= lr * g[i];
                 return;
             }
-            var buffer = _first.AsSpan();
             bool first = _step == 1; // torch starts the buffer at the first gradient
             for (int i = 0; i < p.Length; i++)
             {
@@ -126,11 +140,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
 
-        private void RmsProp(Span<float> p, ReadOnlySpan<float> g, float lr, float momentum)
+        private static void RmsProp(Span<float> p, ReadOnlySpan<float> g, Span<float> buffer, Span<float> square, float lr, float momentum)
         {
             float alpha = (float)KerasDefaults.RmsPropRho, eps = (float)KerasDefaults.Epsilon;
-            var square = _second.AsSpan();
-            var buffer = _first.AsSpan();
             for (int i = 0; i < p.Length; i++)
             {
                 square[i] = alpha * square[i] + (1 - alpha) * g[i] * g[i];

@@ -53,5 +53,21 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public int Total { get; }
 
         public bool HasBatchNorm(int layer) => Architecture.UseBatchNormalization && layer < Architecture.HiddenLayerSizes.Length;
+
+        /// <summary>Every (offset, size) block that belongs to member <paramref name="member"/>: its kernels, biases, γ and β.</summary>
+        public System.Collections.Generic.IEnumerable<(int Offset, int Size)> MemberBlocks(int member)
+        {
+            for (int l = 0; l < Architecture.LayerCount; l++)
+            {
+                int fanIn = Architecture.LayerInput(l), width = Architecture.LayerOutput(l);
+                yield return (Weight[l] + member * fanIn * width, fanIn * width);
+                yield return (Bias[l] + member * width, width);
+                if (HasBatchNorm(l))
+                {
+                    yield return (Gamma[l] + member * width, width);
+                    yield return (Beta[l] + member * width, width);
+                }
+            }
+        }
     }
 }

@@ -73,17 +73,53 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
         {
+            var scratch = Scratch();
+            var output = scratch.AsSpan(0, _padded[0]);
+            if (IsDense(features))
+                DotProducts(features, _firstRows, _biases[0], output.Slice(0, _outputs[0]));
+            else
+                Accumulate(features, _weights[0].AsSpan(), _biases[0], output);
+            if (!FinishFrom(scratch, probabilities))
+                PredictSaturated(features, probabilities);
+        }
+
+        /// <summary>Class probabilities of one row given as its non-zeros (ascending indices). Thread-safe.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+        public void PredictSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> probabilities)
+        {
+            var scratch = Scratch();
+            var output = scratch.AsSpan(0, _padded[0]);
+            _biases[0].CopyTo(output);
+            var weights = _weights[0].AsSpan();
+            int padded = _padded[0];
+            for (int k = 0; k < indices.Length; k++)
+                TensorPrimitives.MultiplyAdd(weights.Slice(indices[k] * padded, padded), values[k], output, output);
+            if (!FinishFrom(scratch, probabilities))
+            {
+                var dense = new float[InputSize]; // the rare overflowed row: densified for the saturated path
+                for (int k = 0; k < indices.Length; k++)
+                    dense[indices[k]] = values[k];
+                PredictSaturated(dense, probabilities);
+            }
+        }
+
+        private float[] Scratch()
+        {
             if (t_scratch == null || t_scratch.Length < _widest * 2)
                 t_scratch = new float[Math.Max(_widest * 2, 256)];
-            float[] scratch = t_scratch;
-            ReadOnlySpan<float> input = features;
+            return t_scratch;
+        }
+
+        /// <summary>Layers 1.. and the softmax, from layer 0's output at the start of <paramref name="scratch"/>. False when the
+        /// result is not finite (an overflow: the caller rescores saturated).</summary>
+        private bool FinishFrom(float[] scratch, Span<float> probabilities)
+        {
             int last = _weights.Length - 1;
+            ReadOnlySpan<float> input = default;
             for (int l = 0; l <= last; l++)
             {
                 var output = scratch.AsSpan(l % 2 == 0 ? 0 : _widest, _padded[l]);
-                if (l == 0 && IsDense(features))
-                    DotProducts(features, _firstRows, _biases[0], output.Slice(0, _outputs[0]));
-                else
+                if (l > 0)
                     Accumulate(input, _weights[l].AsSpan(), _biases[l], output);
                 if (l < last)
                 {
@@ -97,8 +133,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 }
             }
             Activations.SoftMax(probabilities);
-            if (!float.IsFinite(TensorPrimitives.Sum(probabilities)))
-                PredictSaturated(features, probabilities);
+            return float.IsFinite(TensorPrimitives.Sum(probabilities));
         }
 
         /// <summary>

@@ -163,7 +163,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             int correct = 0;
             for (int r = 0; r < data.RowCount; r++)
             {
-                scorer.Predict(data.Features.AsSpan(r * data.FeatureCount, data.FeatureCount), probabilities);
+                if (data.Sparse != null)
+                    scorer.PredictSparse(data.Sparse.RowIndices(r), data.Sparse.RowValues(r), probabilities);
+                else
+                    scorer.Predict(data.Features.AsSpan(r * data.FeatureCount, data.FeatureCount), probabilities);
                 int label = data.Labels[r];
                 loss -= Math.Log(Math.Max(probabilities[label], 1e-30f));
                 if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities) == label)

@@ -2,22 +2,50 @@ using System;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
-    /// <summary>A dataset as contiguous managed memory: row-major features, 0-based class labels, optional row weights.</summary>
+    /// <summary>
+    /// A dataset as contiguous managed memory: features either dense row-major (<see cref="Features"/>) or as their
+    /// non-zeros (<see cref="Sparse"/>), 0-based class labels, optional row weights.
+    /// </summary>
     internal sealed class TrainingData
     {
         public TrainingData(float[] features, int[] labels, float[] weights, int rowCount, int featureCount)
+            : this(labels, weights, rowCount, featureCount)
         {
-            if (features.Length < (long)rowCount * featureCount || labels.Length < rowCount || (weights != null && weights.Length < rowCount))
+            if (features.Length < (long)rowCount * featureCount)
                 throw new ArgumentException("Buffers are shorter than rowCount × featureCount.");
             Features = features;
+        }
+
+        public TrainingData(SparseRows sparse, int[] labels, float[] weights)
+            : this(labels, weights, sparse.RowCount, sparse.Width)
+        {
+            Sparse = sparse;
+        }
+
+        private TrainingData(int[] labels, float[] weights, int rowCount, int featureCount)
+        {
+            if (labels.Length < rowCount || (weights != null && weights.Length < rowCount))
+                throw new ArgumentException("Buffers are shorter than rowCount.");
             Labels = labels;
             Weights = weights;
             RowCount = rowCount;
             FeatureCount = featureCount;
         }
 
-        /// <summary>Row-major [RowCount, FeatureCount] (may be longer than needed).</summary>
+        /// <summary>Row-major [RowCount, FeatureCount] (may be longer than needed); null when the rows are <see cref="Sparse"/>.</summary>
         public float[] Features { get; }
+
+        /// <summary>The rows as their non-zeros; null when they are dense <see cref="Features"/>.</summary>
+        public SparseRows Sparse { get; }
+
+        /// <summary>Writes row <paramref name="row"/> densely into <paramref name="destination"/> (FeatureCount values).</summary>
+        public void CopyDenseRow(int row, Span<float> destination)
+        {
+            if (Sparse != null)
+                Sparse.CopyDense(row, destination);
+            else
+                Features.AsSpan(row * FeatureCount, FeatureCount).CopyTo(destination);
+        }
 
         /// <summary>0-based class of each row.</summary>
         public int[] Labels { get; }
@@ -70,16 +98,19 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         private TrainingData Subset(System.Collections.Generic.List<int> rows)
         {
-            var features = new float[rows.Count * FeatureCount];
             var labels = new int[rows.Count];
             var weights = Weights == null ? null : new float[rows.Count];
             for (int r = 0; r < rows.Count; r++)
             {
-                Array.Copy(Features, (long)rows[r] * FeatureCount, features, (long)r * FeatureCount, FeatureCount);
                 labels[r] = Labels[rows[r]];
                 if (weights != null)
                     weights[r] = Weights[rows[r]];
             }
+            if (Sparse != null)
+                return new TrainingData(Sparse.Subset(rows), labels, weights);
+            var features = new float[rows.Count * FeatureCount];
+            for (int r = 0; r < rows.Count; r++)
+                Array.Copy(Features, (long)rows[r] * FeatureCount, features, (long)r * FeatureCount, FeatureCount);
             return new TrainingData(features, labels, weights, rows.Count, FeatureCount);
         }
     }

@@ -54,6 +54,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Threads that run members side by side (fast path, several members).</summary>
         public int MemberThreads => UseFastPath && Seeds.Length > 1 ? Threads : 1;
 
+        /// <summary>With sparse rows: update only the first-layer kernel rows a batch touches (LazyAdam); false = every parameter
+        /// every step, exactly as the dense path does.</summary>
+        public bool LazySparseUpdates { get; init; } = true;
+
         /// <summary>On a non-finite loss or weight: false = throw; true = stop and keep the last finite epoch's weights.</summary>
         public bool KeepLastFiniteWeights { get; init; }
 

@@ -22,7 +22,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
             _masks = masks;
             _network = ReferenceNetwork.FromWeights(members);
             _optimizer = TorchOptimizers.Create(settings, _network.Parameters);
-            _features = tensor(data.Features.AsSpan(0, data.RowCount * data.FeatureCount).ToArray(), new long[] { data.RowCount, data.FeatureCount });
+            var features = new float[data.RowCount * data.FeatureCount]; // dense even for sparse rows: the reference is for small data
+            for (int r = 0; r < data.RowCount; r++)
+                data.CopyDenseRow(r, features.AsSpan(r * data.FeatureCount, data.FeatureCount));
+            _features = tensor(features, new long[] { data.RowCount, data.FeatureCount });
             _labels = tensor(data.Labels.AsSpan(0, data.RowCount).ToArray().Select(l => (long)l).ToArray(), new long[] { data.RowCount });
             _weights = rowWeights == null ? null : tensor(rowWeights, new long[] { data.RowCount });
         }
