@@ -98,4 +98,16 @@ namespace Microsoft.ML.Trainers.Mlp
         /// all finite. Still throws when the very first epoch diverges: there is nothing trained to return.</summary>
         KeepLastFiniteWeights,
     }
+
+    /// <summary>How the training rows are held in memory and fed to the first layer.</summary>
+    public enum MlpFeatureStorage
+    {
+        /// <summary>Measured on the first 1,000 rows: sparse below 10% non-zeros (text, one-hot), dense otherwise (images, tables).</summary>
+        Auto,
+        /// <summary>Row-major floats, rows × features; the first layer is one matrix product per batch.</summary>
+        Dense,
+        /// <summary>Only the non-zeros of each row; the first layer adds one kernel row per non-zero and its gradient touches
+        /// only those rows. Memory grows with the non-zeros, not with rows × features.</summary>
+        Sparse,
+    }
 }

@@ -17,7 +17,9 @@ namespace Microsoft.ML.Trainers.Mlp
             var schema = data.Data.Schema;
             var (featureCount, classCount) = SchemaChecks.CheckTrainingSchema(schema, MlpTrainer.TrainerName,
                 data.Schema.Label.Value.Name, data.Schema.Feature.Value.Name, data.Schema.Weight?.Name);
-            var dataset = DenseDatasetReader.Read(data, classCount, channel, MlpTrainer.TrainerName);
+            bool sparse = options.FeatureStorage == MlpFeatureStorage.Sparse
+                || (options.FeatureStorage == MlpFeatureStorage.Auto && SparseDatasetReader.ProbeDensity(data, classCount) < SparseDatasetReader.SparseDensity);
+            var dataset = Read(data, classCount, channel, MlpTrainer.TrainerName, sparse);
 
             TrainingData validation = null;
             if (validationData != null)
@@ -29,7 +31,7 @@ namespace Microsoft.ML.Trainers.Mlp
                     throw new InvalidOperationException(
                         $"{MlpTrainer.TrainerName}: validation data has {validationFeatures} features and {validationClasses} label classes but the training data "
                         + $"{featureCount} and {classCount}. Transform both with the same fitted pipeline (the same MapValueToKey).");
-                validation = DenseDatasetReader.Read(validationData, classCount, channel, MlpTrainer.TrainerName + " validation");
+                validation = Read(validationData, classCount, channel, MlpTrainer.TrainerName + " validation", sparse);
             }
             else if (options.ValidationFraction > 0)
             {
@@ -95,6 +97,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 Threads = options.NumberOfThreads ?? 1,
                 CancellationToken = options.CancellationToken,
                 CheckAlive = host.CheckAlive,
+                LazySparseUpdates = options.LazySparseUpdates,
                 KeepLastFiniteWeights = options.DivergenceHandling == MlpDivergenceHandling.KeepLastFiniteWeights,
                 Warn = message => channel.Warning("{0}: {1}", MlpTrainer.TrainerName, message),
                 OnEpoch = (member, metrics) =>
@@ -105,5 +108,9 @@ namespace Microsoft.ML.Trainers.Mlp
             };
             return NetworkTrainer.Train(architecture, settings, dataset);
         }
+
+        private static TrainingData Read(RoleMappedData data, int classCount, IChannel channel, string trainer, bool sparse) => sparse
+            ? SparseDatasetReader.Read(data, classCount, channel, trainer)
+            : DenseDatasetReader.Read(data, classCount, channel, trainer);
     }
 }

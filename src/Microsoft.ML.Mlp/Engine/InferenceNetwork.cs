@@ -39,8 +39,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _inputs[l] = fanIn;
                 _outputs[l] = fanOut;
                 _padded[l] = padded;
-                _weights[l] = new AlignedBuffer(fanIn * padded);
                 _biases[l] = new float[padded];
+                var folded = new float[fanOut * fanIn]; // [out, in], batch norm folded in
                 for (int o = 0; o < fanOut; o++)
                 {
                     // y = γ(Wx + b − mean)/sqrt(var + ε) + β  =  (s·W)x + (s·(b − mean) + β)
@@ -51,15 +51,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         shift = scale * (layer.Bias[o] - layer.RunningMean[o]) + layer.Beta[o];
                     }
                     for (int i = 0; i < fanIn; i++)
-                        _weights[l][i * padded + o] = scale * layer.Weight[o * fanIn + i];
+                        folded[o * fanIn + i] = scale * layer.Weight[o * fanIn + i];
                     _biases[l][o] = shift;
                 }
+                _weights[l] = new AlignedBuffer(fanIn * padded);
+                Transpose.Copy(folded, fanOut, fanIn, _weights[l].AsSpan(), padded);
+                if (l == 0)
+                    _firstRows = folded;
                 _widest = Math.Max(_widest, padded);
             }
-            _firstRows = new float[_outputs[0] * _inputs[0]];
-            for (int o = 0; o < _outputs[0]; o++)
-                for (int i = 0; i < _inputs[0]; i++)
-                    _firstRows[o * _inputs[0] + i] = _weights[0][i * _padded[0] + o];
         }
 
         public int InputSize => _inputs[0];
