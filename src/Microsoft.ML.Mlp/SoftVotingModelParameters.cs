@@ -60,12 +60,15 @@ namespace Microsoft.ML.Trainers.Mlp
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // ML.NET wraps a member's own error in reflection exceptions: bring its message up, keep it as the inner one.
-                string message = $"The {nameof(SoftVotingModelParameters)} at '{ctx.Directory}' could not load member {index} ('{MemberDirectory(index)}'): "
-                    + ex.GetBaseException().Message
-                    + (ex.GetBaseException() is InvalidDataException or NotSupportedException ? ""
+                // ML.NET wraps a member's own error in reflection exceptions: bring its message up. A data error's text is
+                // all there is to know (ours stays the innermost exception); anything else keeps its stack as the inner one.
+                var cause = ex.GetBaseException();
+                bool dataError = cause is InvalidDataException or FormatException or NotSupportedException;
+                string message = $"The {nameof(SoftVotingModelParameters)} at '{ModelFormat.Where(ctx)}' could not load member {index} ('{MemberDirectory(index)}'): "
+                    + cause.Message
+                    + (cause is InvalidDataException or NotSupportedException ? ""
                         : " The model file is corrupt, or the member's trainer assembly (e.g. Microsoft.ML.LightGbm) is not referenced by this application.");
-                throw ex.GetBaseException() is NotSupportedException ? new NotSupportedException(message, ex) : new InvalidDataException(message, ex);
+                throw cause is NotSupportedException ? new NotSupportedException(message) : new InvalidDataException(message, dataError ? null : ex);
             }
             return member as IValueMapper ?? throw FormatReader.Damaged($"member {index} ({member?.GetType().Name}) is not a model that can score");
         }

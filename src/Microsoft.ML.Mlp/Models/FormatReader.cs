@@ -7,7 +7,8 @@ namespace Microsoft.ML.Trainers.Mlp.Models
     /// <summary>
     /// Reads little-endian values from bytes already in memory, checking every read and every length against what is
     /// left before anything is allocated: a damaged length fails here instead of asking for gigabytes or reading past
-    /// the end. Every failure is an <see cref="InvalidDataException"/> whose message says what was being read.
+    /// the end. Every failure is a <see cref="DamageException"/> whose message says what was being read; ModelFormat.Load
+    /// turns it into the user's <see cref="InvalidDataException"/> naming the model.
     /// </summary>
     internal sealed class FormatReader
     {
@@ -87,6 +88,14 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 throw Damaged($"{Remaining} unexpected bytes follow the {what}");
         }
 
-        public static InvalidDataException Damaged(string detail) => new(detail);
+        public static DamageException Damaged(string detail) => new(detail);
+
+        /// <summary>What a check found wrong, before ModelFormat.Load says which model and what to do; never leaves the library.</summary>
+        internal sealed class DamageException : Exception
+        {
+            public DamageException(string detail) : base(detail)
+            {
+            }
+        }
     }
 }

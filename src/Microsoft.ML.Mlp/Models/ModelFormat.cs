@@ -50,35 +50,39 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 ctx.CheckAtModel(info);
                 return read(version);
             }
-            catch (InvalidDataException ex) when (ex.InnerException == null)
+            catch (FormatReader.DamageException ex)
             {
                 // Our own checks: the detail says what was wrong; the message says where and what to do.
                 throw new InvalidDataException(Corrupt(ctx, model, ex.Message));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException and not NotSupportedException and not InvalidDataException)
             {
-                throw new InvalidDataException(Corrupt(ctx, model, ex.GetBaseException().Message), ex);
+                // ML.NET's decode errors (e.g. its own prefix) are damage like ours: their text goes into our message, which
+                // stays the innermost one. Anything else is unexpected and keeps its stack as the inner exception.
+                var cause = ex.GetBaseException();
+                throw new InvalidDataException(Corrupt(ctx, model, cause.Message), cause is FormatException or EndOfStreamException ? null : ex);
             }
         }
 
         private static int CheckVersion(ModelLoadContext ctx, string model)
         {
             uint written = ctx.Header.ModelVerWritten, readable = ctx.Header.ModelVerReadable;
-            if (readable > (VersionBase | Current) || (written > (VersionBase | Current) && readable <= written))
-                throw new NotSupportedException(
-                    $"The {model} at '{Where(ctx)}' was saved in Microsoft.ML.Mlp model format version {Describe(written)} "
-                    + $"(readable from version {Describe(readable)}), but this Microsoft.ML.Mlp ({typeof(ModelFormat).Assembly.GetName().Version}) "
-                    + $"reads format versions {Oldest} to {Current}. Load it with the Microsoft.ML.Mlp version that saved it, or a newer one.");
-            if (readable != written || written < (VersionBase | Oldest))
+            if (readable > written || written >> 16 != VersionBase >> 16 || readable >> 16 != VersionBase >> 16 || written < (VersionBase | Oldest))
                 throw new InvalidDataException(Corrupt(ctx, model,
-                    $"its header's version fields are damaged (written 0x{written:X8}, readable 0x{readable:X8})"));
+                    $"its header's version fields are impossible: written 0x{written:X8}, readable 0x{readable:X8}"));
+            if (written > (VersionBase | Current))
+                throw new NotSupportedException(
+                    $"The {model} at '{Where(ctx)}' was saved in Microsoft.ML.Mlp model format version {written & 0xFFFF} "
+                    + $"(readable from version {readable & 0xFFFF}), but this Microsoft.ML.Mlp ({typeof(ModelFormat).Assembly.GetName().Version}) "
+                    + $"reads format versions {Oldest} to {Current}. Load it with the Microsoft.ML.Mlp version that saved it, or a newer one.");
+            // Every format so far changed the layout, so each was written readable only as itself.
+            if (readable != written)
+                throw new InvalidDataException(Corrupt(ctx, model,
+                    $"its header's version fields disagree: written 0x{written:X8}, readable 0x{readable:X8}"));
             return (int)(written - VersionBase);
         }
 
-        private static string Describe(uint version) =>
-            version >> 16 == VersionBase >> 16 ? (version & 0xFFFF).ToString() : $"0x{version:X8}";
-
-        private static string Where(ModelLoadContext ctx) => string.IsNullOrEmpty(ctx.Directory) ? "(root)" : ctx.Directory.Replace('\\', '/');
+        public static string Where(ModelLoadContext ctx) => string.IsNullOrEmpty(ctx.Directory) ? "(root)" : ctx.Directory.Replace('\\', '/');
 
         /// <summary>The message of every load failure: the model, its place in the zip, what was wrong, what to do.</summary>
         public static string Corrupt(ModelLoadContext ctx, string model, string detail) =>
