@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.ComponentModel;
+using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -197,6 +197,8 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
+        /// <exception cref="InvalidDataException">The stored ensemble or one of its members is damaged, or a member cannot be loaded.</exception>
+        /// <exception cref="NotSupportedException">The ensemble or a member was saved in a newer format than this library reads.</exception>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public static SoftVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
         {
