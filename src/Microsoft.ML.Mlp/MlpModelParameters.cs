@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
-using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -9,7 +8,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
-using Microsoft.ML.Trainers.Mlp.Internals;
+using Microsoft.ML.Trainers.Mlp.Models;
 
 [assembly: LoadableClass(typeof(MlpModelParameters), null, typeof(SignatureLoadModel),
     "Multilayer Perceptron Multiclass Executor", MlpModelParameters.LoaderSignature)]
@@ -30,7 +29,6 @@ namespace Microsoft.ML.Trainers.Mlp
         private List<MlpEpochMetrics> _history;
         private VectorDataViewType _inputType;
         private VectorDataViewType _outputType;
-        private bool _disposed;
 
         internal MlpModelParameters(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history)
             : base(env, RegistrationName)
@@ -39,10 +37,12 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
-        private MlpModelParameters(IHostEnvironment env, ModelLoadContext ctx, string registrationName)
-            : base(env, registrationName, ctx)
+        // The base constructor reads ML.NET's own prefix (sizeof(float)); the rest is ours, read by format version.
+        private MlpModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
+            : base(env, RegistrationName, ctx)
         {
-            Initialize(NetworkWeights.Read(ctx.Reader), HistoryFormat.Read(ctx.Reader));
+            var (network, history) = MlpFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
+            Initialize(network, history);
         }
 
         private void Initialize(NetworkWeights network, List<MlpEpochMetrics> history)
@@ -82,11 +82,13 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Class probabilities (summing to 1) of one feature vector; the same numbers the Score column holds.</summary>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public float[] PredictProbabilities(ReadOnlySpan<float> features)
         {
+            var inference = Inference;
             CheckFeatureCount(features.Length);
             var probabilities = new float[NumberOfClasses];
-            _inference.Predict(features, probabilities);
+            inference.Predict(features, probabilities);
             return probabilities;
         }
 
@@ -98,8 +100,10 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <param name="features">Row-major rows of <see cref="NumberOfFeatures"/> values each.</param>
         /// <param name="rowCount">Number of rows in <paramref name="features"/>.</param>
         /// <returns>Row-major [rowCount, <see cref="NumberOfClasses"/>] probabilities.</returns>
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public float[] PredictBatch(float[] features, int rowCount)
         {
+            var inference = Inference;
             if (features == null)
                 throw new ArgumentNullException(nameof(features));
             if (rowCount < 0 || (long)rowCount * NumberOfFeatures != features.Length)
@@ -109,21 +113,23 @@ namespace Microsoft.ML.Trainers.Mlp
             // Chunks bound the scratch memory; each is still one large matrix product per layer, read in place.
             const int Chunk = 4096;
             for (int start = 0; start < rowCount; start += Chunk)
-                _inference.PredictBatch(features, start, Math.Min(Chunk, rowCount - start), probabilities);
+                inference.PredictBatch(features, start, Math.Min(Chunk, rowCount - start), probabilities);
             return probabilities;
         }
 
         ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
         {
             Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(VBuffer<float>), "MLP maps VBuffer<float> to VBuffer<float>.");
+            _ = Inference;
             ValueMapper<VBuffer<float>, VBuffer<float>> map = (in VBuffer<float> src, ref VBuffer<float> dst) =>
             {
+                var inference = Inference; // a mapper made before Dispose must not score after it
                 CheckFeatureCount(src.Length);
                 var editor = VBufferEditor.Create(ref dst, NumberOfClasses);
                 if (src.IsDense)
-                    _inference.Predict(src.GetValues(), editor.Values);
+                    inference.Predict(src.GetValues(), editor.Values);
                 else
-                    _inference.Predict(Densify(src), editor.Values);
+                    inference.Predict(Densify(src), editor.Values);
                 dst = editor.Commit();
             };
             return (ValueMapper<TIn, TOut>)(Delegate)map;
@@ -153,80 +159,42 @@ namespace Microsoft.ML.Trainers.Mlp
                     + "Score data prepared by the same pipeline (same columns and transforms) as the training data.");
         }
 
+        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
         private static VersionInfo GetVersionInfo() =>
-            MlNetBridge.Version("MLP MCLS", 0x00010001, LoaderSignature, typeof(MlpModelParameters));
+            ModelFormat.VersionInfo("MLP MCLS", LoaderSignature, typeof(MlpModelParameters));
 
-        /// <summary>Writes the network and its history into the model stream.</summary>
+        /// <summary>Writes the network and its history into the model stream, as a checksummed block (docs/model-format.md).</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override void SaveCore(ModelSaveContext ctx)
         {
+            _ = Inference;
             base.SaveCore(ctx);
             ctx.SetVersionInfo(GetVersionInfo());
-            Network.Write(ctx.Writer);
-            HistoryFormat.Write(ctx.Writer, _history);
+            ModelFormat.WriteBlock(ctx.Writer, writer => MlpFormat.Write(writer, Network, _history));
         }
 
         /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
+        /// <exception cref="System.IO.InvalidDataException">The stored model is damaged (checksum, length or value check failed).</exception>
+        /// <exception cref="NotSupportedException">The model was saved in a newer format than this library reads.</exception>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public static MlpModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
         {
             if (env == null)
                 throw new ArgumentNullException(nameof(env));
-            ctx.CheckAtModel(GetVersionInfo());
-            return new MlpModelParameters(env, ctx, RegistrationName);
+            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(MlpModelParameters), version => new MlpModelParameters(env, ctx, version));
         }
 
-        /// <summary>Models hold only managed arrays; disposing marks the model unusable for further training warm starts.</summary>
-        public void Dispose() => _disposed = true;
+        /// <summary>
+        /// Releases the scoring network. Afterwards scoring (<see cref="PredictProbabilities"/>, <see cref="PredictBatch"/>,
+        /// the model's mappers and so a pipeline holding it), saving and warm start throw <see cref="ObjectDisposedException"/>;
+        /// the shape properties and <see cref="TrainingHistory"/> stay readable.
+        /// </summary>
+        public void Dispose() => _inference = null;
 
-        internal bool IsDisposed => _disposed;
-    }
+        internal bool IsDisposed => _inference == null;
 
-    /// <summary>Binary form of a training history inside a model stream.</summary>
-    internal static class HistoryFormat
-    {
-        public static void Write(BinaryWriter writer, IReadOnlyList<MlpEpochMetrics> history)
-        {
-            writer.Write(history.Count);
-            foreach (var h in history)
-            {
-                writer.Write(h.Member);
-                writer.Write(h.Epoch);
-                writer.Write(h.TrainingLoss);
-                writer.Write(h.TrainingAccuracy);
-                writer.Write(h.ValidationLoss ?? double.NaN);
-                writer.Write(h.ValidationAccuracy ?? double.NaN);
-                writer.Write(h.LearningRate);
-                writer.Write(h.Duration.Ticks);
-                writer.Write(h.Elapsed.Ticks);
-            }
-        }
-
-        public static List<MlpEpochMetrics> Read(BinaryReader reader)
-        {
-            int count = reader.ReadInt32();
-            if (count < 0)
-                throw new InvalidDataException("The saved MLP training history is corrupt.");
-            var history = new List<MlpEpochMetrics>(count);
-            for (int i = 0; i < count; i++)
-            {
-                int member = reader.ReadInt32();
-                int epoch = reader.ReadInt32();
-                double loss = reader.ReadDouble(), accuracy = reader.ReadDouble(), vLoss = reader.ReadDouble(), vAccuracy = reader.ReadDouble();
-                history.Add(new MlpEpochMetrics
-                {
-                    Member = member,
-                    Epoch = epoch,
-                    TrainingLoss = loss,
-                    TrainingAccuracy = accuracy,
-                    ValidationLoss = double.IsNaN(vLoss) ? null : vLoss,
-                    ValidationAccuracy = double.IsNaN(vAccuracy) ? null : vAccuracy,
-                    LearningRate = reader.ReadDouble(),
-                    Duration = TimeSpan.FromTicks(reader.ReadInt64()),
-                    Elapsed = TimeSpan.FromTicks(reader.ReadInt64()),
-                });
-            }
-            return history;
-        }
+        private InferenceNetwork Inference =>
+            _inference ?? throw new ObjectDisposedException(nameof(MlpModelParameters),
+                $"This {nameof(MlpModelParameters)} ({Network.Architecture.Describe()}) was disposed and can no longer score or be saved; load or train the model again.");
     }
 }

@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
-using Microsoft.ML.Trainers.Mlp.Internals;
+using Microsoft.ML.Trainers.Mlp.Models;
 
 [assembly: LoadableClass(typeof(SoftVotingModelParameters), null, typeof(SignatureLoadModel),
     "Soft Voting Multiclass Ensemble", SoftVotingModelParameters.LoaderSignature)]
@@ -29,6 +30,7 @@ namespace Microsoft.ML.Trainers.Mlp
         private int _classCount;
         private VectorDataViewType _inputType;
         private VectorDataViewType _outputType;
+        private volatile bool _disposed;
 
         internal SoftVotingModelParameters(IHostEnvironment env, IReadOnlyList<IValueMapper> members, float[] weights)
             : base(env, RegistrationName)
@@ -37,21 +39,50 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
-        private SoftVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, string registrationName)
-            : base(env, registrationName, ctx)
+        // The base constructor reads ML.NET's own prefix (sizeof(float)); the rest is ours, read by format version.
+        private SoftVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
+            : base(env, RegistrationName, ctx)
         {
-            int count = ctx.Reader.ReadInt32();
-            Host.CheckDecode(count > 0);
-            var weights = new float[count];
-            var members = new IValueMapper[count];
-            for (int i = 0; i < count; i++)
-                weights[i] = ctx.Reader.ReadSingle();
-            for (int i = 0; i < count; i++)
-            {
-                ctx.LoadModel<IPredictor, SignatureLoadModel>(env, out var member, MemberDirectory(i));
-                members[i] = member as IValueMapper ?? throw Host.ExceptDecode($"Ensemble member {i} ({member.GetType().Name}) cannot score.");
-            }
+            var weights = SoftVotingFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
+            var members = new IValueMapper[weights.Length];
+            for (int i = 0; i < members.Length; i++)
+                members[i] = LoadMember(env, ctx, i);
+            CheckMembersAgree(members);
             Initialize(members, weights);
+        }
+
+        private static IValueMapper LoadMember(IHostEnvironment env, ModelLoadContext ctx, int index)
+        {
+            IPredictor member;
+            try
+            {
+                ctx.LoadModel<IPredictor, SignatureLoadModel>(env, out member, MemberDirectory(index));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // ML.NET wraps a member's own error in reflection exceptions: bring its message up. A data error's text is
+                // all there is to know (ours stays the innermost exception); anything else keeps its stack as the inner one.
+                var cause = ex.GetBaseException();
+                bool dataError = cause is InvalidDataException or FormatException or NotSupportedException;
+                string message = $"The {nameof(SoftVotingModelParameters)} at '{ModelFormat.Where(ctx)}' could not load member {index} ('{MemberDirectory(index)}'): "
+                    + cause.Message
+                    + (cause is InvalidDataException or NotSupportedException ? ""
+                        : " The model file is corrupt, or the member's trainer assembly (e.g. Microsoft.ML.LightGbm) is not referenced by this application.");
+                throw cause is NotSupportedException ? new NotSupportedException(message) : new InvalidDataException(message, dataError ? null : ex);
+            }
+            return member as IValueMapper ?? throw FormatReader.Damaged($"member {index} ({member?.GetType().Name}) is not a model that can score");
+        }
+
+        /// <summary>Every member must map the same feature vector to the same number of class probabilities.</summary>
+        private static void CheckMembersAgree(IValueMapper[] members)
+        {
+            for (int i = 0; i < members.Length; i++)
+                if (members[i].InputType is not VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } input
+                    || members[i].OutputType is not VectorDataViewType { Size: >= 2 } output
+                    || input.Size != ((VectorDataViewType)members[0].InputType).Size
+                    || output.Size != ((VectorDataViewType)members[0].OutputType).Size)
+                    throw FormatReader.Damaged($"member {i} maps {members[i].InputType} to {members[i].OutputType}, unlike member 0 "
+                        + $"({members[0].InputType} to {members[0].OutputType})");
         }
 
         private void Initialize(IValueMapper[] members, float[] weights)
@@ -85,13 +116,16 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Class probabilities of one feature vector: the weighted average of the members'.</summary>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float[] PredictProbabilities(float[] features) => Map(CreateMapper(), features);
 
         /// <summary>Class probabilities of one feature vector according to member <paramref name="member"/> alone.</summary>
         /// <param name="member">0-based member index.</param>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float[] PredictMemberProbabilities(int member, float[] features)
         {
+            CheckNotDisposed();
             if (member < 0 || member >= _members.Length)
                 throw new ArgumentOutOfRangeException(nameof(member), member, $"The ensemble has members 0 to {_members.Length - 1}.");
             return Map(_members[member].GetMapper<VBuffer<float>, VBuffer<float>>(), features);
@@ -120,10 +154,12 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>One mapper per cursor (ML.NET's convention), so its buffers need no locking.</summary>
         private ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper()
         {
+            CheckNotDisposed();
             var mappers = _members.Select(m => m.GetMapper<VBuffer<float>, VBuffer<float>>()).ToArray();
             var memberScores = new VBuffer<float>[mappers.Length];
             return (in VBuffer<float> src, ref VBuffer<float> dst) =>
             {
+                CheckNotDisposed(); // a mapper made before Dispose must not score after it (non-MLP members would)
                 var editor = VBufferEditor.Create(ref dst, _classCount);
                 var sum = editor.Values;
                 sum.Clear();
@@ -144,37 +180,50 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private static string MemberDirectory(int index) => $"Member{index:D3}";
 
+        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
         private static VersionInfo GetVersionInfo() =>
-            MlNetBridge.Version("SOFTVOTE", 0x00010001, LoaderSignature, typeof(SoftVotingModelParameters));
+            ModelFormat.VersionInfo("SOFTVOTE", LoaderSignature, typeof(SoftVotingModelParameters));
 
-        /// <summary>Writes the weights, then each member as its own sub-model.</summary>
+        /// <summary>Writes the weights as a checksummed block (docs/model-format.md), then each member as its own sub-model.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override void SaveCore(ModelSaveContext ctx)
         {
+            CheckNotDisposed();
             base.SaveCore(ctx);
             ctx.SetVersionInfo(GetVersionInfo());
-            ctx.Writer.Write(_members.Length);
-            foreach (float w in _weights)
-                ctx.Writer.Write(w);
+            ModelFormat.WriteBlock(ctx.Writer, writer => SoftVotingFormat.Write(writer, _weights));
             for (int i = 0; i < _members.Length; i++)
                 ctx.SaveModel(_members[i], MemberDirectory(i));
         }
 
         /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
+        /// <exception cref="InvalidDataException">The stored ensemble or one of its members is damaged, or a member cannot be loaded.</exception>
+        /// <exception cref="NotSupportedException">The ensemble or a member was saved in a newer format than this library reads.</exception>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public static SoftVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
         {
             if (env == null)
                 throw new ArgumentNullException(nameof(env));
-            ctx.CheckAtModel(GetVersionInfo());
-            return new SoftVotingModelParameters(env, ctx, RegistrationName);
+            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(SoftVotingModelParameters), version => new SoftVotingModelParameters(env, ctx, version));
         }
 
-        /// <summary>Disposes the members that are disposable (MLP members).</summary>
+        /// <summary>
+        /// Disposes the members that are disposable (MLP members). Afterwards scoring (<see cref="PredictProbabilities"/>,
+        /// <see cref="PredictMemberProbabilities"/>, the ensemble's mappers and so a pipeline holding it) and saving throw
+        /// <see cref="ObjectDisposedException"/>, whatever the members are.
+        /// </summary>
         public void Dispose()
         {
+            _disposed = true;
             foreach (var member in _members.OfType<IDisposable>())
                 member.Dispose();
+        }
+
+        private void CheckNotDisposed()
+        {
+            if (_disposed)
+                throw new ObjectDisposedException(nameof(SoftVotingModelParameters),
+                    $"This {nameof(SoftVotingModelParameters)} ({_members.Length} members) was disposed and can no longer score or be saved; load or train the model again.");
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
@@ -36,32 +35,5 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Shape as text, e.g. 784→50→50→10.</summary>
         public string Describe() => InputSize + "→"
             + string.Join("→", HiddenLayerSizes) + (HiddenLayerSizes.Length > 0 ? "→" : "") + ClassCount;
-
-        public void Write(BinaryWriter writer)
-        {
-            writer.Write(InputSize);
-            writer.Write(HiddenLayerSizes.Length);
-            foreach (int size in HiddenLayerSizes)
-                writer.Write(size);
-            writer.Write(ClassCount);
-            writer.Write((int)Activation);
-            writer.Write(UseBatchNormalization);
-            writer.Write(DropoutRate);
-        }
-
-        public static NetworkArchitecture Read(BinaryReader reader)
-        {
-            int input = reader.ReadInt32();
-            var hidden = new int[reader.ReadInt32()];
-            for (int i = 0; i < hidden.Length; i++)
-                hidden[i] = reader.ReadInt32();
-            int classes = reader.ReadInt32();
-            var activation = (MlpActivation)reader.ReadInt32();
-            bool batchNorm = reader.ReadBoolean();
-            float dropout = reader.ReadSingle();
-            if (input < 1 || classes < 2 || Array.Exists(hidden, h => h < 1) || !Enum.IsDefined(activation) || !(dropout >= 0 && dropout < 1))
-                throw new InvalidDataException("The saved MLP architecture is corrupt.");
-            return new NetworkArchitecture(input, hidden, classes, activation, batchNorm, dropout);
-        }
     }
 }

@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Microsoft.ML.Trainers.Mlp.Engine;
+
+namespace Microsoft.ML.Trainers.Mlp.Models
+{
+    /// <summary>
+    /// The payload of an <see cref="MlpModelParameters"/>: architecture, each layer's arrays, training history. Format 1
+    /// stores it bare, format 2 inside a checksummed block (<see cref="ModelFormat"/>); the bytes are the same.
+    /// Reading validates the semantics too: sizes consistent with the architecture, every weight finite, variances ≥ 0.
+    /// </summary>
+    internal static class MlpFormat
+    {
+        /// <summary>Bytes of one history entry: 2 int32, 5 float64, 2 int64.</summary>
+        private const int HistoryEntryBytes = 2 * 4 + 5 * 8 + 2 * 8;
+
+        public static void Write(BinaryWriter writer, NetworkWeights network, IReadOnlyList<MlpEpochMetrics> history)
+        {
+            var arch = network.Architecture;
+            writer.Write(arch.InputSize);
+            writer.Write(arch.HiddenLayerSizes.Length);
+            foreach (int size in arch.HiddenLayerSizes)
+                writer.Write(size);
+            writer.Write(arch.ClassCount);
+            writer.Write((int)arch.Activation);
+            writer.Write(arch.UseBatchNormalization);
+            writer.Write(arch.DropoutRate);
+            foreach (var layer in network.Layers)
+            {
+                WriteArray(writer, layer.Weight);
+                WriteArray(writer, layer.Bias);
+                writer.Write(layer.HasBatchNorm);
+                if (layer.HasBatchNorm)
+                {
+                    WriteArray(writer, layer.Gamma);
+                    WriteArray(writer, layer.Beta);
+                    WriteArray(writer, layer.RunningMean);
+                    WriteArray(writer, layer.RunningVariance);
+                }
+            }
+            writer.Write(history.Count);
+            foreach (var h in history)
+            {
+                writer.Write(h.Member);
+                writer.Write(h.Epoch);
+                writer.Write(h.TrainingLoss);
+                writer.Write(h.TrainingAccuracy);
+                writer.Write(h.ValidationLoss ?? double.NaN);
+                writer.Write(h.ValidationAccuracy ?? double.NaN);
+                writer.Write(h.LearningRate);
+                writer.Write(h.Duration.Ticks);
+                writer.Write(h.Elapsed.Ticks);
+            }
+        }
+
+        private static void WriteArray(BinaryWriter writer, float[] values)
+        {
+            writer.Write(values.Length);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        }
+
+        public static (NetworkWeights Network, List<MlpEpochMetrics> History) Read(FormatReader reader)
+        {
+            var arch = ReadArchitecture(reader);
+            var layers = new LayerWeights[arch.LayerCount];
+            for (int l = 0; l < layers.Length; l++)
+            {
+                long fanIn = arch.LayerInput(l), fanOut = arch.LayerOutput(l);
+                string name = l < arch.HiddenLayerSizes.Length ? $"hidden layer {l}" : "the output layer";
+                var layer = new LayerWeights
+                {
+                    Weight = Finite(reader.ReadFloatArray(fanIn * fanOut, name + " weights"), name + " weights"),
+                    Bias = Finite(reader.ReadFloatArray(fanOut, name + " biases"), name + " biases"),
+                };
+                bool normalized = reader.ReadBoolean(name + "'s batch-norm flag");
+                if (normalized != (arch.UseBatchNormalization && l < arch.HiddenLayerSizes.Length))
+                    throw FormatReader.Damaged($"{name}'s batch-norm flag does not match the architecture");
+                if (normalized)
+                {
+                    layer.Gamma = Finite(reader.ReadFloatArray(fanOut, name + " batch-norm scale"), name + " batch-norm scale");
+                    layer.Beta = Finite(reader.ReadFloatArray(fanOut, name + " batch-norm shift"), name + " batch-norm shift");
+                    layer.RunningMean = Finite(reader.ReadFloatArray(fanOut, name + " running mean"), name + " running mean");
+                    layer.RunningVariance = Finite(reader.ReadFloatArray(fanOut, name + " running variance"), name + " running variance");
+                    if (Array.Exists(layer.RunningVariance, v => v < 0))
+                        throw FormatReader.Damaged($"{name} running variance holds a negative value");
+                }
+                layers[l] = layer;
+            }
+            var history = ReadHistory(reader);
+            reader.ExpectEnd("training history");
+            return (new NetworkWeights(arch, layers), history);
+        }
+
+        private static NetworkArchitecture ReadArchitecture(FormatReader reader)
+        {
+            int input = reader.ReadInt32("the input size");
+            var hidden = new int[reader.ReadCount(sizeof(int), "the hidden layer count")];
+            for (int i = 0; i < hidden.Length; i++)
+                hidden[i] = reader.ReadInt32($"hidden layer {i}'s size");
+            int classes = reader.ReadInt32("the class count");
+            var activation = (MlpActivation)reader.ReadInt32("the activation");
+            bool batchNorm = reader.ReadBoolean("the batch-norm flag");
+            float dropout = reader.ReadSingle("the dropout rate");
+            if (input < 1 || classes < 2 || Array.Exists(hidden, h => h < 1) || !Enum.IsDefined(activation) || !(dropout >= 0 && dropout < 1))
+                throw FormatReader.Damaged($"the architecture is impossible (input {input}, hidden [{string.Join(", ", hidden)}], "
+                    + $"{classes} classes, activation {(int)activation}, dropout {dropout})");
+            return new NetworkArchitecture(input, hidden, classes, activation, batchNorm, dropout);
+        }
+
+        private static List<MlpEpochMetrics> ReadHistory(FormatReader reader)
+        {
+            int count = reader.ReadCount(HistoryEntryBytes, "the history length");
+            var history = new List<MlpEpochMetrics>(count);
+            for (int i = 0; i < count; i++)
+            {
+                string what = $"history entry {i}";
+                int member = reader.ReadInt32(what), epoch = reader.ReadInt32(what);
+                double loss = reader.ReadDouble(what), accuracy = reader.ReadDouble(what);
+                double vLoss = reader.ReadDouble(what), vAccuracy = reader.ReadDouble(what), rate = reader.ReadDouble(what);
+                long duration = reader.ReadInt64(what), elapsed = reader.ReadInt64(what);
+                if (member < 0 || epoch < 1 || duration < 0 || elapsed < 0)
+                    throw FormatReader.Damaged($"{what} is impossible (member {member}, epoch {epoch}, ticks {duration}, {elapsed})");
+                history.Add(new MlpEpochMetrics
+                {
+                    Member = member,
+                    Epoch = epoch,
+                    TrainingLoss = loss,
+                    TrainingAccuracy = accuracy,
+                    ValidationLoss = double.IsNaN(vLoss) ? null : vLoss,
+                    ValidationAccuracy = double.IsNaN(vAccuracy) ? null : vAccuracy,
+                    LearningRate = rate,
+                    Duration = TimeSpan.FromTicks(duration),
+                    Elapsed = TimeSpan.FromTicks(elapsed),
+                });
+            }
+            return history;
+        }
+
+        private static float[] Finite(float[] values, string what)
+        {
+            foreach (float v in values)
+                if (!float.IsFinite(v))
+                    throw FormatReader.Damaged($"{what} hold a value that is not a finite number ({v})");
+            return values;
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.Security.Cryptography;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.Trainers.Mlp.Models
+{
+    /// <summary>
+    /// The one place that knows the model-file format versions (docs/model-format.md). Each model this package saves is an
+    /// ML.NET sub-model whose header carries ML.NET's VersionInfo; its version 0x0001000N is our format version N, and the
+    /// reader is chosen by it. Version 2 wraps the payload in a block with its own version, length and SHA-256, verified
+    /// before a single value is parsed; version 1 (no checksum) still loads, every length checked.
+    /// </summary>
+    internal static class ModelFormat
+    {
+        /// <summary>The format this library writes.</summary>
+        public const int Current = 2;
+
+        /// <summary>The oldest format this library reads.</summary>
+        public const int Oldest = 1;
+
+        /// <summary>High word of ML.NET's version number; the low word is the format version.</summary>
+        private const uint VersionBase = 0x0001_0000;
+
+        /// <summary>First 4 bytes of a version-2 block: "MLPF" in ASCII.</summary>
+        private const int BlockMagic = 0x46504C4D;
+
+        private const int HashBytes = 32; // SHA-256
+
+        /// <summary>ML.NET's header for a model of ours: written and readable as <see cref="Current"/>, reads back to
+        /// <see cref="Oldest"/>. The loader assembly name lets a fresh process find our loaders without registration.</summary>
+        public static VersionInfo VersionInfo(string modelSignature, string loaderSignature, Type loaderType) =>
+            new VersionInfo(modelSignature, verWrittenCur: VersionBase | Current, verReadableCur: VersionBase | Current,
+                verWeCanReadBack: VersionBase | Oldest, loaderSignature: loaderSignature, loaderAssemblyName: loaderType.Assembly.FullName);
+
+        /// <summary>
+        /// Loads one of our models: checks the header's version (a newer file gets a message naming both versions, before
+        /// ML.NET's generic one), then runs <paramref name="read"/> with the format version, turning any failure into an
+        /// <see cref="InvalidDataException"/> that names the model, where it sits in the zip, and that the file is damaged.
+        /// </summary>
+        public static T Load<T>(ModelLoadContext ctx, VersionInfo info, string model, Func<int, T> read)
+        {
+            if (ctx == null)
+                throw new ArgumentNullException(nameof(ctx));
+            int version = CheckVersion(ctx, model);
+            try
+            {
+                ctx.CheckAtModel(info);
+                return read(version);
+            }
+            catch (FormatReader.DamageException ex)
+            {
+                // Our own checks: the detail says what was wrong; the message says where and what to do.
+                throw new InvalidDataException(Corrupt(ctx, model, ex.Message));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException and not NotSupportedException and not InvalidDataException)
+            {
+                // ML.NET's decode errors (e.g. its own prefix) are damage like ours: their text goes into our message, which
+                // stays the innermost one. Anything else is unexpected and keeps its stack as the inner exception.
+                var cause = ex.GetBaseException();
+                throw new InvalidDataException(Corrupt(ctx, model, cause.Message), cause is FormatException or EndOfStreamException ? null : ex);
+            }
+        }
+
+        private static int CheckVersion(ModelLoadContext ctx, string model)
+        {
+            uint written = ctx.Header.ModelVerWritten, readable = ctx.Header.ModelVerReadable;
+            if (readable > written || written >> 16 != VersionBase >> 16 || readable >> 16 != VersionBase >> 16 || written < (VersionBase | Oldest))
+                throw new InvalidDataException(Corrupt(ctx, model,
+                    $"its header's version fields are impossible: written 0x{written:X8}, readable 0x{readable:X8}"));
+            if (written > (VersionBase | Current))
+                throw new NotSupportedException(
+                    $"The {model} at '{Where(ctx)}' was saved in Microsoft.ML.Mlp model format version {written & 0xFFFF} "
+                    + $"(readable from version {readable & 0xFFFF}), but this Microsoft.ML.Mlp ({typeof(ModelFormat).Assembly.GetName().Version}) "
+                    + $"reads format versions {Oldest} to {Current}. Load it with the Microsoft.ML.Mlp version that saved it, or a newer one.");
+            // Every format so far changed the layout, so each was written readable only as itself.
+            if (readable != written)
+                throw new InvalidDataException(Corrupt(ctx, model,
+                    $"its header's version fields disagree: written 0x{written:X8}, readable 0x{readable:X8}"));
+            return (int)(written - VersionBase);
+        }
+
+        public static string Where(ModelLoadContext ctx) => string.IsNullOrEmpty(ctx.Directory) ? "(root)" : ctx.Directory.Replace('\\', '/');
+
+        /// <summary>The message of every load failure: the model, its place in the zip, what was wrong, what to do.</summary>
+        public static string Corrupt(ModelLoadContext ctx, string model, string detail) =>
+            $"The model file is corrupt: the {model} at '{Where(ctx)}' is damaged ({detail}). "
+            + "The file was changed after it was saved (truncated, overwritten, or altered in transit); "
+            + "restore it from a good copy, or save the trained model again.";
+
+        /// <summary>
+        /// The rest of this model's bytes in the entry, as a reader over what the payload holds: for format 1 all of it,
+        /// for format 2 the inside of the block once its length and SHA-256 check out. Reads exactly the model's region,
+        /// which ML.NET's header bounds by the entry's real size, so nothing is allocated beyond what the file holds.
+        /// </summary>
+        public static FormatReader ReadPayload(ModelLoadContext ctx, int version)
+        {
+            long end = ctx.FpMin + ctx.Header.FpModel + ctx.Header.CbModel;
+            long remaining = end - ctx.Reader.BaseStream.Position;
+            if (remaining < 0 || remaining > int.MaxValue)
+                throw FormatReader.Damaged($"the model region's size {remaining} is impossible");
+            var bytes = ctx.Reader.ReadBytes((int)remaining);
+            if (bytes.Length != remaining)
+                throw FormatReader.Damaged($"the entry ends {remaining - bytes.Length} bytes early");
+            return version switch
+            {
+                1 => new FormatReader(bytes, 0, bytes.Length),
+                2 => OpenBlock(bytes, 2),
+                _ => throw new NotSupportedException($"Format version {version} has no reader."),
+            };
+        }
+
+        /// <summary>Format 2: "MLPF" | int32 version | int32 payload length | payload | SHA-256 of all the preceding bytes.</summary>
+        private static FormatReader OpenBlock(byte[] bytes, int expectedVersion)
+        {
+            var head = new FormatReader(bytes, 0, bytes.Length);
+            if (head.ReadInt32("the block's magic number") != BlockMagic)
+                throw FormatReader.Damaged("the block does not start with \"MLPF\"");
+            int version = head.ReadInt32("the block's format version");
+            if (version != expectedVersion)
+                throw FormatReader.Damaged($"the block says format version {version} where the header says {expectedVersion}");
+            int length = head.ReadInt32("the payload length");
+            if (length < 0 || length != head.Remaining - HashBytes)
+                throw FormatReader.Damaged($"the payload length is {length} but {head.Remaining - HashBytes} bytes are there");
+            int hashed = bytes.Length - HashBytes;
+            Span<byte> hash = stackalloc byte[HashBytes];
+            SHA256.HashData(bytes.AsSpan(0, hashed), hash);
+            if (!hash.SequenceEqual(bytes.AsSpan(hashed)))
+                throw FormatReader.Damaged("its SHA-256 checksum does not match its contents");
+            return new FormatReader(bytes, hashed - length, length);
+        }
+
+        /// <summary>Writes a format-2 block around what <paramref name="writePayload"/> writes.</summary>
+        public static void WriteBlock(BinaryWriter writer, Action<BinaryWriter> writePayload)
+        {
+            using var block = new MemoryStream();
+            using (var w = new BinaryWriter(block, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                w.Write(BlockMagic);
+                w.Write(Current);
+                w.Write(0); // payload length, patched below
+                writePayload(w);
+            }
+            int length = checked((int)block.Length - 3 * sizeof(int));
+            var bytes = block.GetBuffer().AsSpan(0, (int)block.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.Slice(2 * sizeof(int)), length);
+            writer.Write(bytes);
+            writer.Write(SHA256.HashData(bytes));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.Mlp;
+
+namespace Microsoft.ML.Mlp.Tests
+{
+    /// <summary>
+    /// The golden model zips under GoldenModels/v{N}/: three tiny models written once by format version N, with the
+    /// scores they gave when written. Recipes, probe rows and the expected-file format live here, shared by the writer
+    /// (<see cref="GoldenModelWriter"/>) and the test that loads them (GoldenModelTests).
+    /// </summary>
+    internal static class GoldenModels
+    {
+        public static readonly string[] Kinds = { "mlp", "fused-ensemble", "heterogeneous-ensemble" };
+
+        /// <summary>Training rows [0, 300) and probe rows [9000, 9020) of the shuffled digits.</summary>
+        public const int TrainRows = 300, ProbeSkip = 9000, ProbeRows = 20;
+
+        public static string Folder(int version) => Path.Combine(AppContext.BaseDirectory, "GoldenModels", $"v{version}");
+
+        /// <summary>Tiny recipes (784→8→10, 2 epochs) so the zips stay tens of KB; batch norm, dropout and validation
+        /// history on, so every part of the format is exercised.</summary>
+        public static IEstimator<ITransformer> Pipeline(MLContext ml, string kind)
+        {
+            var mlp = new MlpTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
+            IEstimator<ITransformer> trainer = kind switch
+            {
+                "mlp" => ml.MulticlassClassification.Trainers.Mlp(mlp),
+                "fused-ensemble" => ml.MulticlassClassification.Trainers.SoftVotingEnsemble(mlp, numberOfModels: 3, weights: new[] { 1f, 2f, 1f }),
+                "heterogeneous-ensemble" => ml.MulticlassClassification.Trainers.SoftVotingEnsemble(new IEstimator<ITransformer>[]
+                {
+                    ml.MulticlassClassification.Trainers.Mlp(mlp),
+                    ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options { MaximumNumberOfIterations = 10 }),
+                }),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown golden model kind"),
+            };
+            return ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        }
+
+        public static IDataView Probes(MLContext ml) => Digits.Load(ml, ProbeSkip, ProbeRows);
+
+        public static float[][] Scores(ITransformer model, MLContext ml) => TrainedDigits.Scores(model, Probes(ml));
+
+        /// <summary>The model parameters inside a loaded pipeline (the one predictor in the chain).</summary>
+        public static object Predictor(ITransformer model) =>
+            ((System.Collections.Generic.IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<object>>().Single().Model;
+
+        /// <summary>
+        /// SHA-256 over every number the model holds (architecture, weights, batch-norm statistics, history, ensemble
+        /// weights, other members' weights), read through the object model: proves a load is bit-exact on any CPU, where
+        /// score bits may depend on the SIMD width.
+        /// </summary>
+        public static string Fingerprint(object predictor)
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            Add(hash, predictor);
+            return Convert.ToHexString(hash.GetHashAndReset());
+        }
+
+        private static void Add(IncrementalHash hash, object predictor)
+        {
+            switch (predictor)
+            {
+                case MlpModelParameters mlp:
+                    var arch = mlp.Network.Architecture;
+                    Ints(hash, arch.InputSize, arch.HiddenLayerSizes.Length, arch.ClassCount, (int)arch.Activation, arch.UseBatchNormalization ? 1 : 0);
+                    Ints(hash, arch.HiddenLayerSizes);
+                    Floats(hash, arch.DropoutRate);
+                    foreach (var layer in mlp.Network.Layers)
+                    {
+                        Floats(hash, layer.Weight);
+                        Floats(hash, layer.Bias);
+                        Ints(hash, layer.HasBatchNorm ? 1 : 0);
+                        if (layer.HasBatchNorm)
+                        {
+                            Floats(hash, layer.Gamma);
+                            Floats(hash, layer.Beta);
+                            Floats(hash, layer.RunningMean);
+                            Floats(hash, layer.RunningVariance);
+                        }
+                    }
+                    foreach (var h in mlp.TrainingHistory)
+                    {
+                        Ints(hash, h.Member, h.Epoch);
+                        Doubles(hash, h.TrainingLoss, h.TrainingAccuracy, h.ValidationLoss ?? double.NaN, h.ValidationAccuracy ?? double.NaN, h.LearningRate);
+                        Longs(hash, h.Duration.Ticks, h.Elapsed.Ticks);
+                    }
+                    break;
+                case SoftVotingModelParameters ensemble:
+                    Floats(hash, ensemble.Weights.ToArray());
+                    foreach (var member in ensemble.Members)
+                        Add(hash, member);
+                    break;
+                case MaximumEntropyModelParameters maxEnt:
+                    VBuffer<float>[] weights = null;
+                    maxEnt.GetWeights(ref weights, out int classes);
+                    Ints(hash, classes);
+                    foreach (var w in weights)
+                        Floats(hash, w.DenseValues().ToArray());
+                    Floats(hash, maxEnt.GetBiases().ToArray());
+                    break;
+                default:
+                    throw new NotSupportedException($"No fingerprint for {predictor.GetType().Name}.");
+            }
+        }
+
+        private static void Ints(IncrementalHash hash, params int[] values) => hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        private static void Longs(IncrementalHash hash, params long[] values) => hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        private static void Floats(IncrementalHash hash, params float[] values) => hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        private static void Doubles(IncrementalHash hash, params double[] values) => hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+
+        /// <summary>What decides the bits of SIMD scoring (dot-product and softmax reduction order): equal profiles give equal score bits.</summary>
+        public static string SimdProfile() =>
+            $"VectorFloats={Vector<float>.Count} Vector512={Vector512.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Fma={Fma.IsSupported}";
+
+        /// <summary>The expected-file content: scores as the hex of their IEEE bits (exact, culture-free).</summary>
+        public sealed class Expected
+        {
+            public string Kind { get; set; }
+            public int FormatVersion { get; set; }
+            public string WrittenBy { get; set; }
+            public int ProbeSkip { get; set; }
+            public int ProbeRows { get; set; }
+            public string SimdProfile { get; set; }
+            public string Fingerprint { get; set; }
+            /// <summary>One probe row per line: the Score vector's floats as hex IEEE bits, space-separated.</summary>
+            public string[] Scores { get; set; }
+
+            public float[][] ScoreValues() =>
+                Scores.Select(row => row.Split(' ').Select(h => BitConverter.Int32BitsToSingle(Convert.ToInt32(h, 16))).ToArray()).ToArray();
+
+            public static string[] Hex(float[][] scores) =>
+                scores.Select(row => string.Join(" ", row.Select(v => BitConverter.SingleToInt32Bits(v).ToString("x8")))).ToArray();
+        }
+
+        private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+        public static string ZipPath(int version, string kind) => Path.Combine(Folder(version), kind + ".zip");
+
+        public static Expected ReadExpected(int version, string kind) =>
+            JsonSerializer.Deserialize<Expected>(File.ReadAllText(Path.Combine(Folder(version), kind + ".expected.json")), s_json);
+
+        public static void WriteExpected(string folder, Expected expected) =>
+            File.WriteAllText(Path.Combine(folder, expected.Kind + ".expected.json"), JsonSerializer.Serialize(expected, s_json) + "\n");
+    }
+}
