@@ -128,8 +128,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 var editor = VBufferEditor.Create(ref dst, NumberOfClasses);
                 if (src.IsDense)
                     inference.Predict(src.GetValues(), editor.Values);
+                else if (src.GetValues().Length * 4 > src.Length)
+                    inference.Predict(Densify(src), editor.Values); // mostly non-zero: the dense rows' dot products
                 else
-                    inference.Predict(Densify(src), editor.Values);
+                    inference.PredictSparse(src.GetIndices(), src.GetValues(), editor.Values); // text, one-hot: only the non-zeros
                 dst = editor.Commit();
             };
             return (ValueMapper<TIn, TOut>)(Delegate)map;

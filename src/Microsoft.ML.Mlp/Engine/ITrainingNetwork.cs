@@ -4,7 +4,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
     /// One of the two interchangeable training paths: <see cref="FastTrainingNetwork"/> (hand-derived backward pass,
-    /// flat parameters, managed optimizer) and <see cref="ReferenceTrainingNetwork"/> (torch autograd and optimizers,
+    /// flat parameters, managed optimizer) and <see cref="Reference.ReferenceTrainingNetwork"/> (torch autograd and optimizers,
     /// the reference). Both see the same batches and dropout masks and keep parameters in the same flat layout, so a
     /// test can compare their gradients and updates step by step.
     /// </summary>

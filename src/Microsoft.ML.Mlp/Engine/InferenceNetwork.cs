@@ -93,7 +93,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var weights = _weights[0].AsSpan();
             int padded = _padded[0];
             for (int k = 0; k < indices.Length; k++)
-                TensorPrimitives.MultiplyAdd(weights.Slice(indices[k] * padded, padded), values[k], output, output);
+                if (values[k] != 0) // as the dense rows' accumulation does, so both give the same bits
+                    Kernels.AddScaled(weights.Slice(indices[k] * padded, padded), values[k], output);
             if (!FinishFrom(scratch, probabilities))
             {
                 var dense = new float[InputSize]; // the rare overflowed row: densified for the saturated path
@@ -244,19 +245,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private static void Accumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, float[] bias, Span<float> output)
         {
             bias.CopyTo(output);
-            var sums = MemoryMarshal.Cast<float, Vector<float>>(output);
-            var rows = MemoryMarshal.Cast<float, Vector<float>>(weights);
-            int width = sums.Length;
+            int width = output.Length;
             for (int i = 0; i < x.Length; i++)
-            {
-                float xi = x[i];
-                if (xi == 0)
-                    continue;
-                var scale = new Vector<float>(xi);
-                var row = rows.Slice(i * width, width);
-                for (int k = 0; k < width; k++)
-                    sums[k] += row[k] * scale;
-            }
+                if (x[i] != 0)
+                    Kernels.AddScaled(weights.Slice(i * width, width), x[i], output);
         }
     }
 }

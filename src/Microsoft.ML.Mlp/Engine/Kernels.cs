@@ -20,6 +20,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 bias.CopyTo(output.Slice(r * bias.Length, bias.Length));
         }
 
+        /// <summary>output += scale · row, one Vector&lt;float&gt; at a time then a scalar tail: the one multiply-add of the
+        /// sparse first layer and of row-at-a-time scoring (a fixed order: the same bits on every call).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void AddScaled(ReadOnlySpan<float> row, float scale, Span<float> output)
+        {
+            var vo = MemoryMarshal.Cast<float, Vector<float>>(output);
+            var vr = MemoryMarshal.Cast<float, Vector<float>>(row);
+            var vs = new Vector<float>(scale);
+            for (int k = 0; k < vo.Length; k++)
+                vo[k] += vr[k] * vs;
+            for (int j = vo.Length * Vector<float>.Count; j < output.Length; j++)
+                output[j] += row[j] * scale;
+        }
+
         /// <summary>Column sums: <paramref name="sums"/>[j] = Σ_r m[r, j].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static void SumRows(ReadOnlySpan<float> m, Span<float> sums, int rows)

@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
@@ -65,7 +64,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 var values = _rows.RowValues(batchRows[r]);
                 var output = z.Slice(r * _width, _width);
                 for (int k = 0; k < indices.Length; k++)
-                    TensorPrimitives.MultiplyAdd(kernel.Slice(indices[k] * _width, _width), values[k], output, output);
+                    Kernels.AddScaled(kernel.Slice(indices[k] * _width, _width), values[k], output);
             }
         }
 
@@ -89,7 +88,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         Record(member, i);
                     }
                     var row = gradient.Slice(i * _width, _width);
-                    TensorPrimitives.MultiplyAdd(delta, values[k], row, row);
+                    Kernels.AddScaled(delta, values[k], row);
                 }
             }
         }
