@@ -90,7 +90,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 EarlyStoppingPatience = options.EarlyStoppingPatience,
                 EarlyStoppingMetric = options.EarlyStoppingMetric,
                 EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
-                Validation = validation,
+                Validation = validation == null ? null : new InMemoryRows(validation),
                 // The initial weights under the new options' architecture: e.g. a new DropoutRate applies to the continued run.
                 InitialWeights = initialModels?.Select(m => new NetworkWeights(architecture, m.Network.Layers)).ToArray(),
                 EpochOffset = initialModels?[0].TrainingHistory.Count > 0 ? initialModels[0].TrainingHistory[^1].Epoch : 0,

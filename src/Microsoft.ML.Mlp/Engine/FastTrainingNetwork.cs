@@ -22,10 +22,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly ParameterStore _store;
         private readonly MatrixViews _views = new();
         private readonly TrainingSettings _settings;
-        private readonly TrainingData _data;
+        private TrainingData _data;
         private readonly SparseFirstLayer _sparse;
         private readonly bool _lazy;
-        private readonly float[] _rowWeights;
+        private float[] _rowWeights;
         private readonly int _members, _batch, _scratchWidth, _workers;
         private readonly float[][] _mean, _invStd;
         private readonly AlignedBuffer _input, _logits, _gradA, _gradB; // everything libtorch touches is aligned (determinism)
@@ -98,6 +98,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public float[] FlatGradients() => _store.Gradients.ToArray();
 
         public NetworkWeights SnapshotMember(int m) => _store.Snapshot(m);
+
+        public void SetData(TrainingData data, float[] rowWeights)
+        {
+            if (data.FeatureCount != _arch.InputSize || (data.Sparse != null) != (_sparse != null))
+                throw new ArgumentException("A block must have the first block's width and storage.", nameof(data));
+            _data = data;
+            _rowWeights = rowWeights;
+            _sparse?.SetRows(data.Sparse);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public void Step(ReadOnlySpan<int> rows, int count, double learningRate, double[] lossSum, long[] correct)

@@ -16,6 +16,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// Adds each member's summed weighted loss and correct predictions to the accumulators.</summary>
         void Step(ReadOnlySpan<int> rows, int count, double learningRate, double[] lossSum, long[] correct);
 
+        /// <summary>Trains on another block of rows from now on (streaming): same width and storage (dense or sparse),
+        /// at most as many rows per batch as the first block allowed.</summary>
+        void SetData(TrainingData data, float[] rowWeights);
+
         /// <summary>Member <paramref name="member"/> as managed arrays (kernels [out, in]).</summary>
         NetworkWeights SnapshotMember(int member);
 

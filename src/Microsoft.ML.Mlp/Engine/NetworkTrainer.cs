@@ -17,7 +17,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// </summary>
     internal static class NetworkTrainer
     {
-        public static TrainingResult Train(NetworkArchitecture architecture, TrainingSettings settings, TrainingData data)
+        public static TrainingResult Train(NetworkArchitecture architecture, TrainingSettings settings, TrainingData data) =>
+            Train(architecture, settings, new InMemoryRows(data));
+
+        public static TrainingResult Train(NetworkArchitecture architecture, TrainingSettings settings, IRowSource source)
         {
             int members = settings.Seeds.Length;
             // libtorch's thread count is process-wide: set it for this fit and put the caller's back afterwards.
@@ -25,14 +28,26 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             set_num_threads(settings.MemberThreads > 1 ? 1 : settings.Threads);
 
             var generators = settings.Seeds.Select(s => new Generator(unchecked((ulong)(uint)s))).ToArray();
+            ITrainingNetwork network = null;
             try
             {
                 var initial = settings.InitialWeights ?? WeightInitializer.Initialize(architecture, settings.WeightInitialization, generators);
-                var rowWeights = RowWeights(settings, data, architecture.ClassCount);
+                var classWeights = ClassWeights(settings, source, architecture.ClassCount);
                 var masks = new DropoutMasks(settings.Seeds[0]);
-                using ITrainingNetwork network = settings.UseFastPath
-                    ? new FastTrainingNetwork(initial, settings, data, rowWeights, masks)
-                    : new ReferenceTrainingNetwork(initial, settings, data, rowWeights, masks);
+                TrainingData current = null;
+                ITrainingNetwork Network(TrainingData block)
+                {
+                    if (ReferenceEquals(block, current))
+                        return network; // in memory: the same single block every epoch
+                    current = block;
+                    var rowWeights = RowWeights(block, classWeights);
+                    if (network == null)
+                        return network = settings.UseFastPath
+                            ? new FastTrainingNetwork(initial, settings, block, rowWeights, masks)
+                            : new ReferenceTrainingNetwork(initial, settings, block, rowWeights, masks);
+                    network.SetData(block, rowWeights);
+                    return network;
+                }
 
                 var schedule = new LearningRateSchedule(settings.Schedule, settings.LearningRate, settings.Epochs, settings.LearningRateDecay,
                     settings.LearningRateStepSize, settings.MinimumLearningRate, settings.ReduceOnPlateauPatience);
@@ -50,7 +65,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 {
                     var clock = Stopwatch.StartNew();
                     double rate = schedule.For(e);
-                    var (loss, accuracy, diverged) = RunEpoch(network, settings, data.RowCount, generators, rate);
+                    var (loss, accuracy, diverged) = RunEpoch(source, Network, settings, members, generators, rate);
                     int epoch = settings.EpochOffset + e + 1;
                     if (diverged >= 0)
                     {
@@ -110,6 +125,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
             finally
             {
+                network?.Dispose();
                 foreach (var g in generators)
                     g.Dispose();
                 set_num_threads(callerThreads);
@@ -117,81 +133,97 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>
-        /// One pass over the data: each member in its own shuffled order (torch randperm with its own generator). Stops at
-        /// the first step whose loss is not finite and returns that member as <c>Diverged</c> (−1 when none).
+        /// One pass over the data, block by block: each member in its own shuffled order within the block (torch randperm with
+        /// its own generator). Stops at the first step whose loss is not finite and returns that member as <c>Diverged</c>
+        /// (−1 when none).
         /// </summary>
-        private static (double[] Loss, double[] Accuracy, int Diverged) RunEpoch(ITrainingNetwork network, TrainingSettings settings, int rows,
-            Generator[] generators, double learningRate)
+        private static (double[] Loss, double[] Accuracy, int Diverged) RunEpoch(IRowSource source, Func<TrainingData, ITrainingNetwork> network,
+            TrainingSettings settings, int members, Generator[] generators, double learningRate)
         {
-            int members = network.MemberCount;
-            var order = new int[members][];
-            for (int m = 0; m < members; m++)
-            {
-                if (settings.Shuffle)
-                {
-                    using var permutation = randperm(rows, generator: generators[m]);
-                    order[m] = permutation.data<long>().Select(r => (int)r).ToArray();
-                }
-                else
-                {
-                    order[m] = Enumerable.Range(0, rows).ToArray();
-                }
-            }
             var lossSum = new double[members];
             var correct = new long[members];
-            var batch = new int[members * Math.Min(settings.BatchSize, rows)];
-            for (int start = 0; start < rows; start += settings.BatchSize)
+            long total = 0;
+            foreach (var block in source.Blocks())
             {
-                settings.CancellationToken.ThrowIfCancellationRequested();
-                settings.CheckAlive?.Invoke();
-                int count = Math.Min(settings.BatchSize, rows - start);
+                var trainer = network(block);
+                int rows = block.RowCount;
+                var order = new int[members][];
                 for (int m = 0; m < members; m++)
-                    Array.Copy(order[m], start, batch, m * count, count);
-                network.Step(batch.AsSpan(0, members * count), count, learningRate, lossSum, correct);
-                if (Divergence.FirstNonFinite(lossSum) is int diverged and >= 0)
-                    return (lossSum, null, diverged);
+                {
+                    if (settings.Shuffle)
+                    {
+                        using var permutation = randperm(rows, generator: generators[m]);
+                        order[m] = permutation.data<long>().Select(r => (int)r).ToArray();
+                    }
+                    else
+                    {
+                        order[m] = Enumerable.Range(0, rows).ToArray();
+                    }
+                }
+                var batch = new int[members * Math.Min(settings.BatchSize, rows)];
+                for (int start = 0; start < rows; start += settings.BatchSize)
+                {
+                    settings.CancellationToken.ThrowIfCancellationRequested();
+                    settings.CheckAlive?.Invoke();
+                    int count = Math.Min(settings.BatchSize, rows - start);
+                    for (int m = 0; m < members; m++)
+                        Array.Copy(order[m], start, batch, m * count, count);
+                    trainer.Step(batch.AsSpan(0, members * count), count, learningRate, lossSum, correct);
+                    if (Divergence.FirstNonFinite(lossSum) is int diverged and >= 0)
+                        return (lossSum, null, diverged);
+                }
+                total += rows;
             }
-            return (lossSum.Select(l => l / rows).ToArray(), correct.Select(c => (double)c / rows).ToArray(), -1);
+            return (lossSum.Select(l => l / total).ToArray(), correct.Select(c => (double)c / total).ToArray(), -1);
         }
 
         /// <summary>Mean cross-entropy and accuracy of one network over a whole dataset (inference mode, managed scoring).</summary>
-        public static (double Loss, double Accuracy) Evaluate(NetworkWeights network, TrainingData data)
+        public static (double Loss, double Accuracy) Evaluate(NetworkWeights network, IRowSource source)
         {
             var scorer = new InferenceNetwork(network);
             var probabilities = new float[network.Architecture.ClassCount];
             double loss = 0;
-            int correct = 0;
-            for (int r = 0; r < data.RowCount; r++)
+            long correct = 0, rows = 0;
+            foreach (var data in source.Blocks())
             {
-                if (data.Sparse != null)
-                    scorer.PredictSparse(data.Sparse.RowIndices(r), data.Sparse.RowValues(r), probabilities);
-                else
-                    scorer.Predict(data.Features.AsSpan(r * data.FeatureCount, data.FeatureCount), probabilities);
-                int label = data.Labels[r];
-                loss -= Math.Log(Math.Max(probabilities[label], 1e-30f));
-                if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities) == label)
-                    correct++;
+                for (int r = 0; r < data.RowCount; r++)
+                {
+                    if (data.Sparse != null)
+                        scorer.PredictSparse(data.Sparse.RowIndices(r), data.Sparse.RowValues(r), probabilities);
+                    else
+                        scorer.Predict(data.Features.AsSpan(r * data.FeatureCount, data.FeatureCount), probabilities);
+                    int label = data.Labels[r];
+                    loss -= Math.Log(Math.Max(probabilities[label], 1e-30f));
+                    if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities) == label)
+                        correct++;
+                }
+                rows += data.RowCount;
             }
-            return (loss / data.RowCount, (double)correct / data.RowCount);
+            return (loss / rows, (double)correct / rows);
         }
 
-        /// <summary>Example weight × class weight per row, or null when every row weighs 1.</summary>
-        private static float[] RowWeights(TrainingSettings settings, TrainingData data, int classCount)
+        /// <summary>Per-class loss weights (scikit-learn's 'balanced' over the whole source), or null when every class weighs 1.</summary>
+        private static float[] ClassWeights(TrainingSettings settings, IRowSource source, int classCount)
         {
-            if (data.Weights == null && settings.ClassWeighting == MlpClassWeighting.None)
+            if (settings.ClassWeighting != MlpClassWeighting.Balanced)
+                return null;
+            var counts = source.ClassCounts(classCount);
+            long rows = counts.Sum(c => (long)c);
+            int present = counts.Count(c => c > 0);
+            var weights = new float[classCount];
+            for (int c = 0; c < classCount; c++)
+                weights[c] = counts[c] == 0 ? 0f : (float)rows / (present * counts[c]);
+            return weights;
+        }
+
+        /// <summary>Example weight × class weight per row of a block, or null when every row weighs 1.</summary>
+        private static float[] RowWeights(TrainingData data, float[] classWeights)
+        {
+            if (data.Weights == null && classWeights == null)
                 return null;
             var rowWeights = new float[data.RowCount];
-            var classWeights = new float[classCount];
-            Array.Fill(classWeights, 1f);
-            if (settings.ClassWeighting == MlpClassWeighting.Balanced)
-            {
-                var counts = data.ClassCounts(classCount);
-                int present = counts.Count(c => c > 0);
-                for (int c = 0; c < classCount; c++)
-                    classWeights[c] = counts[c] == 0 ? 0f : (float)data.RowCount / (present * counts[c]);
-            }
             for (int i = 0; i < data.RowCount; i++)
-                rowWeights[i] = (data.Weights?[i] ?? 1f) * classWeights[data.Labels[i]];
+                rowWeights[i] = (data.Weights?[i] ?? 1f) * (classWeights?[data.Labels[i]] ?? 1f);
             return rowWeights;
         }
     }

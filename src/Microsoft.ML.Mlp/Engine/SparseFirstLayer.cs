@@ -12,7 +12,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// </summary>
     internal sealed class SparseFirstLayer
     {
-        private readonly SparseRows _rows;
+        private SparseRows _rows;
         private readonly ParameterStore _store;
         private readonly int _inputs, _width;
         private readonly int[][] _touched;     // per member: kernel rows the current step touched
@@ -36,6 +36,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _lastTouched[m] = new int[_inputs];
             }
         }
+
+        /// <summary>Reads another block of rows from the next step on (streaming).</summary>
+        public void SetRows(SparseRows rows) => _rows = rows;
 
         /// <summary>Kernel rows (inputs) member <paramref name="member"/>'s last step touched, unordered.</summary>
         public ReadOnlySpan<int> TouchedRows(int member) => _touched[member].AsSpan(0, _touchedCount[member]);

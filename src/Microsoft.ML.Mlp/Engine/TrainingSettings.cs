@@ -33,7 +33,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public double EarlyStoppingMinDelta { get; init; }
 
         /// <summary>Per-epoch validation data, or null.</summary>
-        public TrainingData Validation { get; init; }
+        public IRowSource Validation { get; init; }
 
         /// <summary>Warm start: one network per member to continue from, or null for fresh initialisation.</summary>
         public NetworkWeights[] InitialWeights { get; init; }

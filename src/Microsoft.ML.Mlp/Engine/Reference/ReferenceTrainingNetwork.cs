@@ -13,7 +13,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
         private readonly ReferenceNetwork _network;
         private readonly optim.Optimizer _optimizer;
         private readonly TrainingSettings _settings;
-        private readonly Tensor _features, _labels, _weights;
+        private Tensor _features, _labels, _weights;
         private readonly DropoutMasks _masks;
 
         public ReferenceTrainingNetwork(NetworkWeights[] members, TrainingSettings settings, TrainingData data, float[] rowWeights, DropoutMasks masks)
@@ -22,12 +22,25 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
             _masks = masks;
             _network = ReferenceNetwork.FromWeights(members);
             _optimizer = TorchOptimizers.Create(settings, _network.Parameters);
+            SetData(data, rowWeights);
+        }
+
+        public void SetData(TrainingData data, float[] rowWeights)
+        {
+            DisposeData();
             var features = new float[data.RowCount * data.FeatureCount]; // dense even for sparse rows: the reference is for small data
             for (int r = 0; r < data.RowCount; r++)
                 data.CopyDenseRow(r, features.AsSpan(r * data.FeatureCount, data.FeatureCount));
             _features = tensor(features, new long[] { data.RowCount, data.FeatureCount });
             _labels = tensor(data.Labels.AsSpan(0, data.RowCount).ToArray().Select(l => (long)l).ToArray(), new long[] { data.RowCount });
             _weights = rowWeights == null ? null : tensor(rowWeights, new long[] { data.RowCount });
+        }
+
+        private void DisposeData()
+        {
+            _features?.Dispose();
+            _labels?.Dispose();
+            _weights?.Dispose();
         }
 
         public int MemberCount => _network.MemberCount;
@@ -84,9 +97,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
         {
             _optimizer.Dispose();
             _network.Dispose();
-            _features.Dispose();
-            _labels.Dispose();
-            _weights?.Dispose();
+            DisposeData();
         }
     }
 }

@@ -1,0 +1,38 @@
+using System.Collections.Generic;
+
+namespace Microsoft.ML.Trainers.Mlp.Engine
+{
+    /// <summary>
+    /// Where the training loop reads its rows: all in memory (<see cref="InMemoryRows"/>, one block), or read again every
+    /// epoch in blocks of bounded size when the data would not fit (the streaming reader on the ML.NET side). Rows are
+    /// shuffled within each block; blocks come in the source's order.
+    /// </summary>
+    internal interface IRowSource
+    {
+        /// <summary>Width of every row.</summary>
+        int FeatureCount { get; }
+
+        /// <summary>One pass over the data, block by block. Every block but the last holds the same number of rows.</summary>
+        IEnumerable<TrainingData> Blocks();
+
+        /// <summary>Rows of each class over the whole source (labels 0..classCount-1).</summary>
+        int[] ClassCounts(int classCount);
+    }
+
+    /// <summary>A dataset held in memory: a source of exactly one block, the data itself.</summary>
+    internal sealed class InMemoryRows : IRowSource
+    {
+        public InMemoryRows(TrainingData data) => Data = data;
+
+        public TrainingData Data { get; }
+
+        public int FeatureCount => Data.FeatureCount;
+
+        public IEnumerable<TrainingData> Blocks()
+        {
+            yield return Data;
+        }
+
+        public int[] ClassCounts(int classCount) => Data.ClassCounts(classCount);
+    }
+}
