@@ -113,6 +113,15 @@ namespace Microsoft.ML.Trainers.Mlp
             public MlpFeatureStorage FeatureStorage = MlpFeatureStorage.Auto;
 
             /// <summary>
+            /// Bytes the training rows may take in memory; null (default) = a quarter of what the GC may use
+            /// (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>: physical memory, or the container's or GCHeapHardLimit's).
+            /// Data that would need more is not copied: every epoch streams it from the IDataView in blocks of about a quarter
+            /// of the budget, shuffling within each block, so memory stays flat however many rows there are. Validation data
+            /// streams the same way; <see cref="ValidationFraction"/> then holds rows out row by row (seeded) instead of stratified.
+            /// </summary>
+            public long? TrainingMemoryBudget;
+
+            /// <summary>
             /// With sparse storage, update only the first-layer weights of the features a mini-batch contains (TensorFlow's
             /// LazyAdam semantics; for every optimizer): an absent feature's weights, moments and momentum stay as they are
             /// until a batch holds it again, and weight decay reaches it only then. Every other parameter is updated every
@@ -219,6 +228,8 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(options.WeightInitialization), options.WeightInitialization, "Unknown weight initialization; use a value of MlpWeightInitialization.");
             if (!Enum.IsDefined(options.Optimizer))
                 throw new ArgumentOutOfRangeException(nameof(options.Optimizer), options.Optimizer, "Unknown optimizer; use a value of MlpOptimizer.");
+            if (options.TrainingMemoryBudget is long budget && budget <= 0)
+                throw new ArgumentOutOfRangeException(nameof(options.TrainingMemoryBudget), budget, "TrainingMemoryBudget must be a number of bytes > 0 (e.g. 1L << 30 for 1 GiB), or null for a quarter of the available memory.");
             if (!Enum.IsDefined(options.FeatureStorage))
                 throw new ArgumentOutOfRangeException(nameof(options.FeatureStorage), options.FeatureStorage, "Unknown feature storage; use a value of MlpFeatureStorage.");
             if (!Enum.IsDefined(options.DivergenceHandling))

@@ -17,11 +17,6 @@ namespace Microsoft.ML.Trainers.Mlp
             var schema = data.Data.Schema;
             var (featureCount, classCount) = SchemaChecks.CheckTrainingSchema(schema, MlpTrainer.TrainerName,
                 data.Schema.Label.Value.Name, data.Schema.Feature.Value.Name, data.Schema.Weight?.Name);
-            bool sparse = options.FeatureStorage == MlpFeatureStorage.Sparse
-                || (options.FeatureStorage == MlpFeatureStorage.Auto && SparseDatasetReader.ProbeDensity(data, classCount) < SparseDatasetReader.SparseDensity);
-            var dataset = Read(data, classCount, channel, MlpTrainer.TrainerName, sparse);
-
-            TrainingData validation = null;
             if (validationData != null)
             {
                 var (_, validationClasses) = SchemaChecks.CheckTrainingSchema(validationData.Data.Schema, MlpTrainer.TrainerName,
@@ -31,15 +26,8 @@ namespace Microsoft.ML.Trainers.Mlp
                     throw new InvalidOperationException(
                         $"{MlpTrainer.TrainerName}: validation data has {validationFeatures} features and {validationClasses} label classes but the training data "
                         + $"{featureCount} and {classCount}. Transform both with the same fitted pipeline (the same MapValueToKey).");
-                validation = Read(validationData, classCount, channel, MlpTrainer.TrainerName + " validation", sparse);
             }
-            else if (options.ValidationFraction > 0)
-            {
-                (dataset, validation) = dataset.SplitStratified(options.ValidationFraction, seeds[0]);
-                channel.Info("{0}: held out {1} of {2} rows (stratified) for validation.", MlpTrainer.TrainerName, validation.RowCount, validation.RowCount + dataset.RowCount);
-                if (dataset.RowCount == 0 || validation.RowCount == 0)
-                    throw new InvalidOperationException($"{MlpTrainer.TrainerName}: ValidationFraction {options.ValidationFraction} leaves {dataset.RowCount} training and {validation.RowCount} validation rows; use more data or another fraction.");
-            }
+            var (dataset, validation) = TrainingSources.Open(options, data, validationData, classCount, seeds[0], channel, MlpTrainer.TrainerName);
 
             long parameters = 0;
             for (int l = 0, fanIn = featureCount; l <= options.HiddenLayerSizes.Length; l++)
@@ -90,7 +78,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 EarlyStoppingPatience = options.EarlyStoppingPatience,
                 EarlyStoppingMetric = options.EarlyStoppingMetric,
                 EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
-                Validation = validation == null ? null : new InMemoryRows(validation),
+                Validation = validation,
                 // The initial weights under the new options' architecture: e.g. a new DropoutRate applies to the continued run.
                 InitialWeights = initialModels?.Select(m => new NetworkWeights(architecture, m.Network.Layers)).ToArray(),
                 EpochOffset = initialModels?[0].TrainingHistory.Count > 0 ? initialModels[0].TrainingHistory[^1].Epoch : 0,
@@ -108,9 +96,5 @@ namespace Microsoft.ML.Trainers.Mlp
             };
             return NetworkTrainer.Train(architecture, settings, dataset);
         }
-
-        private static TrainingData Read(RoleMappedData data, int classCount, IChannel channel, string trainer, bool sparse) => sparse
-            ? SparseDatasetReader.Read(data, classCount, channel, trainer)
-            : DenseDatasetReader.Read(data, classCount, channel, trainer);
     }
 }

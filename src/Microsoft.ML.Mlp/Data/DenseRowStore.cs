@@ -11,7 +11,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
     /// at each step). A row is written into its slot first and kept by <see cref="Commit"/>; a rejected row's slot is
     /// reused by the next row.
     /// </summary>
-    internal sealed class DenseRowStore
+    internal sealed class DenseRowStore : IRowStore
     {
         /// <summary>16 MiB of floats per block when the row count is unknown.</summary>
         public const int DefaultBlockFloats = 1 << 22;

@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Engine;
+
+namespace Microsoft.ML.Trainers.Mlp.Data
+{
+    /// <summary>
+    /// Training rows that do not fit the memory budget: every epoch (and every validation pass) reads the IDataView
+    /// again, <see cref="BlockRows"/> usable rows at a time, and hands each block to the training loop, which shuffles
+    /// within it. Memory then holds about two blocks, whatever the number of rows. Blocks follow the data view's order:
+    /// for data sorted by class, shuffle it first (e.g. <c>mlContext.Data.ShuffleRows</c>).
+    /// </summary>
+    internal sealed class StreamingRows : IRowSource
+    {
+        private readonly RoleMappedData _data;
+        private readonly int _classCount;
+        private readonly bool _sparse;
+        private readonly IChannel _channel;
+        private readonly string _trainer;
+        private readonly Func<long, bool> _take;
+        private bool _reported;
+
+        /// <param name="take">Which rows (by position in the data view) belong to this source; null = all.</param>
+        public StreamingRows(RoleMappedData data, int classCount, bool sparse, int blockRows, IChannel channel, string trainer, Func<long, bool> take = null)
+        {
+            _data = data;
+            _classCount = classCount;
+            _sparse = sparse;
+            BlockRows = blockRows;
+            _channel = channel;
+            _trainer = trainer;
+            _take = take;
+            FeatureCount = data.Schema.Feature.Value.Type.GetVectorSize();
+        }
+
+        public int BlockRows { get; }
+
+        public int FeatureCount { get; }
+
+        public IEnumerable<TrainingData> Blocks()
+        {
+            using var cursor = new TrainingRowCursor(_data, _classCount);
+            long kept = 0;
+            while (true)
+            {
+                var store = DatasetReader.NewStore(_data, _sparse, BlockRows, _trainer);
+                while (store.RowCount < BlockRows && cursor.MoveNextInto(store, _take))
+                {
+                }
+                if (store.RowCount == 0)
+                    break;
+                kept += store.RowCount;
+                bool last = store.RowCount < BlockRows;
+                yield return store.ToTrainingData();
+                if (last)
+                    break;
+            }
+            if (!_reported) // the skipped-row warning once, not every epoch
+            {
+                cursor.Report((int)Math.Min(kept, int.MaxValue), _channel, _trainer);
+                _reported = true;
+            }
+        }
+
+        public int[] ClassCounts(int classCount)
+        {
+            var counter = new LabelCounter(classCount);
+            using var cursor = new TrainingRowCursor(_data, _classCount);
+            while (cursor.MoveNextInto(counter, _take))
+            {
+            }
+            return counter.Counts;
+        }
+
+        /// <summary>A store that keeps nothing but how many usable rows each class has.</summary>
+        private sealed class LabelCounter : IRowStore
+        {
+            public LabelCounter(int classCount) => Counts = new int[classCount];
+
+            public int[] Counts { get; }
+
+            public int RowCount { get; private set; }
+
+            public bool TryWriteDense(ReadOnlySpan<float> values) => FiniteValues.AllFinite(values);
+
+            public bool TryWriteSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values) => FiniteValues.AllFinite(values);
+
+            public void Commit(int label, float weight)
+            {
+                Counts[label]++;
+                RowCount++;
+            }
+
+            public TrainingData ToTrainingData() => throw new NotSupportedException();
+        }
+    }
+}

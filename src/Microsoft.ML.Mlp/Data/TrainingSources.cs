@@ -1,0 +1,68 @@
+using System;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Engine;
+
+namespace Microsoft.ML.Trainers.Mlp.Data
+{
+    /// <summary>
+    /// Decides how a fit holds its rows — dense or sparse (<see cref="MlpFeatureStorage"/>), in memory or streamed in
+    /// blocks when they would exceed the training memory budget — and opens the training and validation sources.
+    /// </summary>
+    internal static class TrainingSources
+    {
+        /// <summary>Share of the memory the GC may use (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>: physical
+        /// memory, or a container's or GCHeapHardLimit's) that training data may take by default.</summary>
+        public const double DefaultBudgetShare = 0.25;
+
+        public static (IRowSource Train, IRowSource Validation) Open(MlpTrainer.Options options, RoleMappedData data, RoleMappedData validationData,
+            int classCount, int seed, IChannel channel, string trainer)
+        {
+            double density = options.FeatureStorage == MlpFeatureStorage.Dense ? 1 : DatasetReader.ProbeDensity(data, classCount);
+            bool sparse = options.FeatureStorage == MlpFeatureStorage.Sparse
+                || (options.FeatureStorage == MlpFeatureStorage.Auto && density < DatasetReader.SparseDensity);
+            int width = data.Schema.Feature.Value.Type.GetVectorSize();
+            double bytesPerRow = (sparse ? density * width * 8 : width * 4.0) + 8;
+            long budget = options.TrainingMemoryBudget ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultBudgetShare);
+            long rows = data.Data.GetRowCount() ?? CountRows(data);
+            double needed = rows * bytesPerRow;
+
+            if (needed <= budget)
+            {
+                var train = DatasetReader.Read(data, classCount, channel, trainer, sparse);
+                if (validationData != null)
+                    return (new InMemoryRows(train), new InMemoryRows(DatasetReader.Read(validationData, classCount, channel, trainer + " validation", sparse)));
+                if (!(options.ValidationFraction > 0))
+                    return (new InMemoryRows(train), null);
+                var (kept, heldOut) = train.SplitStratified(options.ValidationFraction, seed);
+                channel.Info("{0}: held out {1} of {2} rows (stratified) for validation.", trainer, heldOut.RowCount, heldOut.RowCount + kept.RowCount);
+                if (kept.RowCount == 0 || heldOut.RowCount == 0)
+                    throw new InvalidOperationException($"{trainer}: ValidationFraction {options.ValidationFraction} leaves {kept.RowCount} training and {heldOut.RowCount} validation rows; use more data or another fraction.");
+                return (new InMemoryRows(kept), new InMemoryRows(heldOut));
+            }
+
+            // A quarter of the budget per block: the block being trained on, the next one being read, and room to spare.
+            int blockRows = (int)Math.Clamp(budget / 4 / bytesPerRow, Math.Max(options.BatchSize, 1), Array.MaxLength / Math.Max(1, width));
+            channel.Info("{0}: {1:N0} rows × {2} features would take {3:F0} MB, over the training memory budget of {4:F0} MB: streaming them from the data view "
+                + "every epoch in blocks of {5:N0} rows, shuffled within each block.", trainer, rows, width, needed / 1e6, budget / 1e6, blockRows);
+            if (validationData != null)
+                return (new StreamingRows(data, classCount, sparse, blockRows, channel, trainer),
+                    new StreamingRows(validationData, classCount, sparse, blockRows, channel, trainer + " validation"));
+            if (!(options.ValidationFraction > 0))
+                return (new StreamingRows(data, classCount, sparse, blockRows, channel, trainer), null);
+            var split = new RowSplit(options.ValidationFraction, seed);
+            channel.Info("{0}: holding out about {1:P0} of the rows for validation (row by row, seeded; not stratified while streaming).", trainer, options.ValidationFraction);
+            return (new StreamingRows(data, classCount, sparse, blockRows, channel, trainer, p => !split.IsValidation(p)),
+                new StreamingRows(data, classCount, sparse, blockRows, channel, trainer + " validation", split.IsValidation));
+        }
+
+        private static long CountRows(RoleMappedData data)
+        {
+            long rows = 0;
+            using var cursor = data.Data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+            while (cursor.MoveNext())
+                rows++;
+            return rows;
+        }
+    }
+}
