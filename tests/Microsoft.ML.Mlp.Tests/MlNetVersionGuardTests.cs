@@ -1,14 +1,22 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Reflection;
 using Microsoft.ML.Trainers.Mlp.Internals;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Microsoft.ML.Mlp.Tests
 {
     /// <summary>The first-use check of the ML.NET version: its comparison on made-up versions, and the real environment.</summary>
     public class MlNetVersionGuardTests
     {
+        private readonly ITestOutputHelper _output;
+
+        public MlNetVersionGuardTests(ITestOutputHelper output) => _output = output;
+
+        // Made-up build facts for the pure comparison (the real, embedded ones are checked below against the real assemblies).
         private static readonly MlNetVersionGuard.BuildInfo Built = new("0.1.0", PackageVersionRange.Parse("[5.0.1, 5.1)"), "5.0.1");
 
         private static string Problem(string core, string data) =>
@@ -98,5 +106,65 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(typeof(MLContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>().InformationalVersion,
                 loaded.Single(a => a.Assembly == "Microsoft.ML.Data").Version);
         }
+
+        [Theory]
+        [InlineData(null)]                                                   // only the version differs
+        [InlineData("Microsoft.ML.Data.CatalogUtils::GetEnvironment")]       // the catalog's first internal call moved
+        [InlineData("Microsoft.ML.Trainers.TrainerUtils::MakeR4VecFeature")]  // the trainer constructor's first internal call moved
+        public void ANewerMlNetIsRefusedAtTheCatalogBeforeAnyInternalIsTouched(string moved)
+        {
+            using var mlnet = new DoctoredMlNet(NewerThanSupported + "+doctored", moved);
+            object trainers = Property(Property(mlnet.NewMLContext(), "MulticlassClassification"), "Trainers");
+            var library = mlnet.Load("Microsoft.ML.Mlp");
+            var options = Activator.CreateInstance(library.GetType("Microsoft.ML.Trainers.Mlp.MlpTrainer+Options"));
+            var mlp = library.GetType("Microsoft.ML.MlpCatalog").GetMethods().Single(m => m.Name == "Mlp" && m.GetParameters().Length == 2);
+
+            var e = Assert.Throws<TargetInvocationException>(() => mlp.Invoke(null, new[] { trainers, options }));
+            var refused = Assert.IsType<InvalidOperationException>(e.InnerException);
+            Assert.Contains($"found Microsoft.ML.Core {NewerThanSupported} and Microsoft.ML.Data {NewerThanSupported}", refused.Message);
+            Assert.Contains($"supports Microsoft.ML {ThisBuild.Metadata("SupportedMlNetVersions")}", refused.Message);
+        }
+
+        [Theory]
+        [InlineData(null)]
+        [InlineData("Microsoft.ML.ModelLoadContext::CheckAtModel")]
+        public void ANewerMlNetIsRefusedWhenLoadingAModel(string moved)
+        {
+            var ml = new MLContext(seed: 1);
+            var data = Digits.Load(ml, 0, 64);
+            var model = TrainedDigits.Pipeline(ml, TrainedDigits.QuickOptions(epochs: 1)).Fit(data);
+            string path = Path.Combine(Path.GetTempPath(), $"mlp-guard-{Guid.NewGuid():N}.zip");
+            try
+            {
+                ml.Model.Save(model, data.Schema, path);
+                using var mlnet = new DoctoredMlNet(NewerThanSupported + "+doctored", moved);
+                object models = Property(mlnet.NewMLContext(), "Model");
+                var load = models.GetType().GetMethods().Single(m => m.Name == "Load" && m.GetParameters().Select(p => p.ParameterType).First() == typeof(string));
+                var e = Assert.Throws<TargetInvocationException>(() => load.Invoke(models, new object[] { path, null }));
+                // ML.NET wraps what a loader throws; ours is in the chain, with nothing of a missing member before it.
+                var chain = new List<Exception>();
+                for (Exception x = e.InnerException; x != null; x = x.InnerException)
+                    chain.Add(x);
+                _output.WriteLine(string.Join("\n  <- ", chain.Select(x => $"{x.GetType().Name}: {x.Message}")));
+                Assert.Contains(chain, x => x is InvalidOperationException && x.Message.Contains($"supports Microsoft.ML {ThisBuild.Metadata("SupportedMlNetVersions")}"));
+                Assert.DoesNotContain(chain, x => x is MissingMemberException or TypeLoadException);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        /// <summary>The first version above the range the build pinned (5.1.0 for [5.0.1, 5.1)): what an early upgrader would have.</summary>
+        private static string NewerThanSupported
+        {
+            get
+            {
+                var range = PackageVersionRange.Parse(ThisBuild.Metadata("SupportedMlNetVersions"));
+                return range.Maximum is { } max && !range.IncludesMaximum ? max.ToString() : "99.0.0";
+            }
+        }
+
+        private static object Property(object target, string name) => target.GetType().GetProperty(name).GetValue(target);
     }
 }
