@@ -166,7 +166,7 @@ namespace Microsoft.ML.Trainers.Mlp
         {
             if (env == null)
                 throw new ArgumentNullException(nameof(env));
-            ctx.CheckAtModel(GetVersionInfo());
+            MlNetBridge.CheckAtModel(ctx, GetVersionInfo); // version guard first; names no ML.NET internal member
             return new SoftVotingModelParameters(env, ctx, RegistrationName);
         }
 
