@@ -125,6 +125,26 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Contains($"supports Microsoft.ML {ThisBuild.Metadata("SupportedMlNetVersions")}", refused.Message);
         }
 
+        [Fact]
+        public void TheAppContextSwitchLetsAnUnsupportedMlNetThroughAtTheUsersRisk()
+        {
+            using var mlnet = new DoctoredMlNet(NewerThanSupported + "+doctored");
+            object trainers = Property(Property(mlnet.NewMLContext(), "MulticlassClassification"), "Trainers");
+            var mlp = mlnet.Load("Microsoft.ML.Mlp").GetType("Microsoft.ML.MlpCatalog").GetMethods()
+                .Single(m => m.Name == "Mlp" && m.GetParameters().Length > 2);
+            var defaults = mlp.GetParameters().Skip(1).Select(p => p.DefaultValue).ToArray();
+            AppContext.SetSwitch(MlNetVersionGuard.AllowUnsupportedSwitch, true);
+            try
+            {
+                Assert.NotNull(mlp.Invoke(null, defaults.Prepend(trainers).ToArray()));
+            }
+            finally
+            {
+                AppContext.SetSwitch(MlNetVersionGuard.AllowUnsupportedSwitch, false); // process-wide: never leak into other tests
+            }
+            Assert.IsType<InvalidOperationException>(Assert.Throws<TargetInvocationException>(() => mlp.Invoke(null, defaults.Prepend(trainers).ToArray())).InnerException);
+        }
+
         [Theory]
         [InlineData(null)]
         [InlineData("Microsoft.ML.ModelLoadContext::CheckAtModel")]
