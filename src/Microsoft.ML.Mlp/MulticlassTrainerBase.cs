@@ -19,7 +19,7 @@ namespace Microsoft.ML.Trainers.Mlp
     {
 
         private protected MulticlassTrainerBase(IHostEnvironment env, string name, string featureColumn, string labelColumn, string weightColumn)
-            : base((env ?? throw new ArgumentNullException(nameof(env))).Register(name),
+            : base(MlNetBridge.RegisterTrainer(env, name),
                 TrainerUtils.MakeR4VecFeature(featureColumn), TrainerUtils.MakeU4ScalarColumn(labelColumn), TrainerUtils.MakeR4ScalarWeightColumn(weightColumn))
         {
         }

@@ -8,6 +8,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 
 [assembly: LoadableClass(typeof(SoftVotingModelParameters), null, typeof(SignatureLoadModel),
@@ -204,6 +205,7 @@ namespace Microsoft.ML.Trainers.Mlp
         {
             if (env == null)
                 throw new ArgumentNullException(nameof(env));
+            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
             return ModelFormat.Load(ctx, GetVersionInfo(), nameof(SoftVotingModelParameters), version => new SoftVotingModelParameters(env, ctx, version));
         }
 

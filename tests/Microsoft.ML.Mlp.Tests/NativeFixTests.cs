@@ -24,12 +24,14 @@ namespace Microsoft.ML.Mlp.Tests
         [Fact]
         public void NuGetCacheCopyIsNotModified()
         {
-            string home = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            string cached = Path.Combine(home, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-            if (!File.Exists(cached))
-                return; // another package root: nothing to compare
-            Assert.Equal(0, Glibcxx3432Flags(cached) & 2);
+            // The exact files the build copied from (embedded by the test project's build, not a hard-coded version or cache root).
+            var cached = ThisBuild.Metadata("TorchSharpNativeInNuGetCache").Split(';', StringSplitOptions.RemoveEmptyEntries);
+            Assert.NotEmpty(cached);
+            foreach (string path in cached)
+            {
+                Assert.True(File.Exists(path), $"{path} (where the build copied libLibTorchSharp.so from) is gone");
+                Assert.Equal(0, Glibcxx3432Flags(path) & 2);
+            }
         }
 
         /// <summary>vna_flags of the GLIBCXX_3.4.32 entry in .gnu.version_r (ELF64 little-endian).</summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -59,24 +58,18 @@ namespace Microsoft.ML.Mlp.Tests
             }
         }
 
-        /// <summary>Runs tests/ModelLoadChecker: loads the zip with no registration call and prints scores of the first rows of the shipped digits
-        /// (unshuffled file order; the caller compares against the same rows).</summary>
+        /// <summary>Runs tests/ModelLoadChecker: loads the zip with no registration call and prints the scores of the first
+        /// <paramref name="rows"/> digits in the tests' shuffled order (<see cref="Digits"/>; the caller compares the same rows).</summary>
         internal static float[][] ScoreInFreshProcess(string modelPath, int rows)
         {
-            // Built next to us by the ProjectReference: tests/ModelLoadChecker/bin/<config>/net10.0/.
-            string checker = Path.Combine(AppContext.BaseDirectory.Replace("Microsoft.ML.Mlp.Tests", "ModelLoadChecker"), "ModelLoadChecker.dll");
+            // Built by the ProjectReference; its path is what that project reported to our build (EmbedBuildFacts).
+            string checker = ThisBuild.Metadata("ModelLoadCheckerPath");
             Assert.True(File.Exists(checker), $"ModelLoadChecker not built at {checker}");
-            var start = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList = { checker, modelPath, Digits.ImagesPath, Digits.LabelsPath, rows.ToString(CultureInfo.InvariantCulture), "--shuffled" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(start);
-            string output = process.StandardOutput.ReadToEnd();
-            string error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"fresh process failed: {error}");
+            var run = ChildProcess.Run("dotnet",
+                new[] { checker, modelPath, Digits.ImagesPath, Digits.LabelsPath, rows.ToString(CultureInfo.InvariantCulture), "--shuffled" },
+                hangGuard: TimeSpan.FromMinutes(5));
+            Assert.True(run.ExitCode == 0, $"fresh process exited with {run.ExitCode}:\n{run.StandardError}\n{run.StandardOutput}");
+            string output = run.StandardOutput;
             return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => line.Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
         }

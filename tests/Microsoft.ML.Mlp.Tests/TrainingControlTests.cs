@@ -179,21 +179,25 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
-        public void CancellingTheTokenFromAnotherThreadStopsAPipelineFitWithinABatch()
+        public void CancellingTheTokenFromAnotherThreadStopsAPipelineFitAtTheNextBatch()
         {
+            // Deterministic: at the end of epoch 2 the callback has another thread cancel and waits until it has, so the
+            // cancellation lands at a known point whatever the scheduling; the token is checked before every batch, so epoch 3
+            // never completes. (5 epochs at most: if cancellation were ignored the fit would simply finish, and this fail.)
             var ml = new MLContext(seed: 1);
             using var cts = new CancellationTokenSource();
-            using var firstEpoch = new ManualResetEventSlim();
-            int epochs = 0;
-            var options = TrainedDigits.QuickOptions(epochs: 1000);
+            var epochs = new List<int>();
+            var options = TrainedDigits.QuickOptions(epochs: 5);
             options.CancellationToken = cts.Token;
-            options.EpochCallback = _ => { Interlocked.Increment(ref epochs); firstEpoch.Set(); };
-            var fit = Task.Run(() => TrainedDigits.Pipeline(ml, options).Fit(Digits.Load(ml, 0, 1600)));
-            Assert.True(firstEpoch.Wait(TimeSpan.FromMinutes(2)));
-            cts.Cancel();
-            var e = Assert.ThrowsAny<OperationCanceledException>(() => fit.GetAwaiter().GetResult());
-            _output.WriteLine($"cancelled after {epochs} epoch(s): {e.Message}");
-            Assert.InRange(epochs, 1, 2); // the epoch running at Cancel() never completes
+            options.EpochCallback = m =>
+            {
+                epochs.Add(m.Epoch);
+                if (m.Epoch == 2)
+                    Task.Run(cts.Cancel).Wait();
+            };
+            var e = Assert.ThrowsAny<OperationCanceledException>(() => TrainedDigits.Pipeline(ml, options).Fit(Digits.Load(ml, 0, 320)));
+            _output.WriteLine($"cancelled after epochs {string.Join(", ", epochs)}: {e.Message}");
+            Assert.Equal(new[] { 1, 2 }, epochs); // the epoch running at Cancel() never completes
         }
 
         [Fact]
@@ -203,13 +207,16 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 1);
             var cancel = typeof(MLContext).GetMethod("CancelExecution", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)
                 ?? typeof(MLContext).GetInterfaces().Select(i => i.GetMethod("CancelExecution")).First(m => m != null);
-            using var firstEpoch = new ManualResetEventSlim();
-            var options = TrainedDigits.QuickOptions(epochs: 1000);
-            options.EpochCallback = _ => firstEpoch.Set();
-            var fit = Task.Run(() => TrainedDigits.Pipeline(ml, options).Fit(Digits.Load(ml, 0, 1600)));
-            Assert.True(firstEpoch.Wait(TimeSpan.FromMinutes(2)));
-            cancel.Invoke(ml, null);
-            Assert.ThrowsAny<OperationCanceledException>(() => fit.GetAwaiter().GetResult());
+            var epochs = new List<int>();
+            var options = TrainedDigits.QuickOptions(epochs: 5);
+            options.EpochCallback = m =>
+            {
+                epochs.Add(m.Epoch);
+                if (m.Epoch == 1)
+                    cancel.Invoke(ml, null); // at a known point, not from a timer
+            };
+            Assert.ThrowsAny<OperationCanceledException>(() => TrainedDigits.Pipeline(ml, options).Fit(Digits.Load(ml, 0, 320)));
+            Assert.Equal(new[] { 1 }, epochs);
         }
 
         [Fact]

@@ -1,12 +1,14 @@
 using System;
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
 // ML.NET keeps the members a first-class trainer needs internal (reachable only by Microsoft-signed
 // InternalsVisibleTo). We compile against publicized copies of these two assemblies
-// (eng/PublicizeMlNet.targets) and CoreCLR honours this attribute at run time. Every member we rely on is
-// exercised by tests/Microsoft.ML.Mlp.Tests/MlNetInternalsTests.cs, which fails loudly if one moves.
+// (eng/PublicizeMlNet.targets) and CoreCLR honours this attribute at run time. MlNetVersionGuard refuses an ML.NET
+// outside the range we were built for; tests/Microsoft.ML.Mlp.Tests/MlNetInternalsTests.cs reads every ML.NET member
+// the built assembly references from its IL and fails by name if one does not resolve.
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Core")]
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Data")]
 
@@ -32,14 +34,53 @@ namespace Microsoft.ML.Trainers.Mlp.Internals
         {
             if (catalog == null)
                 throw new ArgumentNullException(nameof(catalog));
-            return CatalogUtils.GetEnvironment(catalog);
+            MlNetVersionGuard.EnsureSupported();
+            return EnvironmentOf(catalog);
+        }
+
+        // The internal call sits in its own method: the JIT resolves every member a method names before the method runs, so a
+        // moved CatalogUtils.GetEnvironment would otherwise throw MissingMethodException before the version check could.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static IHostEnvironment EnvironmentOf(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog) =>
+            CatalogUtils.GetEnvironment(catalog);
+
+        /// <summary>A trainer's host: what every trainer constructor starts with, so it checks the ML.NET version first.</summary>
+        public static IHost RegisterTrainer(IHostEnvironment env, string name)
+        {
+            if (env == null)
+                throw new ArgumentNullException(nameof(env));
+            MlNetVersionGuard.EnsureSupported();
+            return env.Register(name);
         }
 
         /// <summary>Model-file version header. The loader assembly name lets a fresh process find our loaders
-        /// without ComponentCatalog.RegisterAssembly.</summary>
-        public static VersionInfo Version(string modelSignature, uint version, string loaderSignature, Type loaderType) =>
-            new VersionInfo(modelSignature, verWrittenCur: version, verReadableCur: version, verWeCanReadBack: version,
+        /// without ComponentCatalog.RegisterAssembly. Every model save and load asks for it first, so it checks the ML.NET version.</summary>
+        public static VersionInfo Version(string modelSignature, uint version, string loaderSignature, Type loaderType)
+        {
+            MlNetVersionGuard.EnsureSupported();
+            return NewVersionInfo(modelSignature, version, loaderSignature, loaderType);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)] // as EnvironmentOf: the internal constructor is resolved only after the check
+        private static VersionInfo NewVersionInfo(string modelSignature, uint version, string loaderSignature, Type loaderType)
+        {
+            return new VersionInfo(modelSignature, verWrittenCur: version, verReadableCur: version, verWeCanReadBack: version,
                 loaderSignature: loaderSignature, loaderAssemblyName: loaderType.Assembly.FullName);
+        }
+
+        /// <summary>A model loader's first step (the <c>Create</c> ML.NET calls): checks the ML.NET version, then the model header.
+        /// Loaders call this rather than <c>ctx.CheckAtModel</c> so that their own body names no ML.NET internal member: the JIT
+        /// resolves those before a method runs, which would pre-empt the version check with a MissingMethodException.</summary>
+        public static void CheckAtModel(ModelLoadContext ctx, Func<VersionInfo> versionInfo)
+        {
+            if (ctx == null)
+                throw new ArgumentNullException(nameof(ctx));
+            MlNetVersionGuard.EnsureSupported();
+            CheckHeader(ctx, versionInfo());
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void CheckHeader(ModelLoadContext ctx, VersionInfo versionInfo) => ctx.CheckAtModel(versionInfo);
 
         /// <summary>The Score / PredictedLabel columns every ML.NET multiclass trainer adds, with the label's key values
         /// as slot names and key values, so MapKeyToValue works downstream.</summary>
