@@ -11,7 +11,8 @@ namespace Microsoft.ML.Mlp.Tests
 {
     /// <summary>
     /// The fast path (hand-derived backward, managed optimizer) against the autograd reference: same initial weights,
-    /// batches and dropout masks; gradients and parameters must agree to a relative error of 1e-4 after every step,
+    /// batches and dropout masks; gradients and parameters must agree to a relative error of 1e-4 after every step (RMSprop:
+    /// 3e-4, see <see cref="Tolerance"/>),
     /// for every activation × batch norm × dropout × optimizer combination.
     /// </summary>
     public class FastPathEquivalenceTests
@@ -209,12 +210,12 @@ namespace Microsoft.ML.Mlp.Tests
                 for (int m = 0; m < members; m++)
                     Assert.True(Math.Abs(referenceLoss[m] - fastLoss[m]) <= 1e-4 * Math.Max(1, Math.Abs(referenceLoss[m])),
                         $"step {step}: loss {fastLoss[m]} vs {referenceLoss[m]}");
-                Assert.True(RelativeError(fast.FlatGradients(), reference.FlatGradients()) <= 1e-4,
+                Assert.True(RelativeError(fast.FlatGradients(), reference.FlatGradients()) <= Tolerance(settings.Optimizer),
                     $"step {step}: gradient relative error {RelativeError(fast.FlatGradients(), reference.FlatGradients()):G3}");
                 // A Linear bias followed by batch norm cannot change the output: its true gradient is 0 and both paths return
                 // float noise (~1e-9), which Adam/RMSprop normalise into arbitrary ±lr steps. Those blocks are left out.
                 var compared = ComparedIndices(architecture, members);
-                Assert.True(RelativeError(Pick(fast.FlatParameters(), compared), Pick(reference.FlatParameters(), compared)) <= 1e-4,
+                Assert.True(RelativeError(Pick(fast.FlatParameters(), compared), Pick(reference.FlatParameters(), compared)) <= Tolerance(settings.Optimizer),
                     $"step {step}: parameter relative error {RelativeError(Pick(fast.FlatParameters(), compared), Pick(reference.FlatParameters(), compared)):G3}");
             }
             // Running batch-norm statistics are part of the model too.
@@ -222,6 +223,13 @@ namespace Microsoft.ML.Mlp.Tests
                 for (int l = 0; l < architecture.HiddenLayerSizes.Length && architecture.UseBatchNormalization; l++)
                     Assert.True(RelativeError(fast.SnapshotMember(m).Layers[l].RunningVariance, reference.SnapshotMember(m).Layers[l].RunningVariance) <= 1e-4);
         }
+
+        /// <summary>
+        /// RMSprop's first steps are ±lr·√10 whatever a gradient's size, so a weight whose gradient nearly cancels over the
+        /// batch (float noise the two paths round differently) moves apart by up to ~lr: measured 1.19e-4 over all
+        /// parameters for Gelu without batch norm, dropout 0.3, on one machine. The other optimizers stay well under 1e-4.
+        /// </summary>
+        private static double Tolerance(MlpOptimizer optimizer) => optimizer == MlpOptimizer.RmsProp ? 3e-4 : 1e-4;
 
         private static int[] ComparedIndices(NetworkArchitecture architecture, int members)
         {
