@@ -42,18 +42,21 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             }
 
             // A quarter of the budget per block: the block being trained on, the next one being read, and room to spare.
-            int blockRows = (int)Math.Clamp(budget / 4 / bytesPerRow, Math.Max(options.BatchSize, 1), Array.MaxLength / Math.Max(1, width));
+            // Whole batches per block, so that only the last batch of an epoch is short, as in memory.
+            int batch = Math.Max(options.BatchSize, 1);
+            long blockRows = (long)Math.Clamp(budget / 4 / bytesPerRow, batch, Array.MaxLength / Math.Max(1, width));
+            blockRows = Math.Max(batch, blockRows / batch * batch);
             channel.Info("{0}: {1:N0} rows × {2} features would take {3:F0} MB, over the training memory budget of {4:F0} MB: streaming them from the data view "
                 + "every epoch in blocks of {5:N0} rows, shuffled within each block.", trainer, rows, width, needed / 1e6, budget / 1e6, blockRows);
             if (validationData != null)
-                return (new StreamingRows(data, classCount, sparse, blockRows, channel, trainer),
-                    new StreamingRows(validationData, classCount, sparse, blockRows, channel, trainer + " validation"));
+                return (new StreamingRows(data, classCount, sparse, (int)blockRows, channel, trainer),
+                    new StreamingRows(validationData, classCount, sparse, (int)blockRows, channel, trainer + " validation"));
             if (!(options.ValidationFraction > 0))
-                return (new StreamingRows(data, classCount, sparse, blockRows, channel, trainer), null);
+                return (new StreamingRows(data, classCount, sparse, (int)blockRows, channel, trainer), null);
             var split = new RowSplit(options.ValidationFraction, seed);
             channel.Info("{0}: holding out about {1:P0} of the rows for validation (row by row, seeded; not stratified while streaming).", trainer, options.ValidationFraction);
-            return (new StreamingRows(data, classCount, sparse, blockRows, channel, trainer, p => !split.IsValidation(p)),
-                new StreamingRows(data, classCount, sparse, blockRows, channel, trainer + " validation", split.IsValidation));
+            return (new StreamingRows(data, classCount, sparse, (int)blockRows, channel, trainer, p => !split.IsValidation(p)),
+                new StreamingRows(data, classCount, sparse, (int)blockRows, channel, trainer + " validation", split.IsValidation));
         }
 
         private static long CountRows(RoleMappedData data)
