@@ -101,7 +101,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             else
             {
                 features = new float[(long)_rows * _width];
-                HugePageHint.Advise(features);
+                FreshMemory.Prepare(features);
                 long offset = 0;
                 foreach (var block in _fullBlocks)
                 {
@@ -132,7 +132,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         {
             // Zeroed by the runtime (fresh pages are zero already), so sparse rows only write their non-zeros.
             _block = new float[rows * _width];
-            HugePageHint.Advise(_block);
+            FreshMemory.Prepare(_block);
             _blockCapacity = rows;
             _rowsInBlock = 0;
         }
