@@ -49,6 +49,7 @@ namespace TextClassification
                 NumberOfEpochs = options.Epochs,
                 BatchSize = options.BatchSize,
                 DropoutRate = options.DropoutRate,
+                UseBatchNormalization = options.BatchNormalization,
                 ValidationFraction = 0.1f, // for the validation curves: 10% of the MLP's training documents, stratified
                 Seed = options.Seed,
                 EpochCallback = progress.OnEpoch,
@@ -59,13 +60,13 @@ namespace TextClassification
                 .Append(ml.MulticlassClassification.Trainers.SoftVotingEnsemble(members))
                 .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
             console.MarkupLineInterpolated(
-                $"FeaturizeText: word 1–{options.NgramLength}-grams, the {options.MaximumNgrams:N0} most frequent{(options.CharacterNgrams ? ", plus character trigrams" : "")}; soft-voting ensemble of {memberNames[0]} and {memberNames[1]}");
+                $"FeaturizeText: word 1–{options.NgramLength}-grams, the {options.MaximumNgrams:N0} most frequent of each length{(options.CharacterNgrams ? ", plus character trigrams" : "")}; soft-voting ensemble of {memberNames[0]} and {memberNames[1]}");
 
             var model = progress.Run(() => pipeline.Fit(data.Train));
             var trainingTime = clock.Elapsed;
-            console.MarkupLineInterpolated($"Trained in {trainingTime.TotalSeconds:F1} s.");
-
             using var ensemble = model.OfType<MulticlassPredictionTransformer<SoftVotingModelParameters>>().Single().Model;
+            console.MarkupLineInterpolated($"Trained in {trainingTime.TotalSeconds:F1} s on {ensemble.NumberOfFeatures:N0} features per document.");
+
             var fittedFeaturizer = new TransformerChain<ITransformer>(model.Take(2).ToArray());
             var evaluation = TextEvaluation.Evaluate(ml, model, fittedFeaturizer, ensemble, memberNames, data.Test);
             ConsoleReport.PrintScores(console, evaluation);

@@ -23,8 +23,8 @@ namespace TextClassification
         /// <summary>Word n-grams up to this length (1 = words only, 2 = words and word pairs).</summary>
         public int NgramLength { get; init; } = 2;
 
-        /// <summary>Keep only the most frequent n-grams: the width of the feature vector. Until the trainer keeps sparse
-        /// rows sparse it copies them dense, so this bounds its memory: rows × this × 4 bytes.</summary>
+        /// <summary>Keep only the most frequent n-grams of each length: the feature vector is at most this × <see cref="NgramLength"/>
+        /// wide. Until the trainer keeps sparse rows sparse it copies them dense, so this bounds its memory: rows × width × 4 bytes.</summary>
         public int MaximumNgrams { get; init; } = 10_000;
 
         /// <summary>Add character trigrams (FeaturizeText's default; many more features).</summary>
@@ -34,6 +34,11 @@ namespace TextClassification
         public int[] HiddenLayerSizes { get; init; } = { 64 };
         public int BatchSize { get; init; } = 32;
         public float DropoutRate { get; init; } = 0.2f;
+
+        /// <summary>Batch normalisation after the MLP's hidden layers (the library's default). It speeds up learning from
+        /// L2-normalised sparse rows; its running statistics (Keras momentum 0.99) need a few hundred steps to settle, and
+        /// until then the MLP's test probabilities are flatter than they should be (see samples/README.md).</summary>
+        public bool BatchNormalization { get; init; } = true;
         public int Seed { get; init; }
 
         public string OutputDirectory { get; init; } = "text-output";
@@ -52,12 +57,14 @@ namespace TextClassification
   --documents N         keep at most N documents (shuffled with the seed, before the split)
   --test-fraction X     share held out for testing (default 0.2)
   --ngrams N            word n-grams up to length N (default 2: words and word pairs)
-  --max-ngrams N        keep the N most frequent n-grams, the feature vector's width (default 10000)
+  --max-ngrams N        keep the N most frequent n-grams of each length (default 10000: with --ngrams 2,
+                        20,000 features; the MLP copies rows dense, so memory is rows × features × 4 bytes)
   --char-ngrams         add character trigrams (FeaturizeText's default; far more features)
   --epochs N            MLP epochs (default 8)
   --hidden 64           MLP hidden layer widths, comma-separated
   --batch-size N        MLP rows per mini-batch (default 32)
   --dropout X           MLP dropout rate (default 0.2)
+  --no-batch-norm       no batch normalisation after the MLP's hidden layers
   --seed N              shuffling, split and training seed (default 0)
   --output DIR          model zip and training-curve PNG go here (default ./text-output)
   --help                this text";
@@ -72,9 +79,9 @@ namespace TextClassification
                 string name = args[i];
                 if (name is "--help" or "-h")
                     return null;
-                if (name == "--char-ngrams")
+                if (name is "--char-ngrams" or "--no-batch-norm")
                 {
-                    options = options with { CharacterNgrams = true };
+                    options = name == "--char-ngrams" ? options with { CharacterNgrams = true } : options with { BatchNormalization = false };
                     continue;
                 }
                 if (i + 1 >= args.Length)

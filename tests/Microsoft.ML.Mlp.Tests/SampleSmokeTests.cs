@@ -178,12 +178,14 @@ namespace Microsoft.ML.Mlp.Tests
         [Fact]
         public void TextClassificationOptionsRejectTwoSourcesAndBadValues()
         {
-            var options = TextOptions.Parse(new[] { "--synthetic", "300", "--max-ngrams", "5000", "--char-ngrams", "--hidden", "128,32", "--dropout", "0" });
+            var options = TextOptions.Parse(new[] { "--synthetic", "300", "--max-ngrams", "5000", "--char-ngrams", "--hidden", "128,32", "--dropout", "0", "--no-batch-norm" });
             Assert.Equal(300, options.SyntheticDocuments);
             Assert.Equal(5000, options.MaximumNgrams);
             Assert.True(options.CharacterNgrams);
             Assert.Equal(new[] { 128, 32 }, options.HiddenLayerSizes);
             Assert.Equal(0f, options.DropoutRate);
+            Assert.False(options.BatchNormalization);
+            Assert.True(new TextOptions().BatchNormalization);
             Assert.Contains("one of them", Assert.Throws<ArgumentException>(() => TextOptions.Parse(new[] { "--data", "a.csv", "--synthetic", "10" })).Message);
             Assert.Throws<ArgumentException>(() => TextOptions.Parse(new[] { "--test-fraction", "1" }));
         }
