@@ -100,8 +100,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                 features = _block;
             else
             {
-                features = new float[(long)_rows * _width];
-                FreshMemory.Prepare(features);
+                features = Allocate((long)_rows * _width);
                 long offset = 0;
                 foreach (var block in _fullBlocks)
                 {
@@ -128,11 +127,28 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return _block.AsSpan(_rowsInBlock * _width, _width);
         }
 
+        /// <summary>A zeroed array (fresh pages are zero already, so sparse rows only write their non-zeros), prepared for
+        /// filling; running out of memory says what was being read.</summary>
+        private float[] Allocate(long length)
+        {
+            try
+            {
+                var array = new float[length];
+                FreshMemory.Prepare(array);
+                return array;
+            }
+            catch (OutOfMemoryException e)
+            {
+                throw new OutOfMemoryException(
+                    $"{_trainer}: out of memory copying the training data after {_rows:N0} rows of {_width:N0} features "
+                    + $"({(double)_rows * _width * sizeof(float) / (1 << 20):N0} MiB so far; {length * (double)sizeof(float) / (1 << 20):N0} MiB more were asked for). "
+                    + "The rows are copied into memory before training: use fewer rows (mlContext.Data.TakeRows) or fewer features, or allow more memory.", e);
+            }
+        }
+
         private void NewBlock(int rows)
         {
-            // Zeroed by the runtime (fresh pages are zero already), so sparse rows only write their non-zeros.
-            _block = new float[rows * _width];
-            FreshMemory.Prepare(_block);
+            _block = Allocate((long)rows * _width);
             _blockCapacity = rows;
             _rowsInBlock = 0;
         }
