@@ -17,6 +17,9 @@ namespace Microsoft.ML.Mlp.Benchmarks
         /// PyTorch: IDX .gz → float tensor.</summary>
         public double? LoadSeconds { get; init; }
 
+        /// <summary>IDataView → training memory as the trainer's reader logs it (no network set-up); ours only.</summary>
+        public double? ReaderSeconds { get; init; }
+
         /// <summary>Peak resident memory of the process (VmHWM / ru_maxrss), MiB.</summary>
         public double? PeakMemoryMiB { get; init; }
 

@@ -9,6 +9,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
         public const string Usage =
             "usage: Microsoft.ML.Mlp.Benchmarks [--data DIR] [--epochs N] [--skip-reference] [--reference-script PATH]\n" +
             "       Microsoft.ML.Mlp.Benchmarks micro [BenchmarkDotNet args, e.g. --filter '*']\n" +
+            "       Microsoft.ML.Mlp.Benchmarks load [--data DIR]   IDataView → training memory beside memcpy (issue 10)\n" +
             "  --data DIR        folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (default /usr/share/datasets/fashion-mnist)\n" +
             "  --epochs N        training epochs for both sides (default 2)\n" +
             "  --skip-reference  measure this library only\n" +

@@ -26,6 +26,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
             var options = Datasets.SeedOptions(epochs);
             options.NumberOfThreads = threads;
             options.EpochCallback = m => Log($"  {m}");
+            var reader = ReaderLog.Attach(ml);
             var clock = Stopwatch.StartNew();
             var model = ml.MulticlassClassification.Trainers.Mlp(options).Fit(trainKeyed);
             double fitSeconds = clock.Elapsed.TotalSeconds;
@@ -52,6 +53,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                 SingleRowP50Microseconds = p50,
                 SingleRowP99Microseconds = p99,
                 LoadSeconds = loadSeconds,
+                ReaderSeconds = reader.Seconds,
                 PeakMemoryMiB = peakMiB,
                 EnsembleEpochSeconds = ensemble,
                 Detail = $".NET {Environment.Version}; IDX files → IDataView {idxSeconds:F2} s (before the fit); "

@@ -1,44 +1,73 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using BenchmarkDotNet.Running;
 using Microsoft.ML.Mlp.Benchmarks.Micro;
+using Microsoft.ML.Mlp.Benchmarks.Text;
 
 namespace Microsoft.ML.Mlp.Benchmarks
 {
     /// <summary>
     /// Entry point. Default: the side-by-side run (this library vs the PyTorch reference) printing one table.
-    /// <c>micro [BenchmarkDotNet args]</c>: the BenchmarkDotNet micro-benchmarks instead.
+    /// <c>micro [BenchmarkDotNet args]</c>: the BenchmarkDotNet micro-benchmarks instead. <c>text</c>, <c>dense-stream</c>
+    /// and <c>load</c>: issue 10's wide-sparse, larger-than-memory and loading-speed cases.
     /// </summary>
     public static class Program
     {
         public static int Main(string[] args)
         {
-            if (args.Length > 0 && args[0] == "micro")
+            // Tables and the trainer's log lines (parsed by ReaderLog) in invariant number formats on any machine.
+            CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+            string mode = args.Length > 0 && !args[0].StartsWith("-") ? args[0] : null;
+            var rest = mode == null ? args : args.Skip(1).ToArray();
+            if (mode == "micro")
             {
                 // In-process toolchain (see MicroConfig): BDN's usual per-benchmark project rebuild would lose
                 // the Debian 12 TorchSharp fix that our build applies to the output folder.
                 BenchmarkSwitcher.FromTypes(new[] { typeof(TrainingStepBenchmarks), typeof(ScoringBenchmarks) })
-                    .Run(args.Skip(1).ToArray(), new MicroConfig());
+                    .Run(rest, new MicroConfig());
                 return 0;
             }
 
-            HarnessOptions options;
+            Func<int> run;
             try
             {
-                options = HarnessOptions.Parse(args);
+                run = mode switch
+                {
+                    "text" => Text(TextBenchmark.Run, rest, denseStream: false),
+                    "text-run" => Text(TextTrainerRun.Run, rest, denseStream: false),
+                    "dense-stream" => Text(DenseStreamBenchmark.Run, rest, denseStream: true),
+                    "dense-stream-run" => Text(DenseStreamBenchmark.RunChild, rest, denseStream: true),
+                    null or "load" => Harness(mode, HarnessOptions.Parse(rest)),
+                    _ => throw new ArgumentException($"Unknown mode '{mode}'."),
+                };
             }
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine(e.Message);
                 Console.Error.WriteLine(HarnessOptions.Usage);
+                Console.Error.WriteLine(TextHarnessOptions.Usage);
                 return 2;
             }
+            return run();
+        }
+
+        private static Func<int> Text(Func<TextHarnessOptions, int> mode, string[] args, bool denseStream)
+        {
+            var options = TextHarnessOptions.Parse(args, denseStream);
+            return () => mode(options);
+        }
+
+        private static Func<int> Harness(string mode, HarnessOptions options)
+        {
             if (options.ShowHelp)
-            {
-                Console.WriteLine(HarnessOptions.Usage);
-                return 0;
-            }
-            return SideBySide.Run(options);
+                return () =>
+                {
+                    Console.WriteLine(HarnessOptions.Usage);
+                    Console.WriteLine(TextHarnessOptions.Usage);
+                    return 0;
+                };
+            return mode == "load" ? () => LoadMeasurement.Run(options.DataDirectory) : () => SideBySide.Run(options);
         }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.ML.Trainers.Mlp;
 using MnistEnsemble;
 using Spectre.Console;
 using TabularCsv;
+using TextClassification;
 using Xunit;
 
 namespace Microsoft.ML.Mlp.Tests
@@ -104,6 +105,89 @@ namespace Microsoft.ML.Mlp.Tests
                 Assert.True(double.IsFinite(score.LogLoss) && score.LogLoss >= 0, $"{score.Name}: log-loss {score.LogLoss}");
             }
             Assert.Contains("LbfgsMaximumEntropy", _printed.ToString());
+        }
+
+        [Fact]
+        public void TextClassificationTrainsTheEnsembleOnTheSpamCorpusSavesReloadsAndPlots()
+        {
+            var result = TextClassificationSample.Run(new TextOptions
+            {
+                Documents = 500,
+                Epochs = 2,
+                MaximumNgrams = 2000,
+                Previews = 3,
+                OutputDirectory = _output,
+                Console = RecordingConsole(),
+            });
+
+            Assert.Equal(400, result.TrainDocuments);
+            Assert.Equal(100, result.TestDocuments);
+            Assert.InRange(result.FeatureCount, 100, 4000);
+            Assert.Equal(new[] { "ham", "spam" }, result.Evaluation.ClassNames);
+            Assert.Equal(2, result.Evaluation.Members.Count);
+            foreach (var score in result.Evaluation.Members.Append(result.Evaluation.Ensemble))
+            {
+                // About 70% of the messages are ham: every model must do clearly better than always saying so.
+                Assert.True(score.Accuracy > result.Evaluation.MajorityClassAccuracy + 0.1, $"{score.Name}: {score.Accuracy:P2} vs largest class {result.Evaluation.MajorityClassAccuracy:P2}");
+                Assert.True(double.IsFinite(score.LogLoss) && score.LogLoss >= 0, $"{score.Name}: log-loss {score.LogLoss}");
+            }
+
+            Assert.True(new FileInfo(result.ModelPath).Length > 0, "model zip written");
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(result.TrainingCurvePath).Take(4));
+            // The previews come from the zip reloaded in a fresh MLContext, fed raw text.
+            Assert.Equal(3, result.Previews.Length);
+            Assert.All(result.Previews, p => Assert.Contains(p.PredictedLabel, new[] { "ham", "spam" }));
+            Assert.All(result.Previews, p => Assert.InRange(p.Confidence, 0.5f, 1f));
+
+            string printed = _printed.ToString();
+            Assert.Contains("Mlp epoch 2/2", printed);
+            Assert.Contains("SdcaMaximumEntropy", printed);
+            Assert.Contains("Confusion matrix", printed);
+        }
+
+        [Fact]
+        public void TextClassificationReadsTheUsersCsvWithQuotedCommasQuotesAndLineBreaks()
+        {
+            // A user's file: generated documents (5 classes) written as CSV, plus the awkward cases a real export has.
+            Directory.CreateDirectory(_output);
+            string csv = Path.Combine(_output, "mine.csv");
+            var lines = new System.Collections.Generic.List<string> { "Label,Text" };
+            lines.AddRange(SyntheticCorpus.Generate(0, 150).Select(d => $"{d.Label},\"{d.Text}\""));
+            lines.Add("arts,\"a comma, a \"\"quoted\"\" word\nand a second line\"");
+            lines.Add("sports,");             // no text: skipped and counted
+            File.WriteAllLines(csv, lines);
+
+            var result = TextClassificationSample.Run(new TextOptions
+            {
+                DataPath = csv,
+                Epochs = 1,
+                MaximumNgrams = 500,
+                Previews = 2,
+                OutputDirectory = _output,
+                Console = RecordingConsole(),
+            });
+
+            Assert.Equal(151, result.TrainDocuments + result.TestDocuments);
+            Assert.Equal(new[] { "arts", "business", "politics", "science", "sports" }, result.Evaluation.ClassNames);
+            Assert.Contains("Skipped 1 row(s) without a label or a text.", _printed.ToString());
+            var (documents, skipped) = TextData.ReadCsv(new MLContext(seed: 0), csv);
+            Assert.Equal(1, skipped);
+            Assert.Equal("a comma, a \"quoted\" word\nand a second line", documents[^1].Text.Replace("\r\n", "\n"));
+        }
+
+        [Fact]
+        public void TextClassificationOptionsRejectTwoSourcesAndBadValues()
+        {
+            var options = TextOptions.Parse(new[] { "--synthetic", "300", "--max-ngrams", "5000", "--char-ngrams", "--hidden", "128,32", "--dropout", "0", "--no-batch-norm" });
+            Assert.Equal(300, options.SyntheticDocuments);
+            Assert.Equal(5000, options.MaximumNgrams);
+            Assert.True(options.CharacterNgrams);
+            Assert.Equal(new[] { 128, 32 }, options.HiddenLayerSizes);
+            Assert.Equal(0f, options.DropoutRate);
+            Assert.False(options.BatchNormalization);
+            Assert.True(new TextOptions().BatchNormalization);
+            Assert.Contains("one of them", Assert.Throws<ArgumentException>(() => TextOptions.Parse(new[] { "--data", "a.csv", "--synthetic", "10" })).Message);
+            Assert.Throws<ArgumentException>(() => TextOptions.Parse(new[] { "--test-fraction", "1" }));
         }
     }
 }

@@ -100,8 +100,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                 features = _block;
             else
             {
-                features = new float[(long)_rows * _width];
-                HugePageHint.Advise(features);
+                features = Allocate((long)_rows * _width);
                 long offset = 0;
                 foreach (var block in _fullBlocks)
                 {
@@ -128,11 +127,29 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return _block.AsSpan(_rowsInBlock * _width, _width);
         }
 
+        /// <summary>A zeroed array (fresh pages are zero already, so sparse rows only write their non-zeros), prepared for
+        /// filling; running out of memory says what was being read.</summary>
+        private float[] Allocate(long length)
+        {
+            try
+            {
+                var array = new float[length];
+                FreshMemory.Prepare(array);
+                return array;
+            }
+            catch (OutOfMemoryException e)
+            {
+                throw new OutOfMemoryException(
+                    $"{_trainer}: out of memory copying the training data after {_rows:N0} rows of {_width:N0} features "
+                    + $"({(double)_rows * _width * sizeof(float) / (1 << 20):N0} MiB so far; {length * (double)sizeof(float) / (1 << 20):N0} MiB more were asked for). "
+                    + "Set MlpTrainer.Options.TrainingMemoryBudget lower (bytes) so that the rows stream from the data view instead of being copied, "
+                    + "or use fewer rows (mlContext.Data.TakeRows) or features.", e);
+            }
+        }
+
         private void NewBlock(int rows)
         {
-            // Zeroed by the runtime (fresh pages are zero already), so sparse rows only write their non-zeros.
-            _block = new float[rows * _width];
-            HugePageHint.Advise(_block);
+            _block = Allocate((long)rows * _width);
             _blockCapacity = rows;
             _rowsInBlock = 0;
         }
