@@ -112,16 +112,19 @@ namespace Microsoft.ML.Mlp.Tests
         {
             var result = TextClassificationSample.Run(new TextOptions
             {
-                Documents = 500,
-                Epochs = 2,
+                // ~400 steps: fewer leave the MLP near the majority class on real e-mails (2 epochs of 400 documents
+                // measured 73–76 % against 65 % always-ham), whatever the storage or update rule.
+                Documents = 1000,
+                Epochs = 8,
+                BatchSize = 16,
                 MaximumNgrams = 2000,
                 Previews = 3,
                 OutputDirectory = _output,
                 Console = RecordingConsole(),
             });
 
-            Assert.Equal(400, result.TrainDocuments);
-            Assert.Equal(100, result.TestDocuments);
+            Assert.Equal(800, result.TrainDocuments);
+            Assert.Equal(200, result.TestDocuments);
             Assert.InRange(result.FeatureCount, 100, 4000);
             Assert.Equal(new[] { "ham", "spam" }, result.Evaluation.ClassNames);
             Assert.Equal(2, result.Evaluation.Members.Count);
@@ -140,7 +143,7 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.All(result.Previews, p => Assert.InRange(p.Confidence, 0.5f, 1f));
 
             string printed = _printed.ToString();
-            Assert.Contains("Mlp epoch 2/2", printed);
+            Assert.Contains("Mlp epoch 8/8", printed);
             Assert.Contains("SdcaMaximumEntropy", printed);
             Assert.Contains("Confusion matrix", printed);
         }
