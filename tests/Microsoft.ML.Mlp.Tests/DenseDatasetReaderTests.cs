@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Data;
+using Microsoft.ML.Trainers.Mlp.Engine;
 using Xunit;
 
 namespace Microsoft.ML.Mlp.Tests

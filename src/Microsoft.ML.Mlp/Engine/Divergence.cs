@@ -39,13 +39,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return -1;
         }
 
-        /// <summary>Records a finite epoch's networks (kept only when the run may have to return them).</summary>
+        /// <summary>Records a finite epoch and its networks (given, and kept, only when the run may have to return them).</summary>
         public void EpochWasFinite(int epoch, NetworkWeights[] members)
         {
             LastFiniteEpoch = epoch;
             if (_settings.KeepLastFiniteWeights)
                 LastFinite = members;
         }
+
 
         /// <summary>
         /// Called when epoch <paramref name="epoch"/> diverged: returns the networks to keep (and warns), or throws when the
@@ -69,14 +70,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             throw new InvalidOperationException($"MLP training diverged in epoch {epoch}{where}: {what} at learning rate {rate}. {fixes}{keep}");
         }
 
-        private static bool AllFinite(float[] values)
-        {
-            if (values == null)
-                return true;
-            foreach (float v in values)
-                if (!float.IsFinite(v))
-                    return false;
-            return true;
-        }
+        private static bool AllFinite(float[] values) => values == null || FiniteValues.AllFinite(values);
     }
 }

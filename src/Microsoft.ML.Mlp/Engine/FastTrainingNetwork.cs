@@ -99,6 +99,21 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public NetworkWeights SnapshotMember(int m) => _store.Snapshot(m);
 
+        public int FirstNonFiniteMember()
+        {
+            for (int m = 0; m < _members; m++)
+            {
+                foreach (var (offset, size) in _layout.MemberBlocks(m))
+                    if (!FiniteValues.AllFinite(_store.Parameters.AsSpan(offset, size)))
+                        return m;
+                for (int l = 0; l < _arch.HiddenLayerSizes.Length; l++)
+                    if (_layout.HasBatchNorm(l) && !(FiniteValues.AllFinite(_store.Statistic(_store.RunningMean, l, m))
+                        && FiniteValues.AllFinite(_store.Statistic(_store.RunningVariance, l, m))))
+                        return m;
+            }
+            return -1;
+        }
+
         public void SetData(TrainingData data, float[] rowWeights)
         {
             if (data.FeatureCount != _arch.InputSize || (data.Sparse != null) != (_sparse != null))

@@ -42,9 +42,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     current = block;
                     var rowWeights = RowWeights(block, classWeights);
                     if (network == null)
-                        return network = settings.UseFastPath
+                    {
+                        network = settings.UseFastPath
                             ? new FastTrainingNetwork(initial, settings, block, rowWeights, masks)
                             : new ReferenceTrainingNetwork(initial, settings, block, rowWeights, masks);
+                        if (settings.InitialWeights == null)
+                            initial = null; // copied into the network; a wide first layer should not be held twice
+                        return network;
+                    }
                     network.SetData(block, rowWeights);
                     return network;
                 }
@@ -72,13 +77,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         kept = divergence.Diverged(epoch, diverged, $"the training loss became {loss[diverged]}", rate);
                         break;
                     }
-                    var snapshots = Enumerable.Range(0, members).Select(network.SnapshotMember).ToArray();
-                    if (Divergence.FirstNonFinite(snapshots) is int bad and >= 0)
+                    if (network.FirstNonFiniteMember() is int bad and >= 0)
                     {
                         kept = divergence.Diverged(epoch, bad, "a weight became NaN or infinite", rate);
                         break;
                     }
-                    divergence.EpochWasFinite(epoch, snapshots);
+                    // Members as managed arrays only where something needs them (a wide first layer is 100s of MB).
+                    var snapshots = new NetworkWeights[members];
+                    NetworkWeights Snapshot(int m) => snapshots[m] ??= network.SnapshotMember(m);
+                    divergence.EpochWasFinite(epoch, settings.KeepLastFiniteWeights ? Enumerable.Range(0, members).Select(Snapshot).ToArray() : null);
 
                     double[] validationLoss = null, validationAccuracy = null;
                     if (settings.Validation != null)
@@ -86,7 +93,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         validationLoss = new double[members];
                         validationAccuracy = new double[members];
                         for (int m = 0; m < members; m++)
-                            (validationLoss[m], validationAccuracy[m]) = Evaluate(snapshots[m], settings.Validation);
+                            (validationLoss[m], validationAccuracy[m]) = Evaluate(Snapshot(m), settings.Validation);
                     }
 
                     var monitored = new double[members];
@@ -110,8 +117,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         };
                         histories[m].Add(metrics);
                         settings.OnEpoch?.Invoke(m, metrics);
-                        var snapshot = snapshots[m];
-                        stoppers?[m].Observe(metrics.Epoch, monitored[m], () => snapshot);
+                        int member = m;
+                        stoppers?[m].Observe(metrics.Epoch, monitored[m], () => Snapshot(member));
                     }
                     schedule.Observe(monitored.Average(), settings.EarlyStoppingMinDelta);
                     if (stoppers != null && stoppers.All(s => s.Stopped))

@@ -86,6 +86,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
 
         public NetworkWeights SnapshotMember(int member) => _network.SnapshotMember(member);
 
+        public int FirstNonFiniteMember() => Divergence.FirstNonFinite(_network.Snapshot());
+
         public float[] FlatParameters() => Flatten(_network.InLayoutOrder().Select(p => (Tensor)p));
 
         public float[] FlatGradients() => Flatten(_network.InLayoutOrder().Select(p => p.grad));

@@ -2,7 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace Microsoft.ML.Trainers.Mlp.Data
+namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
     /// Vectorised finiteness checks. ML.NET's training cursor tests one value at a time, which cost more than the
