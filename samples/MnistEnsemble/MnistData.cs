@@ -82,16 +82,7 @@ namespace MnistEnsemble
             return ml.Data.LoadFromEnumerable(rows, MnistCatalog.ImageSchema(rows.Length > 0 ? rows[0].Features.Length : 784));
         }
 
-        /// <summary>The folder holding MlpTrainers.sln, from the running binary's folder or the working directory upwards.</summary>
-        public static string FindRepoRoot()
-        {
-            foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-                for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
-                    if (File.Exists(Path.Combine(dir.FullName, "MlpTrainers.sln")))
-                        return dir.FullName;
-            throw new DirectoryNotFoundException(
-                "Cannot find the repository root (the folder with MlpTrainers.sln) holding data/mnist-digits; run from inside the repository or pass --data DIR.");
-        }
+        public static string FindRepoRoot() => Samples.Shared.RepoRoot.Find("data/mnist-digits; run from inside the repository or pass --data DIR");
 
         private static readonly string[] DigitNames = Array.Empty<string>();
 

@@ -70,7 +70,7 @@ namespace MnistEnsemble
             ImagePreview.Print(console, previews, data);
 
             string curvePath = Path.GetFullPath(Path.Combine(options.OutputDirectory, TrainingCurveFileName));
-            TrainingCurves.SavePng(ensemble.Members.Cast<MlpModelParameters>().Select(m => m.TrainingHistory).ToArray(), curvePath);
+            Samples.Shared.TrainingCurves.SavePng(ensemble.Members.Cast<MlpModelParameters>().Select((m, i) => ($"member {i + 1}", m.TrainingHistory)).ToArray(), "Ensemble members", curvePath);
             console.MarkupLineInterpolated($"Model: [link]{modelPath}[/]");
             console.MarkupLineInterpolated($"Training curves: [link]{curvePath}[/]");
             console.MarkupLineInterpolated($"Total time {clock.Elapsed.TotalSeconds:F1} s.");

@@ -48,13 +48,6 @@ namespace TabularCsv
             return new TabularSplit(train, test, trainCount, testLabels.Length, majority);
         }
 
-        private static string FindRepoRoot()
-        {
-            foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-                for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
-                    if (File.Exists(Path.Combine(dir.FullName, "MlpTrainers.sln")))
-                        return dir.FullName;
-            throw new DirectoryNotFoundException("Cannot find the repository root (the folder with MlpTrainers.sln); run from inside the repository or pass --data FILE.");
-        }
+        private static string FindRepoRoot() => Samples.Shared.RepoRoot.Find("data/landsat-satellite; run from inside the repository or pass --data FILE");
     }
 }

@@ -79,7 +79,7 @@ namespace TextClassification
             ConsoleReport.PrintPreviews(console, previews);
 
             string curvePath = Path.GetFullPath(Path.Combine(options.OutputDirectory, TrainingCurveFileName));
-            TrainingCurves.SavePng(((MlpModelParameters)ensemble.Members[0]).TrainingHistory, curvePath);
+            Samples.Shared.TrainingCurves.SavePng(new[] { ("Mlp", ((MlpModelParameters)ensemble.Members[0]).TrainingHistory) }, "Mlp member", curvePath);
             console.MarkupLineInterpolated($"Model: [link]{modelPath}[/]");
             console.MarkupLineInterpolated($"Training curves: [link]{curvePath}[/]");
             console.MarkupLineInterpolated($"Total time {clock.Elapsed.TotalSeconds:F1} s.");

@@ -78,16 +78,7 @@ namespace TextClassification
             return (documents, rows.Count - documents.Length);
         }
 
-        /// <summary>The folder holding MlpTrainers.sln, from the running binary's folder or the working directory upwards.</summary>
-        public static string FindRepoRoot()
-        {
-            foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-                for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
-                    if (File.Exists(Path.Combine(dir.FullName, "MlpTrainers.sln")))
-                        return dir.FullName;
-            throw new DirectoryNotFoundException(
-                $"Cannot find the repository root (the folder with MlpTrainers.sln) holding {DefaultCorpus}; run from inside the repository or pass --data FILE.");
-        }
+        public static string FindRepoRoot() => Samples.Shared.RepoRoot.Find($"{DefaultCorpus}; run from inside the repository or pass --data FILE");
 
         /// <summary>One gzipped file as ML.NET's TextLoader source: it reads streams, so it can read a decompressing one.</summary>
         private sealed class GzipFileSource : IMultiStreamSource

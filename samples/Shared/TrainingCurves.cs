@@ -3,12 +3,13 @@ using System.Linq;
 using Microsoft.ML.Trainers.Mlp;
 using ScottPlot;
 
-namespace MnistEnsemble
+namespace Samples.Shared
 {
-    /// <summary>Writes the training curves (loss and accuracy per epoch, one line per member) as one PNG with two panels.</summary>
+    /// <summary>Writes training curves (loss and accuracy per epoch, one color per series, validation dashed) as one PNG
+    /// with two panels.</summary>
     internal static class TrainingCurves
     {
-        public static void SavePng(IReadOnlyList<IReadOnlyList<MlpEpochMetrics>> histories, string path)
+        public static void SavePng(IReadOnlyList<(string Name, IReadOnlyList<MlpEpochMetrics> History)> series, string title, string path)
         {
             var multiplot = new Multiplot();
             multiplot.AddPlots(2);
@@ -17,25 +18,24 @@ namespace MnistEnsemble
             var accuracy = multiplot.GetPlot(1);
             var palette = new ScottPlot.Palettes.Category10();
 
-            for (int m = 0; m < histories.Count; m++)
+            for (int s = 0; s < series.Count; s++)
             {
-                var history = histories[m];
+                var (name, history) = series[s];
                 double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
-                var color = palette.GetColor(m);
-                AddLine(loss, epochs, history.Select(h => h.TrainingLoss).ToArray(), color, $"member {m + 1}", dashed: false);
-                AddLine(accuracy, epochs, history.Select(h => h.TrainingAccuracy * 100).ToArray(), color, $"member {m + 1}", dashed: false);
+                var color = palette.GetColor(s);
+                AddLine(loss, epochs, history.Select(h => h.TrainingLoss).ToArray(), color, name, dashed: false);
+                AddLine(accuracy, epochs, history.Select(h => h.TrainingAccuracy * 100).ToArray(), color, name, dashed: false);
                 // Validation figures exist only when the trainer was given validation data; draw them dashed when they do.
                 if (history.All(h => h.ValidationLoss.HasValue))
                 {
-                    AddLine(loss, epochs, history.Select(h => h.ValidationLoss.Value).ToArray(), color, $"member {m + 1} (validation)", dashed: true);
-                    AddLine(accuracy, epochs, history.Select(h => h.ValidationAccuracy.Value * 100).ToArray(), color, $"member {m + 1} (validation)", dashed: true);
+                    AddLine(loss, epochs, history.Select(h => h.ValidationLoss.Value).ToArray(), color, $"{name} (validation)", dashed: true);
+                    AddLine(accuracy, epochs, history.Select(h => h.ValidationAccuracy.Value * 100).ToArray(), color, $"{name} (validation)", dashed: true);
                 }
             }
-
-            loss.Title("Training loss (cross-entropy)");
+            loss.Title($"{title}: loss (cross-entropy)");
             loss.XLabel("epoch");
             loss.YLabel("loss");
-            accuracy.Title("Training accuracy");
+            accuracy.Title($"{title}: accuracy");
             accuracy.XLabel("epoch");
             accuracy.YLabel("accuracy (%)");
             loss.ShowLegend(Alignment.UpperRight);
