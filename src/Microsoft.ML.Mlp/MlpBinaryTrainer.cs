@@ -127,7 +127,7 @@ namespace Microsoft.ML.Trainers.Mlp
         {
             if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || labelCol.ItemType != BooleanDataViewType.Instance || labelCol.IsKey)
                 SchemaChecks.CheckBooleanLabel(TrainerName, labelCol.Name,
-                    labelCol.Kind == SchemaShape.Column.VectorKind.Scalar ? labelCol.ItemType : new VectorDataViewType((PrimitiveDataViewType)labelCol.ItemType));
+                    labelCol.Kind == SchemaShape.Column.VectorKind.Scalar ? labelCol.ItemType : new VectorDataViewType((PrimitiveDataViewType)labelCol.ItemType), labelCol.IsKey);
         }
 
         /// <summary>Wraps the model in ML.NET's binary prediction transformer (Score, Probability, PredictedLabel at threshold 0.5).</summary>

@@ -32,12 +32,12 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         }
 
         /// <summary>A binary trainer's label must be Boolean; anything else gets the conversion that makes one.</summary>
-        public static void CheckBooleanLabel(string trainer, string labelColumn, DataViewType type)
+        public static void CheckBooleanLabel(string trainer, string labelColumn, DataViewType type, bool isKey = false)
         {
             if (type != BooleanDataViewType.Instance)
                 throw new InvalidOperationException(
-                    $"{trainer}: label column '{labelColumn}' has type {type}, but a binary classification trainer needs a Boolean label. "
-                    + (type is KeyDataViewType
+                    $"{trainer}: label column '{labelColumn}' has type {(isKey ? "key " : "")}{type}, but a binary classification trainer needs a Boolean label. "
+                    + (isKey || type is KeyDataViewType
                         ? $"Map the key back first (mlContext.Transforms.Conversion.MapKeyToValue(\"{labelColumn}\")) and convert it to Boolean, "
                         : "")
                     + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Boolean) (numbers: non-zero is true), "
