@@ -4,7 +4,8 @@ using Microsoft.ML.Trainers.Mlp.Internals;
 
 namespace Microsoft.ML
 {
-    /// <summary>Entry points of Microsoft.ML.Mlp on <c>mlContext.MulticlassClassification.Trainers</c>.</summary>
+    /// <summary>Entry points of Microsoft.ML.Mlp on <c>mlContext.MulticlassClassification.Trainers</c> and
+    /// <c>mlContext.BinaryClassification.Trainers</c>.</summary>
     public static class MlpCatalog
     {
         /// <summary>
@@ -26,7 +27,7 @@ namespace Microsoft.ML
         /// </code></example>
         public static MlpTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
             string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
-            int[] hiddenLayerSizes = null, int numberOfEpochs = 10, int batchSize = 32, float learningRate = 0.001f)
+            int[] hiddenLayerSizes = null, int numberOfEpochs = MlpDefaults.NumberOfEpochs, int batchSize = MlpDefaults.BatchSize, float learningRate = MlpDefaults.LearningRate)
         {
             var options = new MlpTrainer.Options
             {
@@ -51,7 +52,7 @@ namespace Microsoft.ML
         /// <summary>
         /// Creates a <see cref="SoftVotingEnsembleTrainer"/> of <paramref name="numberOfModels"/> copies of one MLP recipe, soft-voted
         /// (the seed recipe: five MLPs, probabilities averaged). The copies train together as one fused network; member i is seeded
-        /// from the base seed (<see cref="MlpTrainer.Options.Seed"/>, else the MLContext's) and i.
+        /// from the base seed (<see cref="MlpOptionsBase.Seed"/>, else the MLContext's) and i.
         /// </summary>
         /// <param name="catalog">The multiclass classification trainers catalog.</param>
         /// <param name="memberOptions">The recipe every member follows (column names included).</param>
@@ -77,5 +78,45 @@ namespace Microsoft.ML
         public static SoftVotingEnsembleTrainer SoftVotingEnsemble(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
             IEnumerable<IEstimator<ITransformer>> members, float[] weights = null, string labelColumnName = "Label", string featureColumnName = "Features") =>
             new SoftVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members, weights, labelColumnName, featureColumnName);
+
+        /// <summary>
+        /// Creates a <see cref="MlpBinaryTrainer"/>: a multilayer perceptron (TorchSharp) predicting a Boolean label from a
+        /// known-size Single vector, with Score (logit), Probability and PredictedLabel as <c>LbfgsLogisticRegression</c> gives them.
+        /// </summary>
+        /// <param name="catalog">The binary classification trainers catalog.</param>
+        /// <param name="labelColumnName">Boolean label column (ConvertType or a CustomMapping makes one).</param>
+        /// <param name="featureColumnName">Known-size vector of Single.</param>
+        /// <param name="exampleWeightColumnName">Optional Single column scaling each row's loss.</param>
+        /// <param name="hiddenLayerSizes">Width of each hidden layer; null = {50, 50, 50, 50}.</param>
+        /// <param name="numberOfEpochs">Passes over the training data.</param>
+        /// <param name="batchSize">Rows per mini-batch.</param>
+        /// <param name="learningRate">Adam learning rate.</param>
+        /// <example><code>
+        /// var model = ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: new[] { 32, 32 }, numberOfEpochs: 20).Fit(train);
+        /// var metrics = ml.BinaryClassification.Evaluate(model.Transform(test)); // AUC, accuracy, log-loss
+        /// </code></example>
+        public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+            string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
+            int[] hiddenLayerSizes = null, int numberOfEpochs = MlpDefaults.NumberOfEpochs, int batchSize = MlpDefaults.BatchSize, float learningRate = MlpDefaults.LearningRate)
+        {
+            var options = new MlpBinaryTrainer.Options
+            {
+                LabelColumnName = labelColumnName,
+                FeatureColumnName = featureColumnName,
+                ExampleWeightColumnName = exampleWeightColumnName,
+                NumberOfEpochs = numberOfEpochs,
+                BatchSize = batchSize,
+                LearningRate = learningRate,
+            };
+            if (hiddenLayerSizes != null)
+                options.HiddenLayerSizes = hiddenLayerSizes;
+            return new MlpBinaryTrainer(MlNetBridge.GetEnvironment(catalog), options);
+        }
+
+        /// <summary>Creates a <see cref="MlpBinaryTrainer"/> with every option.</summary>
+        /// <param name="catalog">The binary classification trainers catalog.</param>
+        /// <param name="options">Trainer options; see <see cref="MlpBinaryTrainer.Options"/> and <see cref="MlpOptionsBase"/>.</param>
+        public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, MlpBinaryTrainer.Options options) =>
+            new MlpBinaryTrainer(MlNetBridge.GetEnvironment(catalog), options);
     }
 }

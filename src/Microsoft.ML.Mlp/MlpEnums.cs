@@ -38,13 +38,13 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>Gradient-descent optimizer.</summary>
     public enum MlpOptimizer
     {
-        /// <summary>Adam with Keras' epsilon 1e-7; <see cref="MlpTrainer.Options.WeightDecay"/> is an L2 penalty.</summary>
+        /// <summary>Adam with Keras' epsilon 1e-7; <see cref="MlpOptionsBase.WeightDecay"/> is an L2 penalty.</summary>
         Adam,
-        /// <summary>AdamW: Adam with decoupled weight decay (<see cref="MlpTrainer.Options.WeightDecay"/>).</summary>
+        /// <summary>AdamW: Adam with decoupled weight decay (<see cref="MlpOptionsBase.WeightDecay"/>).</summary>
         AdamW,
-        /// <summary>Stochastic gradient descent with <see cref="MlpTrainer.Options.Momentum"/> and optional <see cref="MlpTrainer.Options.Nesterov"/>.</summary>
+        /// <summary>Stochastic gradient descent with <see cref="MlpOptionsBase.Momentum"/> and optional <see cref="MlpOptionsBase.Nesterov"/>.</summary>
         Sgd,
-        /// <summary>RMSprop with Keras defaults (rho 0.9, epsilon 1e-7) and <see cref="MlpTrainer.Options.Momentum"/>.</summary>
+        /// <summary>RMSprop with Keras defaults (rho 0.9, epsilon 1e-7) and <see cref="MlpOptionsBase.Momentum"/>.</summary>
         RmsProp,
     }
 }
@@ -65,7 +65,7 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>1cycle (torch defaults, per epoch): cosine warm-up from LearningRate/25 to LearningRate over the first 30% of
         /// epochs, then cosine annealing to LearningRate/25/10⁴ at the last epoch.</summary>
         OneCycle,
-        /// <summary>Multiply by LearningRateDecay when the monitored metric (<see cref="MlpTrainer.Options.EarlyStoppingMetric"/>)
+        /// <summary>Multiply by LearningRateDecay when the monitored metric (<see cref="MlpOptionsBase.EarlyStoppingMetric"/>)
         /// has not improved for ReduceOnPlateauPatience epochs; never below MinimumLearningRate. For a fused ensemble the
         /// members' mean metric is monitored (they share one learning rate).</summary>
         ReduceOnPlateau,

@@ -141,7 +141,7 @@ namespace Microsoft.ML.Trainers.Mlp
         [ThreadStatic]
         private static float[] t_dense;
 
-        private static ReadOnlySpan<float> Densify(in VBuffer<float> src)
+        internal static ReadOnlySpan<float> Densify(in VBuffer<float> src)
         {
             if (t_dense == null || t_dense.Length < src.Length)
                 t_dense = new float[src.Length];

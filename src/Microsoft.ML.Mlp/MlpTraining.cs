@@ -7,20 +7,28 @@ using Microsoft.ML.Trainers.Mlp.Engine;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
-    /// <summary>The data → engine → networks path shared by <see cref="MlpTrainer"/> and the fused N-copies ensemble.</summary>
+    /// <summary>The data → engine → networks path shared by <see cref="MlpTrainer"/>, <see cref="MlpBinaryTrainer"/> (a
+    /// two-class network over a Boolean label) and the fused N-copies ensemble.</summary>
     internal static class MlpTraining
     {
-        public static TrainingResult Run(IHost host, MlpTrainer.Options options, RoleMappedData data, int[] seeds,
-            RoleMappedData validationData = null, MlpModelParameters[] initialModels = null)
+        /// <param name="host">The trainer's host (log, cancellation).</param>
+        /// <param name="options">Any task's options: only the shared fields are read.</param>
+        /// <param name="data">Training data, role-mapped.</param>
+        /// <param name="seeds">One seed per network trained.</param>
+        /// <param name="validationData">Validation data, or null.</param>
+        /// <param name="initialModels">Warm start: one model per seed, or null.</param>
+        /// <param name="booleanLabel">Binary: the label is Boolean (false → class 0, true → class 1) instead of a key.</param>
+        public static TrainingResult Run(IHost host, MlpOptionsBase options, RoleMappedData data, int[] seeds,
+            RoleMappedData validationData = null, MlpModelParameters[] initialModels = null, bool booleanLabel = false)
         {
             using var channel = host.Start("Training");
             var schema = data.Data.Schema;
             var (featureCount, classCount) = SchemaChecks.CheckTrainingSchema(schema, MlpTrainer.TrainerName,
-                data.Schema.Label.Value.Name, data.Schema.Feature.Value.Name, data.Schema.Weight?.Name);
+                data.Schema.Label.Value.Name, data.Schema.Feature.Value.Name, data.Schema.Weight?.Name, booleanLabel);
             if (validationData != null)
             {
                 var (_, validationClasses) = SchemaChecks.CheckTrainingSchema(validationData.Data.Schema, MlpTrainer.TrainerName,
-                    validationData.Schema.Label.Value.Name, validationData.Schema.Feature.Value.Name, null);
+                    validationData.Schema.Label.Value.Name, validationData.Schema.Feature.Value.Name, null, booleanLabel);
                 int validationFeatures = validationData.Schema.Feature.Value.Type.GetVectorSize();
                 if (validationClasses != classCount || validationFeatures != featureCount)
                     throw new InvalidOperationException(

@@ -117,7 +117,7 @@ namespace Microsoft.ML.Mlp.Tests
             object trainers = Property(Property(mlnet.NewMLContext(), "MulticlassClassification"), "Trainers");
             var library = mlnet.Load("Microsoft.ML.Mlp");
             var options = Activator.CreateInstance(library.GetType("Microsoft.ML.Trainers.Mlp.MlpTrainer+Options"));
-            var mlp = library.GetType("Microsoft.ML.MlpCatalog").GetMethods().Single(m => m.Name == "Mlp" && m.GetParameters().Length == 2);
+            var mlp = library.GetType("Microsoft.ML.MlpCatalog").GetMethods().Single(m => m.Name == "Mlp" && m.GetParameters().Length == 2 && IsMulticlass(m));
 
             var e = Assert.Throws<TargetInvocationException>(() => mlp.Invoke(null, new[] { trainers, options }));
             var refused = Assert.IsType<InvalidOperationException>(e.InnerException);
@@ -125,13 +125,16 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Contains($"supports Microsoft.ML {ThisBuild.Metadata("SupportedMlNetVersions")}", refused.Message);
         }
 
+        /// <summary>The multiclass overloads of MlpCatalog.Mlp (the binary catalog has the same names and arities).</summary>
+        private static bool IsMulticlass(MethodInfo method) => method.GetParameters()[0].ParameterType.Name == "MulticlassClassificationTrainers";
+
         [Fact]
         public void TheAppContextSwitchLetsAnUnsupportedMlNetThroughAtTheUsersRisk()
         {
             using var mlnet = new DoctoredMlNet(NewerThanSupported + "+doctored");
             object trainers = Property(Property(mlnet.NewMLContext(), "MulticlassClassification"), "Trainers");
             var mlp = mlnet.Load("Microsoft.ML.Mlp").GetType("Microsoft.ML.MlpCatalog").GetMethods()
-                .Single(m => m.Name == "Mlp" && m.GetParameters().Length > 2);
+                .Single(m => m.Name == "Mlp" && m.GetParameters().Length > 2 && IsMulticlass(m));
             var defaults = mlp.GetParameters().Skip(1).Select(p => p.DefaultValue).ToArray();
             AppContext.SetSwitch(MlNetVersionGuard.AllowUnsupportedSwitch, true);
             try

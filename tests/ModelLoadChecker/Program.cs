@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 
 // Usage: ModelLoadChecker <model.zip> <images-idx> <labels-idx> <rows> [--shuffled]
 // Loads the model in a fresh process (no ComponentCatalog registration), scores <rows> images and prints each
-// Score vector as round-trip ("R") floats, one row per line. --shuffled takes the rows in the tests' order:
+// Score vector as round-trip ("R") floats, one row per line (a binary model: Score and Probability). --shuffled takes the rows in the tests' order:
 // the shipped digits shuffled with System.Random(0).
 var ml = new MLContext(seed: 123);
 var model = ml.Model.Load(args[0], out _);
@@ -22,5 +22,11 @@ if (args.Contains("--shuffled"))
     }
 }
 var scored = model.Transform(ml.Data.LoadFromEnumerable(all.Take(rows), MnistCatalog.ImageSchema()));
+if (scored.Schema["Score"].Type is not VectorDataViewType) // a binary model: one Score per row, then its Probability
+{
+    foreach (var (score, probability) in scored.GetColumn<float>("Score").Zip(scored.GetColumn<float>("Probability")))
+        Console.WriteLine(score.ToString("R", CultureInfo.InvariantCulture) + " " + probability.ToString("R", CultureInfo.InvariantCulture));
+    return;
+}
 foreach (var score in scored.GetColumn<VBuffer<float>>("Score"))
     Console.WriteLine(string.Join(" ", score.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));

@@ -6,12 +6,19 @@ namespace Microsoft.ML.Trainers.Mlp.Data
     /// <summary>Schema errors raised before any training starts, each naming the column, what was found and the fix.</summary>
     internal static class SchemaChecks
     {
-        /// <summary>Checks label, features and weight columns of a concrete schema; returns features width and class count.</summary>
+        /// <summary>Checks label, features and weight columns of a concrete schema; returns features width and class count
+        /// (2 for a binary trainer's Boolean label: false is class 0, true class 1).</summary>
         public static (int FeatureCount, int ClassCount) CheckTrainingSchema(DataViewSchema schema, string trainer,
-            string labelColumn, string featureColumn, string weightColumn)
+            string labelColumn, string featureColumn, string weightColumn, bool booleanLabel = false)
         {
             int featureCount = CheckFeatures(schema, trainer, featureColumn);
             var label = Find(schema, trainer, labelColumn, "label", "LabelColumnName");
+            if (booleanLabel)
+            {
+                CheckBooleanLabel(trainer, labelColumn, label.Type);
+                CheckWeight(schema, trainer, weightColumn);
+                return (featureCount, 2);
+            }
             if (label.Type is not KeyDataViewType key)
                 throw new InvalidOperationException(
                     $"{trainer}: label column '{labelColumn}' has type {label.Type}, but a multiclass trainer needs a key-typed label. "
@@ -20,6 +27,25 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                 throw new InvalidOperationException(
                     $"{trainer}: label column '{labelColumn}' has {key.Count} class(es); at least 2 are needed. "
                     + "Check that the training data holds rows of two or more classes before MapValueToKey.");
+            CheckWeight(schema, trainer, weightColumn);
+            return (featureCount, (int)key.Count);
+        }
+
+        /// <summary>A binary trainer's label must be Boolean; anything else gets the conversion that makes one.</summary>
+        public static void CheckBooleanLabel(string trainer, string labelColumn, DataViewType type, bool isKey = false)
+        {
+            if (type != BooleanDataViewType.Instance)
+                throw new InvalidOperationException(
+                    $"{trainer}: label column '{labelColumn}' has type {(isKey ? "key " : "")}{type}, but a binary classification trainer needs a Boolean label. "
+                    + (isKey || type is KeyDataViewType
+                        ? $"Map the key back first (mlContext.Transforms.Conversion.MapKeyToValue(\"{labelColumn}\")) and convert it to Boolean, "
+                        : "")
+                    + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Boolean) (numbers: non-zero is true), "
+                    + $"or compute it with mlContext.Transforms.CustomMapping (e.g. digit => digit == 3), or load it as bool.");
+        }
+
+        private static void CheckWeight(DataViewSchema schema, string trainer, string weightColumn)
+        {
             if (weightColumn != null)
             {
                 var weight = Find(schema, trainer, weightColumn, "example weight", "ExampleWeightColumnName");
@@ -28,7 +54,6 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                         $"{trainer}: example weight column '{weightColumn}' has type {weight.Type}; it must be Single (float). "
                         + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{weightColumn}\", outputKind: DataKind.Single).");
             }
-            return (featureCount, (int)key.Count);
         }
 
         /// <summary>Checks the feature column: a known-size vector of Single.</summary>

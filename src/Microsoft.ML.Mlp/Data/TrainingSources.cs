@@ -15,7 +15,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         /// memory, or a container's or GCHeapHardLimit's) that training data may take by default.</summary>
         public const double DefaultBudgetShare = 0.25;
 
-        public static (IRowSource Train, IRowSource Validation) Open(MlpTrainer.Options options, RoleMappedData data, RoleMappedData validationData,
+        public static (IRowSource Train, IRowSource Validation) Open(MlpOptionsBase options, RoleMappedData data, RoleMappedData validationData,
             int classCount, int seed, IChannel channel, string trainer)
         {
             double density = options.FeatureStorage == MlpFeatureStorage.Dense ? 1 : DatasetReader.ProbeDensity(data, classCount);

@@ -21,9 +21,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly int[] _inputs, _outputs, _padded;
         private readonly MlpActivation _activation;
         private readonly int _widest;
+        private readonly bool _softmax;
 
-        public InferenceNetwork(NetworkWeights network)
+        /// <param name="network">The trained weights.</param>
+        /// <param name="logits">Output the last layer's raw values instead of their softmax (a binary model's score is the
+        /// difference of its two logits; taking it from probabilities would lose it where a probability rounds to 0 or 1).</param>
+        public InferenceNetwork(NetworkWeights network, bool logits = false)
         {
+            _softmax = !logits;
             var arch = network.Architecture;
             int layers = arch.LayerCount;
             _weights = new AlignedBuffer[layers];
@@ -133,7 +138,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     output.Slice(0, _outputs[l]).CopyTo(probabilities);
                 }
             }
-            Activations.SoftMax(probabilities);
+            if (_softmax)
+                Activations.SoftMax(probabilities);
             return float.IsFinite(TensorPrimitives.Sum(probabilities));
         }
 
@@ -166,7 +172,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 }
                 input = output;
             }
-            Activations.SoftMax(input);
+            if (_softmax)
+                Activations.SoftMax(input);
             input.CopyTo(probabilities);
         }
 
@@ -214,7 +221,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     {
                         var row = probabilities.AsSpan((firstRow + r) * width, width);
                         output.AsSpan(r * padded, width).CopyTo(row);
-                        Activations.SoftMax(row);
+                        if (_softmax)
+                            Activations.SoftMax(row);
                         if (!float.IsFinite(TensorPrimitives.Sum(row)))
                             Predict(rows.AsSpan((firstRow + r) * _inputs[0], _inputs[0]), row);
                     }

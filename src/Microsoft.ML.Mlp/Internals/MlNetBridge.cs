@@ -44,6 +44,40 @@ namespace Microsoft.ML.Trainers.Mlp.Internals
         private static IHostEnvironment EnvironmentOf(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog) =>
             CatalogUtils.GetEnvironment(catalog);
 
+        /// <summary>The environment behind the binary classification catalog, as <see cref="GetEnvironment(MulticlassClassificationCatalog.MulticlassClassificationTrainers)"/>.</summary>
+        public static IHostEnvironment GetEnvironment(BinaryClassificationCatalog.BinaryClassificationTrainers catalog)
+        {
+            if (catalog == null)
+                throw new ArgumentNullException(nameof(catalog));
+            MlNetVersionGuard.EnsureSupported();
+            return EnvironmentOf(catalog);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static IHostEnvironment EnvironmentOf(BinaryClassificationCatalog.BinaryClassificationTrainers catalog) =>
+            CatalogUtils.GetEnvironment(catalog);
+
+        /// <summary>
+        /// A binary model as ML.NET's own binary trainers return it: the score model wrapped with a calibrator, here a fixed
+        /// Platt sigmoid with slope −1 and offset 0 (P = 1 / (1 + exp(−score)), exactly the network's softmax probability of true),
+        /// in ML.NET's value-mapper calibrated model, which saves and loads by itself and gives the Probability column.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static Calibrators.CalibratedModelParametersBase<TModel, Calibrators.PlattCalibrator> WithSigmoid<TModel>(IHostEnvironment env, TModel model)
+            where TModel : class =>
+            new Calibrators.ValueMapperCalibratedModelParameters<TModel, Calibrators.PlattCalibrator>(env, model, new Calibrators.PlattCalibrator(env, -1, 0));
+
+        /// <summary>The Score / Probability / PredictedLabel columns every calibrated ML.NET binary trainer adds.</summary>
+        public static SchemaShape.Column[] BinaryOutputColumns() => new[]
+        {
+            new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+                new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+            new SchemaShape.Column(DefaultColumnNames.Probability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+                new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation(true))),
+            new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false,
+                new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+        };
+
         /// <summary>A trainer's host: what every trainer constructor starts with, so it checks the ML.NET version first.</summary>
         public static IHost RegisterTrainer(IHostEnvironment env, string name)
         {

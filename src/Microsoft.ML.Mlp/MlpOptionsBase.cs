@@ -1,0 +1,150 @@
+using System;
+using System.Threading;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// The options every Mlp trainer shares (<see cref="MlpTrainer.Options"/> for multiclass, <see cref="MlpBinaryTrainer.Options"/>
+    /// for binary): network, optimisation, training control and data. Defaults reproduce the Keras reference recipe's blocks
+    /// and live in <see cref="MlpDefaults"/>, which the catalog's simple overloads use too.
+    /// </summary>
+    public abstract class MlpOptionsBase : TrainerInputBaseWithWeight
+    {
+        /// <summary>Width of each hidden layer. Default {50, 50, 50, 50}. Empty = multinomial logistic regression.</summary>
+        public int[] HiddenLayerSizes = MlpDefaults.HiddenLayerSizes();
+
+        /// <summary>Hidden-layer activation. Default <see cref="MlpActivation.Relu"/>.</summary>
+        public MlpActivation Activation = MlpActivation.Relu;
+
+        /// <summary>Hidden-layer weight initialisation. Default <see cref="MlpWeightInitialization.HeNormal"/> (Keras' truncated he_normal).</summary>
+        public MlpWeightInitialization WeightInitialization = MlpWeightInitialization.HeNormal;
+
+        /// <summary>Batch normalization after each hidden Linear layer, Keras semantics (momentum 0.99, epsilon 1e-3). Default true.</summary>
+        public bool UseBatchNormalization = true;
+
+        /// <summary>Dropout rate after each hidden block, in [0, 1). Default 0.2.</summary>
+        public float DropoutRate = 0.2f;
+
+        /// <summary>Optimizer. Default <see cref="MlpOptimizer.Adam"/> (Keras epsilon 1e-7).</summary>
+        public MlpOptimizer Optimizer = MlpOptimizer.Adam;
+
+        /// <summary>Learning rate, &gt; 0. Default 0.001.</summary>
+        public float LearningRate = MlpDefaults.LearningRate;
+
+        /// <summary>Weight decay, ≥ 0: L2 penalty for Adam/SGD/RMSprop, decoupled decay for AdamW. Default 0.</summary>
+        public float WeightDecay;
+
+        /// <summary>Momentum for <see cref="MlpOptimizer.Sgd"/> and <see cref="MlpOptimizer.RmsProp"/>, in [0, 1). Default 0.</summary>
+        public float Momentum;
+
+        /// <summary>Nesterov momentum for <see cref="MlpOptimizer.Sgd"/> (needs Momentum &gt; 0). Default false.</summary>
+        public bool Nesterov;
+
+        /// <summary>Rows per mini-batch, ≥ 1. Default 32 (Keras' default).</summary>
+        public int BatchSize = MlpDefaults.BatchSize;
+
+        /// <summary>Passes over the training data, ≥ 1. Default 10.</summary>
+        public int NumberOfEpochs = MlpDefaults.NumberOfEpochs;
+
+        /// <summary>Reshuffle the training rows every epoch. Default true.</summary>
+        public bool Shuffle = true;
+
+        /// <summary>Seed of initialisation, shuffling and dropout; null = drawn from the MLContext's seed.</summary>
+        public int? Seed;
+
+        /// <summary>Threads used while training; null = 1, measured fastest and most stable here (see benchmarks/README.md).
+        /// One network: libtorch's intra-op threads (a process-wide setting, restored after the fit). A SoftVotingEnsemble of
+        /// MLP copies: members run side by side on this many threads (results bit-identical to 1 thread).</summary>
+        public int? NumberOfThreads;
+
+        /// <summary>Fraction of the training rows (stratified by class, seeded) held out to validate every epoch; 0 = none.
+        /// Ignored when validation data is passed to <c>Fit(train, validation)</c>.</summary>
+        public float ValidationFraction;
+
+        /// <summary>Stop after this many epochs without improvement of <see cref="EarlyStoppingMetric"/> and keep the best
+        /// epoch's weights (Keras restore_best_weights); null = off. Without validation data, training loss is watched.</summary>
+        public int? EarlyStoppingPatience;
+
+        /// <summary>What early stopping and ReduceOnPlateau watch. Default validation loss.</summary>
+        public MlpEarlyStoppingMetric EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationLoss;
+
+        /// <summary>Smallest change that counts as an improvement (loss units, or accuracy fraction). Default 0.</summary>
+        public float EarlyStoppingMinDelta;
+
+        /// <summary>Learning-rate schedule, evaluated per epoch. Default <see cref="MlpLearningRateSchedule.Constant"/>.</summary>
+        public MlpLearningRateSchedule LearningRateSchedule = MlpLearningRateSchedule.Constant;
+
+        /// <summary>Decay factor in (0, 1] for StepDecay, ExponentialDecay and ReduceOnPlateau; null = the schedule's usual
+        /// value (StepDecay 0.1, ExponentialDecay 0.95, ReduceOnPlateau 0.1).</summary>
+        public float? LearningRateDecay;
+
+        /// <summary>Epochs between StepDecay steps, ≥ 1. Default 10.</summary>
+        public int LearningRateStepSize = 10;
+
+        /// <summary>Floor of CosineAnnealing and ReduceOnPlateau, ≥ 0. Default 0.</summary>
+        public float MinimumLearningRate;
+
+        /// <summary>Epochs without improvement before ReduceOnPlateau decays the rate, ≥ 1. Default 3.</summary>
+        public int ReduceOnPlateauPatience = 3;
+
+        /// <summary>Clip each gradient to this L2 norm (per network); null = no clipping.</summary>
+        public float? GradientClipNorm;
+
+        /// <summary>Per-class loss weights. Default <see cref="MlpClassWeighting.None"/>.</summary>
+        public MlpClassWeighting ClassWeighting = MlpClassWeighting.None;
+
+        /// <summary>Dense or sparse training memory. Default <see cref="MlpFeatureStorage.Auto"/> (by measured density).
+        /// Both give the same model up to float rounding when <see cref="LazySparseUpdates"/> is false.</summary>
+        public MlpFeatureStorage FeatureStorage = MlpFeatureStorage.Auto;
+
+        /// <summary>
+        /// Bytes the training rows may take in memory; null (default) = a quarter of what the GC may use
+        /// (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>: physical memory, or the container's or GCHeapHardLimit's).
+        /// Data that would need more is not copied: every epoch streams it from the IDataView in blocks of about a quarter
+        /// of the budget, shuffling within each block, so memory stays flat however many rows there are. Validation data
+        /// streams the same way; <see cref="ValidationFraction"/> then holds rows out row by row (seeded) instead of stratified.
+        /// </summary>
+        public long? TrainingMemoryBudget;
+
+        /// <summary>
+        /// With sparse storage, update only the first-layer weights of the features a mini-batch contains (TensorFlow's
+        /// LazyAdam semantics; for every optimizer): an absent feature's weights, moments and momentum stay as they are
+        /// until a batch holds it again, and weight decay reaches it only then. Every other parameter is updated every
+        /// step. Default true: on a 218,008-feature text vector it makes a step cost the batch's non-zeros instead of
+        /// all 14 M first-layer weights. False: exactly the dense semantics (every weight every step).
+        /// </summary>
+        public bool LazySparseUpdates = true;
+
+        /// <summary>
+        /// When the training loss or a weight becomes NaN or ∞ (too high a learning rate, unnormalised features):
+        /// <see cref="MlpDivergenceHandling.Throw"/> (default) or <see cref="MlpDivergenceHandling.KeepLastFiniteWeights"/>.
+        /// Never a model that scores NaN.
+        /// </summary>
+        public MlpDivergenceHandling DivergenceHandling = MlpDivergenceHandling.Throw;
+
+        /// <summary>Stops a running fit within one mini-batch with <see cref="OperationCanceledException"/>.</summary>
+        public CancellationToken CancellationToken;
+
+        /// <summary>Called after every epoch with that epoch's metrics (not saved with the model).</summary>
+        public Action<MlpEpochMetrics> EpochCallback;
+
+        /// <summary>Train with the autograd reference path instead of the fast path (tests and diagnosis).</summary>
+        internal bool UseReferenceEngine;
+
+        /// <summary>Creates options with the default column names (Label, Features, no weight).</summary>
+        private protected MlpOptionsBase()
+        {
+            LabelColumnName = DefaultColumnNames.Label;
+            FeatureColumnName = DefaultColumnNames.Features;
+        }
+
+        /// <summary>A shallow copy with its own <see cref="HiddenLayerSizes"/> array, so a trainer is not changed by later edits of the options.</summary>
+        internal MlpOptionsBase CloneOptions()
+        {
+            var copy = (MlpOptionsBase)MemberwiseClone();
+            copy.HiddenLayerSizes = (int[])HiddenLayerSizes?.Clone();
+            return copy;
+        }
+    }
+}
