@@ -22,6 +22,12 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         private readonly Func<long, bool> _take;
         private bool _reported;
 
+        /// <param name="data">The role-mapped data view, read again at every pass.</param>
+        /// <param name="classCount">Number of label classes.</param>
+        /// <param name="sparse">Keep each block's rows sparse (their non-zeros) rather than dense.</param>
+        /// <param name="blockRows">Usable rows per block (a whole number of batches).</param>
+        /// <param name="channel">Where the skipped-row warning goes.</param>
+        /// <param name="trainer">Trainer name for messages.</param>
         /// <param name="take">Which rows (by position in the data view) belong to this source; null = all.</param>
         public StreamingRows(RoleMappedData data, int classCount, bool sparse, int blockRows, IChannel channel, string trainer, Func<long, bool> take = null)
         {
