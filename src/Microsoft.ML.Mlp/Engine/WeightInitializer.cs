@@ -86,14 +86,16 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             double sd = Math.Sqrt(variance) / TruncatedNormalCorrection;
             using var scope = NewDisposeScope();
             kernel.normal_(0, sd, generator);
-            var outside = kernel.abs().gt(2 * sd);
+            // An explicit Scalar kept alive by 'using': TorchSharp's implicit double → Scalar can be finalized mid-call.
+            using var limit = TorchSharp.ScalarExtensionMethods.ToScalar(2 * sd);
+            var outside = kernel.abs().gt(limit);
             long count = outside.sum().item<long>();
             if (count == 0)
                 return;
             var redraw = empty(count).normal_(0, sd, generator);
             while (true)
             {
-                var again = redraw.abs().gt(2 * sd);
+                var again = redraw.abs().gt(limit);
                 long remaining = again.sum().item<long>();
                 if (remaining == 0)
                     break;

@@ -45,14 +45,21 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
 
         public int MemberCount => _network.MemberCount;
 
+        /// <summary>One reference step, run without garbage collection (<see cref="WithoutCollection"/>).</summary>
         public void Step(ReadOnlySpan<int> rows, int count, double learningRate, double[] lossSum, long[] correct)
+        {
+            var batch = rows.ToArray();
+            WithoutCollection.Run(() => StepCore(batch, count, learningRate, lossSum, correct));
+        }
+
+        private void StepCore(int[] rows, int count, double learningRate, double[] lossSum, long[] correct)
         {
             int members = MemberCount;
             long width = _features.shape[1];
             foreach (var group in _optimizer.ParamGroups)
                 group.LearningRate = learningRate;
             using var scope = NewDisposeScope();
-            var index = tensor(rows.ToArray().Select(r => (long)r).ToArray(), new long[] { members * count });
+            var index = tensor(rows.Select(r => (long)r).ToArray(), new long[] { members * count });
             var x = _features.index_select(0, index).view(members, count, width);
             var y = _labels.index_select(0, index).view(members, count);
 
