@@ -22,6 +22,9 @@ namespace Microsoft.ML.Mlp.Tests
     {
         public static readonly string[] Kinds = { "mlp", "fused-ensemble", "heterogeneous-ensemble" };
 
+        /// <summary>Kinds written from a format version on (the binary Mlp appeared with version 2).</summary>
+        public static IEnumerable<string> KindsOf(int version) => version >= 2 ? Kinds.Append("binary") : Kinds;
+
         /// <summary>Training rows [0, 300) and probe rows [9000, 9020) of the shuffled digits.</summary>
         public const int TrainRows = 300, ProbeSkip = 9000, ProbeRows = 20;
 
@@ -32,6 +35,8 @@ namespace Microsoft.ML.Mlp.Tests
         public static IEstimator<ITransformer> Pipeline(MLContext ml, string kind)
         {
             var mlp = new MlpTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
+            if (kind == "binary") // a Boolean label already ("is it a 3?", see Data): no key mapping
+                return ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
             IEstimator<ITransformer> trainer = kind switch
             {
                 "mlp" => ml.MulticlassClassification.Trainers.Mlp(mlp),
@@ -46,13 +51,26 @@ namespace Microsoft.ML.Mlp.Tests
             return ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         }
 
-        public static IDataView Probes(MLContext ml) => Digits.Load(ml, ProbeSkip, ProbeRows);
+        /// <summary>Training or probe rows for <paramref name="kind"/>: the digits, or for "binary" the digits labelled "is it a 3?".</summary>
+        public static IDataView Data(MLContext ml, string kind, int skip, int take) => kind == "binary"
+            ? ml.Data.LoadFromEnumerable(Digits.Rows(skip, take).Select(d => new BinaryMlpTests.DigitRow { Label = d.Label == 3, Features = d.Features }).ToArray())
+            : Digits.Load(ml, skip, take);
 
-        public static float[][] Scores(ITransformer model, MLContext ml) => TrainedDigits.Scores(model, Probes(ml));
+        public static IDataView Probes(MLContext ml, string kind = null) => Data(ml, kind, ProbeSkip, ProbeRows);
+
+        /// <summary>Per probe row: the Score vector, or for a binary model {Score, Probability}.</summary>
+        public static float[][] Scores(ITransformer model, MLContext ml, string kind = null)
+        {
+            var scored = model.Transform(Probes(ml, kind));
+            if (kind != "binary")
+                return scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
+            return scored.GetColumn<float>("Score").Zip(scored.GetColumn<float>("Probability"), (score, probability) => new[] { score, probability }).ToArray();
+        }
 
         /// <summary>The model parameters inside a loaded pipeline (the one predictor in the chain).</summary>
-        public static object Predictor(ITransformer model) =>
-            ((System.Collections.Generic.IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<object>>().Single().Model;
+        public static object Predictor(ITransformer model) => model is ISingleFeaturePredictionTransformer<object> single
+            ? single.Model
+            : ((IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<object>>().Single().Model;
 
         /// <summary>
         /// SHA-256 over every number the model holds (architecture, weights, batch-norm statistics, history, ensemble
@@ -71,29 +89,14 @@ namespace Microsoft.ML.Mlp.Tests
             switch (predictor)
             {
                 case MlpModelParameters mlp:
-                    var arch = mlp.Network.Architecture;
-                    Ints(hash, arch.InputSize, arch.HiddenLayerSizes.Length, arch.ClassCount, (int)arch.Activation, arch.UseBatchNormalization ? 1 : 0);
-                    Ints(hash, arch.HiddenLayerSizes);
-                    Floats(hash, arch.DropoutRate);
-                    foreach (var layer in mlp.Network.Layers)
-                    {
-                        Floats(hash, layer.Weight);
-                        Floats(hash, layer.Bias);
-                        Ints(hash, layer.HasBatchNorm ? 1 : 0);
-                        if (layer.HasBatchNorm)
-                        {
-                            Floats(hash, layer.Gamma);
-                            Floats(hash, layer.Beta);
-                            Floats(hash, layer.RunningMean);
-                            Floats(hash, layer.RunningVariance);
-                        }
-                    }
-                    foreach (var h in mlp.TrainingHistory)
-                    {
-                        Ints(hash, h.Member, h.Epoch);
-                        Doubles(hash, h.TrainingLoss, h.TrainingAccuracy, h.ValidationLoss ?? double.NaN, h.ValidationAccuracy ?? double.NaN, h.LearningRate);
-                        Longs(hash, h.Duration.Ticks, h.Elapsed.Ticks);
-                    }
+                    AddNetwork(hash, mlp.Network, mlp.TrainingHistory);
+                    break;
+                case Microsoft.ML.Calibrators.CalibratedModelParametersBase<MlpBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator> binary:
+                    Add(hash, binary.SubModel);
+                    Doubles(hash, binary.Calibrator.Slope, binary.Calibrator.Offset);
+                    break;
+                case MlpBinaryModelParameters binaryMlp:
+                    AddNetwork(hash, binaryMlp.Network, binaryMlp.TrainingHistory);
                     break;
                 case SoftVotingModelParameters ensemble:
                     Floats(hash, ensemble.Weights.ToArray());
@@ -110,6 +113,33 @@ namespace Microsoft.ML.Mlp.Tests
                     break;
                 default:
                     throw new NotSupportedException($"No fingerprint for {predictor.GetType().Name}.");
+            }
+        }
+
+        private static void AddNetwork(IncrementalHash hash, Microsoft.ML.Trainers.Mlp.Engine.NetworkWeights network, IReadOnlyList<MlpEpochMetrics> history)
+        {
+            var arch = network.Architecture;
+            Ints(hash, arch.InputSize, arch.HiddenLayerSizes.Length, arch.ClassCount, (int)arch.Activation, arch.UseBatchNormalization ? 1 : 0);
+            Ints(hash, arch.HiddenLayerSizes);
+            Floats(hash, arch.DropoutRate);
+            foreach (var layer in network.Layers)
+            {
+                Floats(hash, layer.Weight);
+                Floats(hash, layer.Bias);
+                Ints(hash, layer.HasBatchNorm ? 1 : 0);
+                if (layer.HasBatchNorm)
+                {
+                    Floats(hash, layer.Gamma);
+                    Floats(hash, layer.Beta);
+                    Floats(hash, layer.RunningMean);
+                    Floats(hash, layer.RunningVariance);
+                }
+            }
+            foreach (var h in history)
+            {
+                Ints(hash, h.Member, h.Epoch);
+                Doubles(hash, h.TrainingLoss, h.TrainingAccuracy, h.ValidationLoss ?? double.NaN, h.ValidationAccuracy ?? double.NaN, h.LearningRate);
+                Longs(hash, h.Duration.Ticks, h.Elapsed.Ticks);
             }
         }
 
