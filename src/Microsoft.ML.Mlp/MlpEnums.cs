@@ -95,7 +95,8 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Stop with an exception that names the epoch, the learning rate and the fixes. The default.</summary>
         Throw,
         /// <summary>Stop, warn in the log, and return the weights (and history) of the last epoch whose loss and weights were
-        /// all finite. Still throws when the very first epoch diverges: there is nothing trained to return.</summary>
+        /// all finite (a warm start counts its initial model as such an epoch). A fresh run still throws when its very first
+        /// epoch diverges: there is nothing trained to return.</summary>
         KeepLastFiniteWeights,
     }
 

@@ -35,7 +35,6 @@ namespace Microsoft.ML.Trainers.Mlp
                         $"{MlpTrainer.TrainerName}: validation data has {validationFeatures} features and {validationClasses} label classes but the training data "
                         + $"{featureCount} and {classCount}. Transform both with the same fitted pipeline (the same MapValueToKey).");
             }
-            var (dataset, validation) = TrainingSources.Open(options, data, validationData, classCount, seeds[0], channel, MlpTrainer.TrainerName);
 
             long parameters = 0;
             for (int l = 0, fanIn = featureCount; l <= options.HiddenLayerSizes.Length; l++)
@@ -48,6 +47,13 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(options.HiddenLayerSizes), string.Join(",", options.HiddenLayerSizes),
                     $"{MlpTrainer.TrainerName}: {featureCount} features and HiddenLayerSizes {{{string.Join(", ", options.HiddenLayerSizes)}}} make {parameters:N0} parameters "
                     + $"per network ({seeds.Length} network(s)); at most {int.MaxValue / 4 / seeds.Length:N0} fit in one buffer. Use smaller hidden layers or fewer features.");
+            // One batch of every member's activations sits in one buffer too (the input rows as well, when stored dense).
+            long widest = Math.Max(options.HiddenLayerSizes.DefaultIfEmpty(0).Max(), Math.Max(classCount, options.FeatureStorage == MlpFeatureStorage.Sparse ? 0 : featureCount));
+            if ((long)seeds.Length * options.BatchSize * widest > Array.MaxLength)
+                throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize,
+                    $"{MlpTrainer.TrainerName}: {seeds.Length} network(s) × BatchSize {options.BatchSize} × {widest:N0} values per row do not fit in one buffer. "
+                    + "Use a smaller BatchSize, fewer members or FeatureStorage = Sparse.");
+            var (dataset, validation) = TrainingSources.Open(options, data, validationData, classCount, seeds[0], channel, MlpTrainer.TrainerName);
             var architecture = new NetworkArchitecture(featureCount, options.HiddenLayerSizes, classCount,
                 options.Activation, options.UseBatchNormalization, options.DropoutRate);
             string members = seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)";

@@ -44,7 +44,10 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             // A quarter of the budget per block: the block being trained on, the next one being read, and room to spare.
             // Whole batches per block, so that only the last batch of an epoch is short, as in memory.
             int batch = Math.Max(options.BatchSize, 1);
-            long blockRows = (long)Math.Clamp(budget / 4 / bytesPerRow, batch, Array.MaxLength / Math.Max(1, width));
+            // A dense block is one array of rows × width floats; a sparse one holds rows × (average non-zeros) values.
+            double valuesPerRow = sparse ? Math.Max(1, density * width) : Math.Max(1, width);
+            long cap = (long)Math.Min(int.MaxValue - 1, Array.MaxLength / valuesPerRow);
+            long blockRows = (long)Math.Clamp(budget / 4 / bytesPerRow, batch, Math.Max(batch, cap));
             blockRows = Math.Max(batch, blockRows / batch * batch);
             channel.Info("{0}: {1:N0} rows × {2} features would take {3:F0} MB, over the training memory budget of {4:F0} MB: streaming them from the data view "
                 + "every epoch in blocks of {5:N0} rows, shuffled within each block.", trainer, rows, width, needed / 1e6, budget / 1e6, blockRows);

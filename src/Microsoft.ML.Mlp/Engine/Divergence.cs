@@ -19,11 +19,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>The 1-based number of that epoch (history numbering), 0 when none.</summary>
         public int LastFiniteEpoch { get; private set; }
 
-        /// <summary>The first member whose accumulated loss is NaN or ±∞, or −1.</summary>
-        public static int FirstNonFinite(double[] lossSums)
+        /// <summary>The first member whose accumulated loss is NaN or ±∞, or −1; members marked in <paramref name="ignore"/>
+        /// (those early stopping has settled) do not count.</summary>
+        public static int FirstNonFinite(double[] lossSums, bool[] ignore = null)
         {
             for (int m = 0; m < lossSums.Length; m++)
-                if (!double.IsFinite(lossSums[m]))
+                if (ignore?[m] != true && !double.IsFinite(lossSums[m]))
                     return m;
             return -1;
         }

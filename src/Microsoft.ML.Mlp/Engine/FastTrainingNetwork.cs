@@ -99,10 +99,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public NetworkWeights SnapshotMember(int m) => _store.Snapshot(m);
 
-        public int FirstNonFiniteMember()
+        public int FirstNonFiniteMember(bool[] ignore = null)
         {
             for (int m = 0; m < _members; m++)
             {
+                if (ignore?[m] == true)
+                    continue;
                 foreach (var (offset, size) in _layout.MemberBlocks(m))
                     if (!FiniteValues.AllFinite(_store.Parameters.AsSpan(offset, size)))
                         return m;

@@ -23,8 +23,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Member <paramref name="member"/> as managed arrays (kernels [out, in]).</summary>
         NetworkWeights SnapshotMember(int member);
 
-        /// <summary>The first member with a NaN or ±∞ parameter or batch-norm statistic, or −1.</summary>
-        int FirstNonFiniteMember();
+        /// <summary>The first member with a NaN or ±∞ parameter or batch-norm statistic, or −1; members marked in
+        /// <paramref name="ignore"/> are not looked at.</summary>
+        int FirstNonFiniteMember(bool[] ignore = null);
 
         /// <summary>All trainable parameters, flat: per layer W [N, in, out], b [N, out], then γ, β [N, out] when normalised.</summary>
         float[] FlatParameters();

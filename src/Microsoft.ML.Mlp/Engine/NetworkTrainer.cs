@@ -70,14 +70,17 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 {
                     var clock = Stopwatch.StartNew();
                     double rate = schedule.For(e);
-                    var (loss, accuracy, diverged) = RunEpoch(source, Network, settings, members, generators, rate);
+                    // A member early stopping has settled keeps being stepped (members are fused) but its result is fixed:
+                    // its divergence must not stop or roll back the others.
+                    var settled = stoppers?.Select(s => s.Stopped).ToArray();
+                    var (loss, accuracy, diverged) = RunEpoch(source, Network, settings, members, generators, rate, settled);
                     int epoch = settings.EpochOffset + e + 1;
                     if (diverged >= 0)
                     {
                         kept = divergence.Diverged(epoch, diverged, $"the training loss became {loss[diverged]}", rate);
                         break;
                     }
-                    if (network.FirstNonFiniteMember() is int bad and >= 0)
+                    if (network.FirstNonFiniteMember(settled) is int bad and >= 0)
                     {
                         kept = divergence.Diverged(epoch, bad, "a weight became NaN or infinite", rate);
                         break;
@@ -145,7 +148,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// (−1 when none).
         /// </summary>
         private static (double[] Loss, double[] Accuracy, int Diverged) RunEpoch(IRowSource source, Func<TrainingData, ITrainingNetwork> network,
-            TrainingSettings settings, int members, Generator[] generators, double learningRate)
+            TrainingSettings settings, int members, Generator[] generators, double learningRate, bool[] settled)
         {
             var lossSum = new double[members];
             var correct = new long[members];
@@ -176,7 +179,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     for (int m = 0; m < members; m++)
                         Array.Copy(order[m], start, batch, m * count, count);
                     trainer.Step(batch.AsSpan(0, members * count), count, learningRate, lossSum, correct);
-                    if (Divergence.FirstNonFinite(lossSum) is int diverged and >= 0)
+                    if (Divergence.FirstNonFinite(lossSum, settled) is int diverged and >= 0)
                         return (lossSum, null, diverged);
                 }
                 total += rows;

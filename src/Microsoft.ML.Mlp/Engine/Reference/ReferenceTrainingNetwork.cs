@@ -93,7 +93,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
 
         public NetworkWeights SnapshotMember(int member) => _network.SnapshotMember(member);
 
-        public int FirstNonFiniteMember() => Divergence.FirstNonFinite(_network.Snapshot());
+        public int FirstNonFiniteMember(bool[] ignore = null)
+        {
+            var members = _network.Snapshot();
+            for (int m = 0; m < members.Length; m++)
+                if (ignore?[m] != true && Divergence.FirstNonFinite(new[] { members[m] }) >= 0)
+                    return m;
+            return -1;
+        }
 
         public float[] FlatParameters() => Flatten(_network.InLayoutOrder().Select(p => (Tensor)p));
 
