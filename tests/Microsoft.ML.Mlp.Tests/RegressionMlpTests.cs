@@ -132,6 +132,23 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.All(history, h => Assert.True(h.ValidationLoss > 0));
         }
 
+        [Fact]
+        public void ValidationDataAndWarmStartKeepTheLabelScaleAndTheHistory()
+        {
+            var ml = new MLContext(seed: 1);
+            var train = ml.Data.LoadFromEnumerable(Friedman1(500, 6));
+            var validation = ml.Data.LoadFromEnumerable(Friedman1(200, 7));
+            var trainer = ml.Regression.Trainers.Mlp(Options(epochs: 3));
+            var first = trainer.Fit(train, validation);
+            Assert.All(first.Model.TrainingHistory, h => Assert.True(h.ValidationLoss > 0));
+            // Warm start on rows with another mean: the initial model's scale is kept, so its output keeps its meaning.
+            var shifted = ml.Data.LoadFromEnumerable(Friedman1(500, 8).Select(r => new FriedmanRow { Label = r.Label + 100, Features = r.Features }).ToArray());
+            var second = trainer.Fit(shifted, first.Model);
+            Assert.Equal(first.Model.LabelMean, second.Model.LabelMean);
+            Assert.Equal(first.Model.LabelStandardDeviation, second.Model.LabelStandardDeviation);
+            Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, second.Model.TrainingHistory.Select(h => h.Epoch));
+        }
+
         internal sealed class BoolLabelRow
         {
             public bool Label;
