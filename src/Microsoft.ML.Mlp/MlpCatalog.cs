@@ -118,5 +118,45 @@ namespace Microsoft.ML
         /// <param name="options">Trainer options; see <see cref="MlpBinaryTrainer.Options"/> and <see cref="MlpOptionsBase"/>.</param>
         public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, MlpBinaryTrainer.Options options) =>
             new MlpBinaryTrainer(MlNetBridge.GetEnvironment(catalog), options);
+
+        /// <summary>
+        /// Creates a <see cref="MlpRegressionTrainer"/>: a multilayer perceptron (TorchSharp) predicting a Single label from a
+        /// known-size Single vector (squared loss), with a Score column in the label's units.
+        /// </summary>
+        /// <param name="catalog">The regression trainers catalog.</param>
+        /// <param name="labelColumnName">Single label column (ConvertType makes one).</param>
+        /// <param name="featureColumnName">Known-size vector of Single.</param>
+        /// <param name="exampleWeightColumnName">Optional Single column scaling each row's loss.</param>
+        /// <param name="hiddenLayerSizes">Width of each hidden layer; null = {50, 50, 50, 50}.</param>
+        /// <param name="numberOfEpochs">Passes over the training data.</param>
+        /// <param name="batchSize">Rows per mini-batch.</param>
+        /// <param name="learningRate">Adam learning rate.</param>
+        /// <example><code>
+        /// var model = ml.Regression.Trainers.Mlp(hiddenLayerSizes: new[] { 64, 64 }, numberOfEpochs: 100).Fit(train);
+        /// var metrics = ml.Regression.Evaluate(model.Transform(test)); // R², RMSE, MAE
+        /// </code></example>
+        public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
+            string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
+            int[] hiddenLayerSizes = null, int numberOfEpochs = MlpDefaults.NumberOfEpochs, int batchSize = MlpDefaults.BatchSize, float learningRate = MlpDefaults.LearningRate)
+        {
+            var options = new MlpRegressionTrainer.Options
+            {
+                LabelColumnName = labelColumnName,
+                FeatureColumnName = featureColumnName,
+                ExampleWeightColumnName = exampleWeightColumnName,
+                NumberOfEpochs = numberOfEpochs,
+                BatchSize = batchSize,
+                LearningRate = learningRate,
+            };
+            if (hiddenLayerSizes != null)
+                options.HiddenLayerSizes = hiddenLayerSizes;
+            return new MlpRegressionTrainer(MlNetBridge.GetEnvironment(catalog), options);
+        }
+
+        /// <summary>Creates a <see cref="MlpRegressionTrainer"/> with every option.</summary>
+        /// <param name="catalog">The regression trainers catalog.</param>
+        /// <param name="options">Trainer options; see <see cref="MlpRegressionTrainer.Options"/> and <see cref="MlpOptionsBase"/>.</param>
+        public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpRegressionTrainer.Options options) =>
+            new MlpRegressionTrainer(MlNetBridge.GetEnvironment(catalog), options);
     }
 }

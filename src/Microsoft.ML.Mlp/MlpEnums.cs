@@ -111,4 +111,15 @@ namespace Microsoft.ML.Trainers.Mlp
         /// only those rows. Memory grows with the non-zeros, not with rows × features.</summary>
         Sparse,
     }
+
+    /// <summary>The loss a regression Mlp minimises (mean over the batch of example weight × loss), on the standardised label.</summary>
+    public enum MlpRegressionLoss
+    {
+        /// <summary>(output − target)², torch's <c>mse_loss</c> and Keras' <c>mean_squared_error</c>.</summary>
+        Squared,
+        /// <summary>Quadratic within ±delta, linear beyond (torch's <c>huber_loss</c>): robust to outlying labels.</summary>
+        Huber,
+        /// <summary>|output − target| (torch's <c>l1_loss</c>): fits the conditional median.</summary>
+        Absolute,
+    }
 }

@@ -38,5 +38,10 @@ namespace Microsoft.ML.Trainers.Mlp
             $"epoch {Epoch}: loss {TrainingLoss:F4}, accuracy {TrainingAccuracy:P2}"
             + (ValidationLoss is double vl ? $", validation loss {vl:F4}, validation accuracy {ValidationAccuracy:P2}" : "")
             + $", lr {LearningRate:G4}, {Duration.TotalSeconds:F2} s";
+
+        /// <summary>The log line of a regression epoch: its losses (on the standardised label) and no accuracy, which regression has not.</summary>
+        internal string RegressionSummary() =>
+            $"epoch {Epoch}: loss {TrainingLoss:F4}" + (ValidationLoss is double vl ? $", validation loss {vl:F4}" : "")
+            + $", lr {LearningRate:G4}, {Duration.TotalSeconds:F2} s";
     }
 }

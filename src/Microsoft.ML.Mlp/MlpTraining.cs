@@ -69,7 +69,17 @@ namespace Microsoft.ML.Trainers.Mlp
                             + $"but these options and data make {architecture.Describe()} ({architecture.Activation}, batch norm {architecture.UseBatchNormalization}). "
                             + "Warm start needs the same features, classes, HiddenLayerSizes, Activation and UseBatchNormalization.");
 
-            var settings = new TrainingSettings
+            var settings = Settings(host, channel, options, seeds, validation, initialModels?.Select(m => m.Network).ToArray(),
+                initialModels?[0].TrainingHistory, architecture);
+            return NetworkTrainer.Train(architecture, settings, dataset);
+        }
+
+        /// <summary>The engine settings of any task's options (regression adds its loss to them).</summary>
+        internal static TrainingSettings Settings(IHost host, IChannel channel, MlpOptionsBase options, int[] seeds, IRowSource validation,
+            NetworkWeights[] initialNetworks, System.Collections.Generic.IReadOnlyList<MlpEpochMetrics> initialHistory, NetworkArchitecture architecture,
+            MlpRegressionLoss? regressionLoss = null, float huberDelta = 1f)
+        {
+            return new TrainingSettings
             {
                 WeightInitialization = options.WeightInitialization,
                 Optimizer = options.Optimizer,
@@ -88,27 +98,30 @@ namespace Microsoft.ML.Trainers.Mlp
                 MinimumLearningRate = options.MinimumLearningRate,
                 ReduceOnPlateauPatience = options.ReduceOnPlateauPatience,
                 GradientClipNorm = options.GradientClipNorm,
-                ClassWeighting = options.ClassWeighting,
+                // Regression has one output, so nothing for class weighting to balance, and no accuracy to stop on.
+                ClassWeighting = regressionLoss == null ? options.ClassWeighting : MlpClassWeighting.None,
+                RegressionLoss = regressionLoss,
+                HuberDelta = huberDelta,
                 EarlyStoppingPatience = options.EarlyStoppingPatience,
-                EarlyStoppingMetric = options.EarlyStoppingMetric,
+                EarlyStoppingMetric = regressionLoss == null ? options.EarlyStoppingMetric : MlpEarlyStoppingMetric.ValidationLoss,
                 EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
                 Validation = validation,
                 // The initial weights under the new options' architecture: e.g. a new DropoutRate applies to the continued run.
-                InitialWeights = initialModels?.Select(m => new NetworkWeights(architecture, m.Network.Layers)).ToArray(),
-                EpochOffset = initialModels?[0].TrainingHistory.Count > 0 ? initialModels[0].TrainingHistory[^1].Epoch : 0,
+                InitialWeights = initialNetworks?.Select(n => new NetworkWeights(architecture, n.Layers)).ToArray(),
+                EpochOffset = initialHistory?.Count > 0 ? initialHistory[^1].Epoch : 0,
                 Threads = options.NumberOfThreads ?? 1,
                 CancellationToken = options.CancellationToken,
                 CheckAlive = host.CheckAlive,
                 LazySparseUpdates = options.LazySparseUpdates,
                 KeepLastFiniteWeights = options.DivergenceHandling == MlpDivergenceHandling.KeepLastFiniteWeights,
-                Warn = message => channel.Warning("{0}: {1}", MlpTrainer.TrainerName, message),
+                Warn = message => channel.Warning("{0}: {1}", regressionLoss == null ? MlpTrainer.TrainerName : MlpRegressionTrainer.TrainerName, message),
                 OnEpoch = (member, metrics) =>
                 {
-                    channel.Info("{0}{1}: {2}", MlpTrainer.TrainerName, seeds.Length == 1 ? "" : $" member {member}", metrics);
+                    channel.Info("{0}{1}: {2}", regressionLoss == null ? MlpTrainer.TrainerName : MlpRegressionTrainer.TrainerName,
+                        seeds.Length == 1 ? "" : $" member {member}", regressionLoss == null ? metrics.ToString() : metrics.RegressionSummary());
                     options.EpochCallback?.Invoke(metrics);
                 },
             };
-            return NetworkTrainer.Train(architecture, settings, dataset);
         }
     }
 }

@@ -44,7 +44,17 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                     + $"or compute it with mlContext.Transforms.CustomMapping (e.g. digit => digit == 3), or load it as bool.");
         }
 
-        private static void CheckWeight(DataViewSchema schema, string trainer, string weightColumn)
+        /// <summary>A regression trainer's label must be a Single scalar; anything else gets the conversion that makes one.</summary>
+        public static void CheckSingleLabel(string trainer, string labelColumn, DataViewType type, bool isKey = false)
+        {
+            if (type != NumberDataViewType.Single || isKey)
+                throw new InvalidOperationException(
+                    $"{trainer}: label column '{labelColumn}' has type {(isKey ? "key " : "")}{type}, but a regression trainer needs a Single (float) label. "
+                    + (isKey || type is KeyDataViewType ? $"Map the key back first with mlContext.Transforms.Conversion.MapKeyToValue(\"{labelColumn}\"), then " : "")
+                    + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Single), or load it as float.");
+        }
+
+        public static void CheckWeight(DataViewSchema schema, string trainer, string weightColumn)
         {
             if (weightColumn != null)
             {

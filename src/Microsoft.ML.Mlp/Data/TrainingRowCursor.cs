@@ -12,7 +12,10 @@ namespace Microsoft.ML.Trainers.Mlp.Data
     /// </summary>
     internal sealed class TrainingRowCursor : IDisposable
     {
-        private readonly MulticlassLabelCursor _cursor;
+        // One of the two ML.NET training cursors: a key label (classification) or a Single label (regression, classCount 0).
+        private readonly FeatureFloatVectorCursor _cursor;
+        private readonly MulticlassLabelCursor _classes;
+        private readonly FloatLabelCursor _values;
         private readonly RoleMappedData _data;
         private long _badFeatures;
 
@@ -22,8 +25,14 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             bool weighted = data.Schema.Weight.HasValue;
             // AllowBadFeatures: the cursor still fetches the features (after the label and weight checks, so a row with
             // several faults is counted once, under the same heading as before) but leaves their check to the store.
-            _cursor = new MulticlassLabelCursor(classCount, data, CursOpt.Features | CursOpt.Label | CursOpt.AllowBadFeatures | (weighted ? CursOpt.Weight : 0));
+            var options = CursOpt.Features | CursOpt.Label | CursOpt.AllowBadFeatures | (weighted ? CursOpt.Weight : 0);
+            _cursor = classCount == 0 ? _values = new FloatLabelCursor(data, options) : _classes = new MulticlassLabelCursor(classCount, data, options);
         }
+
+        /// <summary>Regression (classCount 0): the Single label of the row last committed (ML.NET's cursor skips NaN labels).</summary>
+        public float Target { get; private set; }
+
+        private long BadLabelCount => _classes?.BadLabelCount ?? _values.BadLabelCount;
 
         /// <summary>Rows seen so far, kept or skipped, in the data view's order.</summary>
         public long Position { get; private set; }
@@ -46,7 +55,9 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                     _badFeatures++;
                     continue;
                 }
-                store.Commit(_cursor.Label, _cursor.Weight);
+                if (_values != null)
+                    Target = _values.Label;
+                store.Commit(_classes?.Label ?? 0, _cursor.Weight);
                 return true;
             }
             return false;
@@ -59,12 +70,12 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             long total = _cursor.SkippedRowCount + _cursor.KeptRowCount;
             if (skipped > 0)
                 channel.Warning("{0}: skipped {1} of {2} rows ({3} with NaN or infinite features, {4} with a missing or out-of-range label, {5} with a NaN or negative weight).",
-                    trainer, skipped, total, _badFeatures, _cursor.BadLabelCount, _cursor.BadWeightCount);
+                    trainer, skipped, total, _badFeatures, BadLabelCount, _cursor.BadWeightCount);
             if (keptRows == 0)
                 throw new InvalidOperationException(
                     $"{trainer}: no usable training rows: {skipped} row(s) read, all skipped "
                     + $"({_badFeatures} with NaN or infinite features in '{_data.Schema.Feature.Value.Name}', "
-                    + $"{_cursor.BadLabelCount} with a missing label in '{_data.Schema.Label.Value.Name}', {_cursor.BadWeightCount} with a bad weight). "
+                    + $"{BadLabelCount} with a missing label in '{_data.Schema.Label.Value.Name}', {_cursor.BadWeightCount} with a bad weight). "
                     + "Provide rows with finite features and a label, e.g. replace missing values with mlContext.Transforms.ReplaceMissingValues.");
         }
 

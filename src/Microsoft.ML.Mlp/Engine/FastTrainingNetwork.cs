@@ -195,8 +195,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
             int last = hidden;
             Linear(last, m, previous, previousWidth, _logits, count, memberRows);
-            var (loss, right) = Kernels.SoftmaxCrossEntropy(_logits.AsSpan(m * count * classes, count * classes), count, classes,
-                memberRows, _data.Labels, _rowWeights);
+            var (loss, right) = _settings.RegressionLoss is MlpRegressionLoss kind
+                ? (Kernels.RegressionLoss(_logits.AsSpan(m * count * classes, count * classes), count, memberRows, _data.Targets, _rowWeights,
+                    kind, _settings.HuberDelta), 0)
+                : Kernels.SoftmaxCrossEntropy(_logits.AsSpan(m * count * classes, count * classes), count, classes,
+                    memberRows, _data.Labels, _rowWeights);
             lossSum[m] += loss;
             correct[m] += right;
 

@@ -258,5 +258,39 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
             return (loss, correct);
         }
+    
+        /// <summary>
+        /// Regression loss of one member's batch, in place: <paramref name="outputs"/> (one value per row) becomes
+        /// d(mean over the batch of weight × loss)/d(output); returns Σ weight × loss. The same reduction as the reference
+        /// path's torch mse/huber/l1 with reduction 'none', times the weight, averaged over the batch.
+        /// </summary>
+        public static double RegressionLoss(Span<float> outputs, int rows, ReadOnlySpan<int> batchRows, float[] targets, float[] rowWeights,
+            MlpRegressionLoss kind, float delta)
+        {
+            double loss = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                float weight = rowWeights?[batchRows[r]] ?? 1f;
+                float diff = outputs[r] - targets[batchRows[r]];
+                float abs = Math.Abs(diff);
+                float scale = weight / rows;
+                switch (kind)
+                {
+                    case MlpRegressionLoss.Squared:
+                        loss += weight * ((double)diff * diff);
+                        outputs[r] = 2 * diff * scale;
+                        break;
+                    case MlpRegressionLoss.Huber:
+                        loss += weight * (abs <= delta ? 0.5 * diff * diff : delta * (abs - 0.5 * delta));
+                        outputs[r] = (abs <= delta ? diff : delta * Math.Sign(diff)) * scale;
+                        break;
+                    default:
+                        loss += weight * (double)abs;
+                        outputs[r] = Math.Sign(diff) * scale;
+                        break;
+                }
+            }
+            return loss;
+        }
     }
 }

@@ -96,7 +96,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         validationLoss = new double[members];
                         validationAccuracy = new double[members];
                         for (int m = 0; m < members; m++)
-                            (validationLoss[m], validationAccuracy[m]) = Evaluate(Snapshot(m), settings.Validation);
+                            (validationLoss[m], validationAccuracy[m]) = settings.RegressionLoss is MlpRegressionLoss kind
+                                ? (EvaluateRegression(Snapshot(m), settings.Validation, kind, settings.HuberDelta), 0)
+                                : Evaluate(Snapshot(m), settings.Validation);
                     }
 
                     var monitored = new double[members];
@@ -210,6 +212,30 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 rows += data.RowCount;
             }
             return (loss / rows, (double)correct / rows);
+        }
+
+        /// <summary>Mean regression loss (the training loss, on the standardised label) of one network over a whole dataset.</summary>
+        public static double EvaluateRegression(NetworkWeights network, IRowSource source, MlpRegressionLoss kind, float delta)
+        {
+            var scorer = new InferenceNetwork(network, logits: true);
+            var output = new float[1];
+            Span<int> self = stackalloc int[1];
+            double loss = 0;
+            long rows = 0;
+            foreach (var data in source.Blocks())
+            {
+                for (int r = 0; r < data.RowCount; r++)
+                {
+                    if (data.Sparse != null)
+                        scorer.PredictSparse(data.Sparse.RowIndices(r), data.Sparse.RowValues(r), output);
+                    else
+                        scorer.Predict(data.Features.AsSpan(r * data.FeatureCount, data.FeatureCount), output);
+                    self[0] = r;
+                    loss += Kernels.RegressionLoss(output, 1, self, data.Targets, null, kind, delta);
+                }
+                rows += data.RowCount;
+            }
+            return loss / rows;
         }
 
         /// <summary>Per-class loss weights (scikit-learn's 'balanced' over the whole source), or null when every class weighs 1.</summary>

@@ -50,6 +50,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>0-based class of each row.</summary>
         public int[] Labels { get; }
 
+        /// <summary>Regression: the (standardised) target of each row, with every <see cref="Labels"/> entry 0 so that the
+        /// class-based helpers (split, counts) still apply; null for classification.</summary>
+        public float[] Targets { get; init; }
+
         /// <summary>Per-row loss weight, or null for all ones.</summary>
         public float[] Weights { get; }
 
@@ -100,18 +104,21 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             var labels = new int[rows.Count];
             var weights = Weights == null ? null : new float[rows.Count];
+            var targets = Targets == null ? null : new float[rows.Count];
             for (int r = 0; r < rows.Count; r++)
             {
                 labels[r] = Labels[rows[r]];
+                if (targets != null)
+                    targets[r] = Targets[rows[r]];
                 if (weights != null)
                     weights[r] = Weights[rows[r]];
             }
             if (Sparse != null)
-                return new TrainingData(Sparse.Subset(rows), labels, weights);
+                return new TrainingData(Sparse.Subset(rows), labels, weights) { Targets = targets };
             var features = new float[rows.Count * FeatureCount];
             for (int r = 0; r < rows.Count; r++)
                 Array.Copy(Features, (long)rows[r] * FeatureCount, features, (long)r * FeatureCount, FeatureCount);
-            return new TrainingData(features, labels, weights, rows.Count, FeatureCount);
+            return new TrainingData(features, labels, weights, rows.Count, FeatureCount) { Targets = targets };
         }
     }
 }

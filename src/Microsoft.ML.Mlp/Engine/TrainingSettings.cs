@@ -27,6 +27,13 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public MlpClassWeighting ClassWeighting { get; init; }
 
+        /// <summary>Null: classification (softmax cross-entropy over the class logits). Otherwise a regression run: one linear
+        /// output trained on <see cref="TrainingData.Targets"/> with this loss.</summary>
+        public MlpRegressionLoss? RegressionLoss { get; init; }
+
+        /// <summary>Where <see cref="MlpRegressionLoss.Huber"/> turns from quadratic to linear (in standardised label units).</summary>
+        public float HuberDelta { get; init; } = 1f;
+
         /// <summary>Early stopping patience in epochs; null = off.</summary>
         public int? EarlyStoppingPatience { get; init; }
         public MlpEarlyStoppingMetric EarlyStoppingMetric { get; init; }

@@ -60,9 +60,11 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
         }
 
-        public static (NetworkWeights Network, List<MlpEpochMetrics> History) Read(FormatReader reader)
+        /// <param name="reader">The payload.</param>
+        /// <param name="minimumOutputs">2 for classifiers; 1 for regression's single linear output.</param>
+        public static (NetworkWeights Network, List<MlpEpochMetrics> History) Read(FormatReader reader, int minimumOutputs = 2)
         {
-            var arch = ReadArchitecture(reader);
+            var arch = ReadArchitecture(reader, minimumOutputs);
             var layers = new LayerWeights[arch.LayerCount];
             for (int l = 0; l < layers.Length; l++)
             {
@@ -92,7 +94,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             return (new NetworkWeights(arch, layers), history);
         }
 
-        private static NetworkArchitecture ReadArchitecture(FormatReader reader)
+        private static NetworkArchitecture ReadArchitecture(FormatReader reader, int minimumOutputs)
         {
             int input = reader.ReadInt32("the input size");
             var hidden = new int[reader.ReadCount(sizeof(int), "the hidden layer count")];
@@ -102,7 +104,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             var activation = (MlpActivation)reader.ReadInt32("the activation");
             bool batchNorm = reader.ReadBoolean("the batch-norm flag");
             float dropout = reader.ReadSingle("the dropout rate");
-            if (input < 1 || classes < 2 || Array.Exists(hidden, h => h < 1) || !Enum.IsDefined(activation) || !(dropout >= 0 && dropout < 1))
+            if (input < 1 || classes < minimumOutputs || Array.Exists(hidden, h => h < 1) || !Enum.IsDefined(activation) || !(dropout >= 0 && dropout < 1))
                 throw FormatReader.Damaged($"the architecture is impossible (input {input}, hidden [{string.Join(", ", hidden)}], "
                     + $"{classes} classes, activation {(int)activation}, dropout {dropout})");
             return new NetworkArchitecture(input, hidden, classes, activation, batchNorm, dropout);

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
         private readonly ReferenceNetwork _network;
         private readonly optim.Optimizer _optimizer;
         private readonly TrainingSettings _settings;
-        private Tensor _features, _labels, _weights;
+        private Tensor _features, _labels, _targets, _weights;
         private readonly DropoutMasks _masks;
 
         public ReferenceTrainingNetwork(NetworkWeights[] members, TrainingSettings settings, TrainingData data, float[] rowWeights, DropoutMasks masks)
@@ -34,12 +34,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
             _features = tensor(features, new long[] { data.RowCount, data.FeatureCount });
             _labels = tensor(data.Labels.AsSpan(0, data.RowCount).ToArray().Select(l => (long)l).ToArray(), new long[] { data.RowCount });
             _weights = rowWeights == null ? null : tensor(rowWeights, new long[] { data.RowCount });
+            _targets = data.Targets == null ? null : tensor(data.Targets.AsSpan(0, data.RowCount).ToArray(), new long[] { data.RowCount });
         }
 
         private void DisposeData()
         {
             _features?.Dispose();
             _labels?.Dispose();
+            _targets?.Dispose();
             _weights?.Dispose();
         }
 
@@ -64,7 +66,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
             var y = _labels.index_select(0, index).view(members, count);
 
             var logits = _network.Forward(x, training: true, DropoutScale);
-            var rowLoss = nn.functional.log_softmax(logits, 2).gather(2, y.unsqueeze(2)).squeeze(2).neg();
+            var rowLoss = _settings.RegressionLoss is MlpRegressionLoss kind
+                ? RegressionRowLoss(logits.squeeze(2), _targets.index_select(0, index).view(members, count), kind)
+                : nn.functional.log_softmax(logits, 2).gather(2, y.unsqueeze(2)).squeeze(2).neg();
             if (_weights is not null)
                 rowLoss = rowLoss.mul(_weights.index_select(0, index).view(members, count));
             // Keras semantics: mean over the batch of (weight × loss). Members' losses are summed: their gradients do not mix.
@@ -76,13 +80,22 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
             _optimizer.step();
 
             var losses = memberLoss.detach().to(ScalarType.Float64).data<double>().ToArray();
-            var right = logits.argmax(2).eq(y).sum(1).data<long>().ToArray();
+            // Regression has no "correct" rows: its history's accuracy stays 0.
+            var right = _settings.RegressionLoss != null ? new long[members] : logits.argmax(2).eq(y).sum(1).data<long>().ToArray();
             for (int m = 0; m < members; m++)
             {
                 lossSum[m] += losses[m];
                 correct[m] += right[m];
             }
         }
+
+        /// <summary>Per-row regression loss, torch's own functions with reduction 'none' (weighting and the mean follow).</summary>
+        private Tensor RegressionRowLoss(Tensor outputs, Tensor targets, MlpRegressionLoss kind) => kind switch
+        {
+            MlpRegressionLoss.Squared => nn.functional.mse_loss(outputs, targets, reduction: nn.Reduction.None),
+            MlpRegressionLoss.Huber => nn.functional.huber_loss(outputs, targets, delta: _settings.HuberDelta, reduction: nn.Reduction.None),
+            _ => nn.functional.l1_loss(outputs, targets, reduction: nn.Reduction.None),
+        };
 
         private Tensor DropoutScale(long[] shape)
         {

@@ -1,0 +1,158 @@
+using System;
+using System.ComponentModel;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Data;
+using Microsoft.ML.Trainers.Mlp.Internals;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// Trains a multilayer perceptron for regression (like scikit-learn's MLPRegressor). The label must be Single; features a
+    /// known-size vector of Single. The network is the classifiers' with one linear output, trained on the label standardised
+    /// with the training rows' mean and standard deviation (unweighted; saved with the model, so Score is in the label's units:
+    /// see <see cref="MlpRegressionModelParameters.LabelMean"/>). <c>Fit</c> returns ML.NET's
+    /// <see cref="RegressionPredictionTransformer{TModel}"/> with a Score column, so <c>Regression.Evaluate</c> works.
+    /// Create it with <see cref="MlpCatalog.Mlp(RegressionCatalog.RegressionTrainers, MlpRegressionTrainer.Options)"/>.
+    /// </summary>
+    public sealed class MlpRegressionTrainer :
+        TrainerEstimatorBase<RegressionPredictionTransformer<MlpRegressionModelParameters>, MlpRegressionModelParameters>,
+        IEstimator<RegressionPredictionTransformer<MlpRegressionModelParameters>> // re-implemented so pipelines reach our Fit and its checks
+    {
+        internal const string LoadName = "MlpRegression";
+        internal const string TrainerName = "Mlp (regression)";
+
+        /// <summary>Options of <see cref="MlpRegressionTrainer"/>: the shared fields of <see cref="MlpOptionsBase"/> (same defaults) plus
+        /// the loss. <see cref="MlpOptionsBase.ClassWeighting"/> does not apply (there are no classes) and early stopping always
+        /// watches the validation loss; the history's losses are on the standardised label and its accuracies 0.</summary>
+        public sealed class Options : MlpOptionsBase
+        {
+            /// <summary>Creates options with the default column names (Label, Features, no weight).</summary>
+            public Options()
+            {
+            }
+
+            /// <summary>The loss minimised on the standardised label. Default <see cref="MlpRegressionLoss.Squared"/>.</summary>
+            public MlpRegressionLoss Loss = MlpRegressionLoss.Squared;
+
+            /// <summary>For <see cref="MlpRegressionLoss.Huber"/>: where the loss turns from quadratic to linear, in standard
+            /// deviations of the label (the label is standardised). Default 1; must be &gt; 0.</summary>
+            public float HuberDelta = 1f;
+
+            internal Options Clone() => (Options)CloneOptions();
+        }
+
+        private readonly Options _options;
+
+        internal MlpRegressionTrainer(IHostEnvironment env, Options options)
+            : base(MlNetBridge.RegisterTrainer(env, LoadName), TrainerUtils.MakeR4VecFeature(CheckOptions(options).FeatureColumnName),
+                TrainerUtils.MakeR4ScalarColumn(options.LabelColumnName), TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
+        {
+            _options = options.Clone();
+        }
+
+        private static Options CheckOptions(Options options)
+        {
+            MlpTrainer.CheckOptions(options);
+            if (!Enum.IsDefined(options.Loss))
+                throw new ArgumentOutOfRangeException(nameof(options.Loss), options.Loss, $"{TrainerName}: Loss must be Squared, Huber or Absolute.");
+            if (!(options.HuberDelta > 0) || float.IsInfinity(options.HuberDelta))
+                throw new ArgumentOutOfRangeException(nameof(options.HuberDelta), options.HuberDelta, $"{TrainerName}: HuberDelta must be a finite number > 0 (default 1).");
+            return options;
+        }
+
+        /// <summary>Trainer capabilities: normalised features help, no caching needed (the data is read once), validation data
+        /// and warm start supported.</summary>
+        public override TrainerInfo Info => new TrainerInfo(normalization: true, caching: false, supportValid: true, supportIncrementalTrain: true);
+
+        /// <summary>Always <see cref="PredictionKind.Regression"/>.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override PredictionKind PredictionKind => PredictionKind.Regression;
+
+        /// <summary>Trains on <paramref name="input"/> and returns ML.NET's regression prediction transformer.</summary>
+        /// <param name="input">Training data with a Single label and a known-size Single vector of features.</param>
+        /// <exception cref="InvalidOperationException">A column has the wrong type (e.g. a label that is not Single), or no row is usable.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A column named in the options does not exist.</exception>
+        public new RegressionPredictionTransformer<MlpRegressionModelParameters> Fit(IDataView input)
+        {
+            CheckTrainingSchema(input);
+            return base.Fit(input);
+        }
+
+        /// <summary>Trains on <paramref name="trainData"/>, reporting the loss on all of <paramref name="validationData"/> after
+        /// every epoch (and watching it for early stopping / ReduceOnPlateau).</summary>
+        /// <param name="trainData">Training data.</param>
+        /// <param name="validationData">Validation data with the same columns as <paramref name="trainData"/>.</param>
+        public RegressionPredictionTransformer<MlpRegressionModelParameters> Fit(IDataView trainData, IDataView validationData)
+        {
+            CheckTrainingSchema(trainData);
+            if (validationData == null)
+                throw new ArgumentNullException(nameof(validationData));
+            CheckTrainingSchema(validationData);
+            return TrainTransformer(trainData, validationData);
+        }
+
+        /// <summary>Continues training <paramref name="initialModel"/> (same features and layers) for
+        /// <see cref="MlpOptionsBase.NumberOfEpochs"/> more epochs, keeping its label scale; the history continues.</summary>
+        /// <param name="trainData">Training data with the same columns as the initial model's.</param>
+        /// <param name="initialModel">The model to continue from; it is not modified.</param>
+        public RegressionPredictionTransformer<MlpRegressionModelParameters> Fit(IDataView trainData, MlpRegressionModelParameters initialModel)
+        {
+            if (initialModel == null)
+                throw new ArgumentNullException(nameof(initialModel));
+            if (initialModel.IsDisposed)
+                throw new ObjectDisposedException(nameof(initialModel), "The initial model was disposed; warm start from a live model.");
+            CheckTrainingSchema(trainData);
+            return TrainTransformer(trainData, initPredictor: initialModel);
+        }
+
+        private void CheckTrainingSchema(IDataView data)
+        {
+            if (data == null)
+                throw new ArgumentNullException(nameof(data));
+            var schema = data.Schema;
+            SchemaChecks.CheckFeatures(schema, TrainerName, FeatureColumn.Name);
+            var label = schema.GetColumnOrNull(LabelColumn.Name)
+                ?? throw new ArgumentOutOfRangeException("LabelColumnName", LabelColumn.Name,
+                    $"{TrainerName}: label column '{LabelColumn.Name}' was not found in the data. Set LabelColumnName to an existing column or create it in the pipeline before the trainer.");
+            SchemaChecks.CheckSingleLabel(TrainerName, LabelColumn.Name, label.Type);
+            SchemaChecks.CheckWeight(schema, TrainerName, WeightColumn.IsValid ? WeightColumn.Name : null);
+        }
+
+        /// <summary>Reads the data once and trains the one-output network on the standardised label.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override MlpRegressionModelParameters TrainModelCore(TrainContext context)
+        {
+            MlpRegressionModelParameters initial = null;
+            if (context.InitialPredictor != null)
+                initial = context.InitialPredictor as MlpRegressionModelParameters
+                    ?? throw new ArgumentException($"{TrainerName}: warm start needs an MlpRegressionModelParameters, not {context.InitialPredictor.GetType().Name}.", "initialModel");
+            var (network, history, mean, std) = MlpRegressionTraining.Run(Host, _options, context.TrainingSet, _options.Seed ?? Host.Rand.Next(),
+                context.ValidationSet, initial);
+            return new MlpRegressionModelParameters(Host, network, initial == null ? history : initial.TrainingHistory.Concat(history), mean, std);
+        }
+
+        /// <summary>The Score column, as ML.NET's regression trainers declare it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) => new[]
+        {
+            new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+                new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+        };
+
+        /// <summary>Rejects a label that is not Single with the conversion that makes one.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override void CheckLabelCompatible(SchemaShape.Column labelCol)
+        {
+            if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || labelCol.ItemType != NumberDataViewType.Single || labelCol.IsKey)
+                SchemaChecks.CheckSingleLabel(TrainerName, labelCol.Name,
+                    labelCol.Kind == SchemaShape.Column.VectorKind.Scalar ? labelCol.ItemType : new VectorDataViewType((PrimitiveDataViewType)labelCol.ItemType), labelCol.IsKey);
+        }
+
+        /// <summary>Wraps the model in ML.NET's regression prediction transformer (Score).</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override RegressionPredictionTransformer<MlpRegressionModelParameters> MakeTransformer(MlpRegressionModelParameters model, DataViewSchema trainSchema) =>
+            new RegressionPredictionTransformer<MlpRegressionModelParameters>(Host, model, trainSchema, FeatureColumn.Name);
+    }
+}
