@@ -103,6 +103,28 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void ARegressionModelLoadsInAFreshProcessWithBitIdenticalScores()
+        {
+            // The digit's value as a Single label over the 784 pixels: the inputs tests/ModelLoadChecker scores.
+            var ml = new MLContext(seed: 0);
+            var model = ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3 })
+                .Fit(Digits.Load(ml, 0, 300));
+            var probe = Digits.Load(ml, 0, 20); // the first of the shuffled digits, as ModelLoadChecker --shuffled reads them
+            string path = Path.Combine(Path.GetTempPath(), $"mlp-regression-{Guid.NewGuid():N}.zip");
+            try
+            {
+                ml.Model.Save(model, probe.Schema, path);
+                var scores = model.Transform(probe).GetColumn<float>("Score").ToArray();
+                var fresh = SaveLoadTests.ScoreInFreshProcess(path, 20);
+                Assert.Equal(scores, fresh.Select(r => Assert.Single(r)).ToArray());
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        [Fact]
         public void SaveAndLoadGiveBitIdenticalScores()
         {
             var (ml, model, test) = s_friedman.Value;

@@ -22,8 +22,14 @@ if (args.Contains("--shuffled"))
     }
 }
 var scored = model.Transform(ml.Data.LoadFromEnumerable(all.Take(rows), MnistCatalog.ImageSchema()));
-if (scored.Schema["Score"].Type is not VectorDataViewType) // a binary model: one Score per row, then its Probability
+if (scored.Schema["Score"].Type is not VectorDataViewType) // binary: one Score per row, then its Probability; regression: the Score
 {
+    if (scored.Schema.GetColumnOrNull("Probability") == null)
+    {
+        foreach (var score in scored.GetColumn<float>("Score"))
+            Console.WriteLine(score.ToString("R", CultureInfo.InvariantCulture));
+        return;
+    }
     foreach (var (score, probability) in scored.GetColumn<float>("Score").Zip(scored.GetColumn<float>("Probability")))
         Console.WriteLine(score.ToString("R", CultureInfo.InvariantCulture) + " " + probability.ToString("R", CultureInfo.InvariantCulture));
     return;
