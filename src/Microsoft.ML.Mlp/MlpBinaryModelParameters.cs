@@ -100,13 +100,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 var logits = Logits; // a mapper made before Dispose must not score after it
                 CheckFeatureCount(src.Length);
                 Span<float> z = stackalloc float[2];
-                // The same dense/sparse dispatch as the multiclass model, so both give the bits their rows always gave.
-                if (src.IsDense)
-                    logits.Predict(src.GetValues(), z);
-                else if (src.GetValues().Length * 4 > src.Length)
-                    logits.Predict(MlpModelParameters.Densify(src), z);
-                else
-                    logits.PredictSparse(src.GetIndices(), src.GetValues(), z);
+                MlpModelParameters.Score(logits, src, z);
                 dst = z[1] - z[0];
             };
             return (ValueMapper<TIn, TOut>)(Delegate)map;

@@ -127,21 +127,31 @@ namespace Microsoft.ML.Trainers.Mlp
                 var inference = Inference; // a mapper made before Dispose must not score after it
                 CheckFeatureCount(src.Length);
                 var editor = VBufferEditor.Create(ref dst, NumberOfClasses);
-                if (src.IsDense)
-                    inference.Predict(src.GetValues(), editor.Values);
-                else if (src.GetValues().Length * 4 > src.Length)
-                    inference.Predict(Densify(src), editor.Values); // mostly non-zero: the dense rows' dot products
-                else
-                    inference.PredictSparse(src.GetIndices(), src.GetValues(), editor.Values); // text, one-hot: only the non-zeros
+                Score(inference, src, editor.Values);
                 dst = editor.Commit();
             };
             return (ValueMapper<TIn, TOut>)(Delegate)map;
         }
 
+        /// <summary>
+        /// Runs <paramref name="network"/> on one ML.NET vector, dense or sparse — the one dispatch every MLP model's mapper
+        /// uses, so a row gives the same bits however it arrives: mostly non-zero sparse rows are made dense (the dense rows'
+        /// dot products), others score from their non-zeros only (text, one-hot).
+        /// </summary>
+        internal static void Score(InferenceNetwork network, in VBuffer<float> src, Span<float> output)
+        {
+            if (src.IsDense)
+                network.Predict(src.GetValues(), output);
+            else if (src.GetValues().Length * 4 > src.Length)
+                network.Predict(Densify(src), output);
+            else
+                network.PredictSparse(src.GetIndices(), src.GetValues(), output);
+        }
+
         [ThreadStatic]
         private static float[] t_dense;
 
-        internal static ReadOnlySpan<float> Densify(in VBuffer<float> src)
+        private static ReadOnlySpan<float> Densify(in VBuffer<float> src)
         {
             if (t_dense == null || t_dense.Length < src.Length)
                 t_dense = new float[src.Length];

@@ -115,13 +115,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 var output = Output; // a mapper made before Dispose must not score after it
                 CheckFeatureCount(src.Length);
                 Span<float> z = stackalloc float[1];
-                // The same dense/sparse dispatch as the classifiers, so every path gives the bits its rows always gave.
-                if (src.IsDense)
-                    output.Predict(src.GetValues(), z);
-                else if (src.GetValues().Length * 4 > src.Length)
-                    output.Predict(MlpModelParameters.Densify(src), z);
-                else
-                    output.PredictSparse(src.GetIndices(), src.GetValues(), z);
+                MlpModelParameters.Score(output, src, z);
                 dst = Unscale(z[0]);
             };
             return (ValueMapper<TIn, TOut>)(Delegate)map;
