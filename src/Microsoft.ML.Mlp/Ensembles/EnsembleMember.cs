@@ -1,0 +1,242 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Models;
+using Microsoft.ML.Transforms;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>The supervised task an ensemble serves: what each member must output and what the ensemble outputs.</summary>
+    internal enum EnsembleTask
+    {
+        /// <summary>Members output class probabilities (a vector of the label's class count).</summary>
+        Multiclass,
+
+        /// <summary>Members output the probability of true (calibrated binary models).</summary>
+        Binary,
+
+        /// <summary>Members output a score in the label's units.</summary>
+        Regression,
+    }
+
+    /// <summary>
+    /// One trained member of a voting or stacking ensemble, seen the same way for every task: a saved-with-the-ensemble ML.NET
+    /// model and a scorer that writes its output — multiclass class probabilities, binary P(true), regression score — into
+    /// <see cref="Width"/> floats. Both ensemble cores and both member sources (fused MLP copies, any ML.NET trainers) meet here.
+    /// </summary>
+    internal sealed class EnsembleMember
+    {
+        /// <summary>Scores one feature vector into <c>output</c> (<see cref="Width"/> values).</summary>
+        public delegate void Scorer(in VBuffer<float> features, Span<float> output);
+
+        private EnsembleMember(EnsembleTask task, IPredictor model, int featureCount, int width)
+        {
+            Task = task;
+            Model = model;
+            FeatureCount = featureCount;
+            Width = width;
+        }
+
+        /// <summary>The task the member serves.</summary>
+        public EnsembleTask Task { get; }
+
+        /// <summary>The member's model: what the ensemble saves and disposes.</summary>
+        public IPredictor Model { get; }
+
+        /// <summary>Length of the feature vector the member scores.</summary>
+        public int FeatureCount { get; }
+
+        /// <summary>Values the member outputs per row: the class count for multiclass, 1 otherwise.</summary>
+        public int Width { get; }
+
+        /// <summary>A fitted member from its model, checked to serve <paramref name="task"/>: the right prediction kind, a known-size
+        /// Single feature vector in, and for binary a calibrated model (one that gives a probability).</summary>
+        /// <param name="task">The ensemble's task.</param>
+        /// <param name="model">The member's model (e.g. a prediction transformer's <c>Model</c>, or a loaded sub-model).</param>
+        /// <param name="describe">The member as messages name it, e.g. "SoftVotingEnsemble: member 2 (LightGbmMulticlassTrainer)".</param>
+        /// <exception cref="InvalidOperationException">The model does not serve the task; the message says what to pass instead.</exception>
+        public static EnsembleMember FromModel(EnsembleTask task, object model, string describe)
+        {
+            var predictor = model as IPredictor;
+            var expected = task switch
+            {
+                EnsembleTask.Multiclass => PredictionKind.MulticlassClassification,
+                EnsembleTask.Binary => PredictionKind.BinaryClassification,
+                _ => PredictionKind.Regression,
+            };
+            if (predictor == null || predictor.PredictionKind != expected)
+                throw new InvalidOperationException(
+                    $"{describe} is a {(predictor == null ? model?.GetType().Name ?? "null" : predictor.PredictionKind.ToString())} model, but this is a {Describe(task)} ensemble. "
+                    + $"Pass {Describe(task)} trainers only, e.g. {Example(task)}; put shared transforms (normalizers, MapValueToKey) before the ensemble.");
+            if (predictor is not IValueMapper mapper || mapper.InputType is not VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } input)
+                throw new InvalidOperationException(
+                    $"{describe} ({model.GetType().Name}) does not map a known-size feature vector to a score, so the ensemble cannot score it. "
+                    + "Use an ML.NET trainer that reads a fixed-size Single feature vector.");
+            int width;
+            switch (task)
+            {
+                case EnsembleTask.Multiclass:
+                    if (mapper.OutputType is not VectorDataViewType { ItemType: NumberDataViewType, Size: >= 2 } scores)
+                        throw new InvalidOperationException($"{describe} ({model.GetType().Name}) outputs {mapper.OutputType}, not a vector of class scores.");
+                    width = scores.Size;
+                    break;
+                case EnsembleTask.Binary:
+                    if (predictor is not IValueMapperDist dist || dist.DistType != NumberDataViewType.Single)
+                        throw new InvalidOperationException(
+                            $"{describe} ({model.GetType().Name}) gives a score but no probability, and binary ensembles combine probabilities. "
+                            + "Use a calibrated binary trainer (LbfgsLogisticRegression, SdcaLogisticRegression, FastTree, LightGbm, Mlp), or append "
+                            + "mlContext.BinaryClassification.Calibrators.Platt() to the member in a separate pipeline.");
+                    width = 1;
+                    break;
+                default:
+                    if (mapper.OutputType != NumberDataViewType.Single)
+                        throw new InvalidOperationException($"{describe} ({model.GetType().Name}) outputs {mapper.OutputType}, not a Single score.");
+                    width = 1;
+                    break;
+            }
+            return new EnsembleMember(task, predictor, input.Size, width);
+        }
+
+        /// <summary>
+        /// Fits <paramref name="estimator"/> on only the ensemble's own columns (label, features, weight), so that a member configured
+        /// for other columns fails here with a message that names them, rather than quietly training on something else. The fit
+        /// must give a prediction transformer reading <paramref name="featureColumn"/>.
+        /// </summary>
+        public static EnsembleMember Fit(IHost host, EnsembleTask task, IEstimator<ITransformer> estimator, string describe, IDataView data,
+            string labelColumn, string featureColumn, string weightColumn)
+        {
+            host.CheckAlive();
+            var columns = weightColumn == null ? new[] { labelColumn, featureColumn } : new[] { labelColumn, featureColumn, weightColumn };
+            var ensembleColumns = ColumnSelectingTransformer.CreateKeep(host, data, columns);
+            ITransformer fitted;
+            try
+            {
+                fitted = estimator.Fit(ensembleColumns);
+            }
+            catch (ArgumentOutOfRangeException ex) when (ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
+            {
+                // ML.NET's "Column 'X' not found": the member names a column the ensemble does not train on.
+                throw new InvalidOperationException(
+                    $"{describe} ({estimator.GetType().Name}) reads a column the ensemble does not train on: {ex.Message} "
+                    + $"Every member must use the ensemble's label column '{labelColumn}' and feature column '{featureColumn}'"
+                    + (weightColumn == null ? "" : $" (and weight column '{weightColumn}')") + ": give them the same column names.", ex);
+            }
+            if (fitted is not ISingleFeaturePredictionTransformer<object> prediction)
+                throw new InvalidOperationException(
+                    $"{describe} ({estimator.GetType().Name}) is not a trainer (it produced {fitted.GetType().Name}). "
+                    + $"Pass {Describe(task)} trainers such as {Example(task)}; put shared transforms before the ensemble.");
+            if (prediction.FeatureColumnName != featureColumn)
+                throw new InvalidOperationException(
+                    $"{describe} reads features from '{prediction.FeatureColumnName}' but the ensemble from '{featureColumn}'. Use one featureColumnName for all.");
+            return FromModel(task, prediction.Model, describe);
+        }
+
+        /// <summary>Fits <paramref name="estimator"/> as <see cref="Fit"/> and logs how long it took.</summary>
+        public static EnsembleMember FitTimed(IHost host, IChannel channel, EnsembleTask task, IEstimator<ITransformer> estimator, string describe,
+            IDataView data, string labelColumn, string featureColumn, string weightColumn)
+        {
+            var clock = Stopwatch.StartNew();
+            var member = Fit(host, task, estimator, describe, data, labelColumn, featureColumn, weightColumn);
+            channel.Info("{0} ({1}) trained in {2:F2} s.", describe, member.Model.GetType().Name, clock.Elapsed.TotalSeconds);
+            return member;
+        }
+
+        /// <summary>A scorer for one cursor (ML.NET's convention: its buffers need no locking).</summary>
+        public Scorer CreateScorer()
+        {
+            switch (Task)
+            {
+                case EnsembleTask.Multiclass:
+                {
+                    var map = ((IValueMapper)Model).GetMapper<VBuffer<float>, VBuffer<float>>();
+                    VBuffer<float> scores = default;
+                    return (in VBuffer<float> features, Span<float> output) =>
+                    {
+                        map(in features, ref scores);
+                        if (scores.IsDense)
+                            scores.GetValues().CopyTo(output);
+                        else
+                            scores.CopyTo(output);
+                    };
+                }
+                case EnsembleTask.Binary:
+                {
+                    var map = ((IValueMapperDist)Model).GetMapper<VBuffer<float>, float, float>();
+                    float score = 0, probability = 0;
+                    return (in VBuffer<float> features, Span<float> output) =>
+                    {
+                        map(in features, ref score, ref probability);
+                        output[0] = probability;
+                    };
+                }
+                default:
+                {
+                    var map = ((IValueMapper)Model).GetMapper<VBuffer<float>, float>();
+                    float score = 0;
+                    return (in VBuffer<float> features, Span<float> output) =>
+                    {
+                        map(in features, ref score);
+                        output[0] = score;
+                    };
+                }
+            }
+        }
+
+        /// <summary>Where member <paramref name="index"/> is saved inside its ensemble's model directory.</summary>
+        public static string Directory(int index) => $"Member{index:D3}";
+
+        /// <summary>Saves <paramref name="member"/> as its own sub-model of the ensemble.</summary>
+        public static void Save(ModelSaveContext ctx, EnsembleMember member, int index) => ctx.SaveModel(member.Model, Directory(index));
+
+        /// <summary>Loads member <paramref name="index"/> of an ensemble and checks that it serves <paramref name="task"/>; errors say
+        /// which member of which model failed and why (a damaged file, a newer format, a trainer assembly the application lacks).</summary>
+        public static EnsembleMember Load(IHostEnvironment env, ModelLoadContext ctx, int index, EnsembleTask task, string ensembleName)
+        {
+            IPredictor model;
+            try
+            {
+                ctx.LoadModel<IPredictor, SignatureLoadModel>(env, out model, Directory(index));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // ML.NET wraps a member's own error in reflection exceptions: bring its message up. A data error's text is
+                // all there is to know (ours stays the innermost exception); anything else keeps its stack as the inner one.
+                var cause = ex.GetBaseException();
+                bool dataError = cause is InvalidDataException or FormatException or NotSupportedException;
+                string message = $"The {ensembleName} at '{ModelFormat.Where(ctx)}' could not load member {index} ('{Directory(index)}'): "
+                    + cause.Message
+                    + (cause is InvalidDataException or NotSupportedException ? ""
+                        : " The model file is corrupt, or the member's trainer assembly (e.g. Microsoft.ML.LightGbm) is not referenced by this application.");
+                throw cause is NotSupportedException ? new NotSupportedException(message) : new InvalidDataException(message, dataError ? null : ex);
+            }
+            try
+            {
+                return FromModel(task, model, $"member {index}");
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw FormatReader.Damaged(ex.Message);
+            }
+        }
+
+        /// <summary>Disposes the member's model when it holds resources (MLP members).</summary>
+        public void Dispose() => (Model as IDisposable)?.Dispose();
+
+        private static string Describe(EnsembleTask task) => task switch
+        {
+            EnsembleTask.Multiclass => "multiclass classification",
+            EnsembleTask.Binary => "binary classification",
+            _ => "regression",
+        };
+
+        private static string Example(EnsembleTask task) => task switch
+        {
+            EnsembleTask.Multiclass => "mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy()",
+            EnsembleTask.Binary => "mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression()",
+            _ => "mlContext.Regression.Trainers.Sdca()",
+        };
+    }
+}
