@@ -74,10 +74,17 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>The metric early stopping and ReduceOnPlateau watch. Without validation data, training loss is watched.</summary>
     public enum MlpEarlyStoppingMetric
     {
-        /// <summary>Validation cross-entropy (lower is better).</summary>
+        /// <summary>Validation loss (lower is better): cross-entropy for classification, the training loss on the standardised
+        /// label for regression. Every task.</summary>
         ValidationLoss,
-        /// <summary>Validation accuracy (higher is better).</summary>
+        /// <summary>Validation accuracy (higher is better). Classification only.</summary>
         ValidationAccuracy,
+        /// <summary>Validation area under the ROC curve (higher is better). Binary classification only.</summary>
+        ValidationAuc,
+        /// <summary>Validation root mean squared error in label units (lower is better). Regression only.</summary>
+        ValidationRmse,
+        /// <summary>Validation R² (higher is better). Regression only.</summary>
+        ValidationRSquared,
     }
 
     /// <summary>Per-class loss weights.</summary>

@@ -24,6 +24,17 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Accuracy over the whole validation set after the epoch; null without validation data.</summary>
         public double? ValidationAccuracy { get; init; }
 
+        /// <summary>Binary classification: area under the ROC curve over the whole validation set after the epoch; null without
+        /// validation data, for other tasks, or when the validation rows hold one class only.</summary>
+        public double? ValidationAuc { get; init; }
+
+        /// <summary>Regression: root mean squared error over the whole validation set after the epoch, in label units; null without
+        /// validation data or for classification.</summary>
+        public double? ValidationRmse { get; init; }
+
+        /// <summary>Regression: R² over the whole validation set after the epoch; null without validation data or for classification.</summary>
+        public double? ValidationRSquared { get; init; }
+
         /// <summary>Learning rate used during the epoch.</summary>
         public double LearningRate { get; init; }
 
@@ -37,11 +48,13 @@ namespace Microsoft.ML.Trainers.Mlp
         public override string ToString() =>
             $"epoch {Epoch}: loss {TrainingLoss:F4}, accuracy {TrainingAccuracy:P2}"
             + (ValidationLoss is double vl ? $", validation loss {vl:F4}, validation accuracy {ValidationAccuracy:P2}" : "")
+            + (ValidationAuc is double auc ? $", validation AUC {auc:F4}" : "")
             + $", lr {LearningRate:G4}, {Duration.TotalSeconds:F2} s";
 
         /// <summary>The log line of a regression epoch: its losses (on the standardised label) and no accuracy, which regression has not.</summary>
         internal string RegressionSummary() =>
             $"epoch {Epoch}: loss {TrainingLoss:F4}" + (ValidationLoss is double vl ? $", validation loss {vl:F4}" : "")
+            + (ValidationRmse is double rmse ? $", validation RMSE {rmse:G5}, R² {ValidationRSquared:F4}" : "")
             + $", lr {LearningRate:G4}, {Duration.TotalSeconds:F2} s";
     }
 }

@@ -90,22 +90,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     NetworkWeights Snapshot(int m) => snapshots[m] ??= network.SnapshotMember(m);
                     divergence.EpochWasFinite(epoch, settings.KeepLastFiniteWeights ? Enumerable.Range(0, members).Select(Snapshot).ToArray() : null);
 
-                    double[] validationLoss = null, validationAccuracy = null;
+                    ValidationResult[] validation = null;
                     if (settings.Validation != null)
                     {
-                        validationLoss = new double[members];
-                        validationAccuracy = new double[members];
+                        validation = new ValidationResult[members];
                         for (int m = 0; m < members; m++)
-                            (validationLoss[m], validationAccuracy[m]) = settings.RegressionLoss is MlpRegressionLoss kind
-                                ? (EvaluateRegression(Snapshot(m), settings.Validation, kind, settings.HuberDelta), 0)
+                            validation[m] = settings.RegressionLoss is MlpRegressionLoss kind
+                                ? EvaluateRegression(Snapshot(m), settings.Validation, kind, settings.HuberDelta, settings.RegressionLabelScale)
                                 : Evaluate(Snapshot(m), settings.Validation);
                     }
 
                     var monitored = new double[members];
                     for (int m = 0; m < members; m++)
                     {
-                        monitored[m] = validationLoss == null ? loss[m]
-                            : settings.EarlyStoppingMetric == MlpEarlyStoppingMetric.ValidationAccuracy ? -validationAccuracy[m] : validationLoss[m];
+                        monitored[m] = validation == null ? loss[m] : validation[m].Monitored(settings.EarlyStoppingMetric);
                         if (stoppers?[m].Stopped == true)
                             continue; // this member's result is already fixed; its later epochs are not its history
                         var metrics = new MlpEpochMetrics
@@ -114,8 +112,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                             Epoch = epoch,
                             TrainingLoss = loss[m],
                             TrainingAccuracy = accuracy[m],
-                            ValidationLoss = validationLoss?[m],
-                            ValidationAccuracy = validationAccuracy?[m],
+                            ValidationLoss = validation?[m].Loss,
+                            ValidationAccuracy = validation?[m].Accuracy,
+                            ValidationAuc = validation?[m].Auc,
+                            ValidationRmse = validation?[m].Rmse,
+                            ValidationRSquared = validation?[m].RSquared,
                             LearningRate = rate,
                             Duration = clock.Elapsed,
                             Elapsed = total.Elapsed,
@@ -189,11 +190,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return (lossSum.Select(l => l / total).ToArray(), correct.Select(c => (double)c / total).ToArray(), -1);
         }
 
-        /// <summary>Mean cross-entropy and accuracy of one network over a whole dataset (inference mode, managed scoring).</summary>
-        public static (double Loss, double Accuracy) Evaluate(NetworkWeights network, IRowSource source)
+        /// <summary>Mean cross-entropy and accuracy of one network over a whole dataset (inference mode, managed scoring); for a
+        /// two-class network also the AUC of class 1 (the binary trainer's true).</summary>
+        public static ValidationResult Evaluate(NetworkWeights network, IRowSource source)
         {
             var scorer = new InferenceNetwork(network);
-            var probabilities = new float[network.Architecture.ClassCount];
+            int classCount = network.Architecture.ClassCount;
+            var probabilities = new float[classCount];
+            var auc = classCount == 2 ? new AreaUnderCurve() : null;
             double loss = 0;
             long correct = 0, rows = 0;
             foreach (var data in source.Blocks())
@@ -208,19 +212,21 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     loss -= Math.Log(Math.Max(probabilities[label], 1e-30f));
                     if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities) == label)
                         correct++;
+                    auc?.Add(probabilities[1], label == 1);
                 }
                 rows += data.RowCount;
             }
-            return (loss / rows, (double)correct / rows);
+            return new ValidationResult(loss / rows, (double)correct / rows, auc?.Value(), null, null);
         }
 
-        /// <summary>Mean regression loss (the training loss, on the standardised label) of one network over a whole dataset.</summary>
-        public static double EvaluateRegression(NetworkWeights network, IRowSource source, MlpRegressionLoss kind, float delta)
+        /// <summary>Mean regression loss (the training loss, on the standardised label) of one network over a whole dataset, with
+        /// its RMSE in label units (<paramref name="labelScale"/> is the label's standard deviation) and R².</summary>
+        public static ValidationResult EvaluateRegression(NetworkWeights network, IRowSource source, MlpRegressionLoss kind, float delta, double labelScale)
         {
             var scorer = new InferenceNetwork(network, logits: true);
             var output = new float[1];
             Span<int> self = stackalloc int[1];
-            double loss = 0;
+            double loss = 0, squaredError = 0, sum = 0, sumOfSquares = 0;
             long rows = 0;
             foreach (var data in source.Blocks())
             {
@@ -230,12 +236,19 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         scorer.PredictSparse(data.Sparse.RowIndices(r), data.Sparse.RowValues(r), output);
                     else
                         scorer.Predict(data.Features.AsSpan(r * data.FeatureCount, data.FeatureCount), output);
+                    double target = data.Targets[r], error = output[0] - target; // before the loss kernel, which overwrites output with the gradient
                     self[0] = r;
                     loss += Kernels.RegressionLoss(output, 1, self, data.Targets, null, kind, delta);
+                    squaredError += error * error;
+                    sum += target;
+                    sumOfSquares += target * target;
                 }
                 rows += data.RowCount;
             }
-            return loss / rows;
+            // R² is scale-free, so the standardised targets give it directly; its total sum of squares is around the rows' own mean.
+            double total = sumOfSquares - sum * sum / rows;
+            double rSquared = total > 0 ? 1 - squaredError / total : double.NaN;
+            return new ValidationResult(loss / rows, 0, null, Math.Sqrt(squaredError / rows) * labelScale, rSquared);
         }
 
         /// <summary>Per-class loss weights (scikit-learn's 'balanced' over the whole source), or null when every class weighs 1.</summary>

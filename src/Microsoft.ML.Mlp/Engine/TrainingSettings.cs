@@ -34,6 +34,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Where <see cref="MlpRegressionLoss.Huber"/> turns from quadratic to linear (in standardised label units).</summary>
         public float HuberDelta { get; init; } = 1f;
 
+        /// <summary>Regression: the label's standard deviation, so validation RMSE is reported in label units.</summary>
+        public double RegressionLabelScale { get; init; } = 1;
+
         /// <summary>Early stopping patience in epochs; null = off.</summary>
         public int? EarlyStoppingPatience { get; init; }
         public MlpEarlyStoppingMetric EarlyStoppingMetric { get; init; }

@@ -66,10 +66,11 @@ namespace Microsoft.ML.Trainers.Mlp
         /// epoch's weights (Keras restore_best_weights); null = off. Without validation data, training loss is watched.</summary>
         public int? EarlyStoppingPatience;
 
-        /// <summary>What early stopping and ReduceOnPlateau watch. Default validation loss.</summary>
+        /// <summary>What early stopping and ReduceOnPlateau watch. Default validation loss (every task); classification may watch
+        /// accuracy, binary classification AUC, regression RMSE or R². A metric the task does not compute is rejected at Fit.</summary>
         public MlpEarlyStoppingMetric EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationLoss;
 
-        /// <summary>Smallest change that counts as an improvement (loss units, or accuracy fraction). Default 0.</summary>
+        /// <summary>Smallest change that counts as an improvement (loss units; accuracy, AUC and R² as fractions; RMSE in label units). Default 0.</summary>
         public float EarlyStoppingMinDelta;
 
         /// <summary>Learning-rate schedule, evaluated per epoch. Default <see cref="MlpLearningRateSchedule.Constant"/>.</summary>

@@ -24,8 +24,9 @@ namespace Microsoft.ML.Trainers.Mlp
         internal const string TrainerName = "Mlp (regression)";
 
         /// <summary>Options of <see cref="MlpRegressionTrainer"/>: the shared fields of <see cref="MlpOptionsBase"/> (same defaults) plus
-        /// the loss. <see cref="MlpOptionsBase.ClassWeighting"/> does not apply (there are no classes) and early stopping always
-        /// watches the validation loss; the history's losses are on the standardised label and its accuracies 0.</summary>
+        /// the loss. <see cref="MlpOptionsBase.ClassWeighting"/> does not apply (there are no classes); early stopping watches
+        /// the validation loss, RMSE or R² (<see cref="MlpOptionsBase.EarlyStoppingMetric"/>). The history's losses are on the
+        /// standardised label, its validation RMSE in label units, its accuracies 0.</summary>
         public sealed class Options : MlpOptionsBase
         {
             /// <summary>Creates options with the default column names (Label, Features, no weight).</summary>

@@ -15,6 +15,7 @@ namespace Microsoft.ML.Trainers.Mlp
             IHost host, MlpRegressionTrainer.Options options, RoleMappedData data, int seed, RoleMappedData validationData,
             MlpRegressionModelParameters initial)
         {
+            MlpTraining.CheckEarlyStoppingMetric(options, "regression", MlpEarlyStoppingMetric.ValidationRmse, MlpEarlyStoppingMetric.ValidationRSquared);
             using var channel = host.Start("Training");
             string trainer = MlpRegressionTrainer.TrainerName;
             int featureCount = CheckSchema(data, trainer);
@@ -54,7 +55,7 @@ namespace Microsoft.ML.Trainers.Mlp
             channel.Info("{0}: training {1}, {2} loss, label mean {3:G6} and standard deviation {4:G6}, {5} epochs, batch {6}, lr {7}, seed {8}.", trainer,
                 architecture.Describe(), options.Loss, mean, std, options.NumberOfEpochs, options.BatchSize, options.LearningRate, seed);
             var settings = MlpTraining.Settings(host, channel, options, new[] { seed }, validation == null ? null : new InMemoryRows(validation),
-                initial == null ? null : new[] { initial.Network }, initial?.TrainingHistory, architecture, options.Loss, options.HuberDelta);
+                initial == null ? null : new[] { initial.Network }, initial?.TrainingHistory, architecture, options.Loss, options.HuberDelta, std);
             var result = NetworkTrainer.Train(architecture, settings, new InMemoryRows(train));
             return (result.Members[0], result.Histories[0], mean, std);
         }

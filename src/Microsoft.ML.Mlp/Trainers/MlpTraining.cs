@@ -21,6 +21,10 @@ namespace Microsoft.ML.Trainers.Mlp
         public static TrainingResult Run(IHost host, MlpOptionsBase options, RoleMappedData data, int[] seeds,
             RoleMappedData validationData = null, MlpModelParameters[] initialModels = null, bool booleanLabel = false)
         {
+            if (booleanLabel)
+                CheckEarlyStoppingMetric(options, "binary classification", MlpEarlyStoppingMetric.ValidationAccuracy, MlpEarlyStoppingMetric.ValidationAuc);
+            else
+                CheckEarlyStoppingMetric(options, "multiclass classification", MlpEarlyStoppingMetric.ValidationAccuracy);
             using var channel = host.Start("Training");
             var schema = data.Data.Schema;
             var (featureCount, classCount) = SchemaChecks.CheckTrainingSchema(schema, MlpTrainer.TrainerName,
@@ -74,10 +78,19 @@ namespace Microsoft.ML.Trainers.Mlp
             return NetworkTrainer.Train(architecture, settings, dataset);
         }
 
-        /// <summary>The engine settings of any task's options (regression adds its loss to them).</summary>
+        /// <summary>Rejects an early-stopping metric the task does not compute. Every task has the validation loss; the caller lists
+        /// its others (classification accuracy, binary AUC, regression RMSE and R²).</summary>
+        internal static void CheckEarlyStoppingMetric(MlpOptionsBase options, string task, params MlpEarlyStoppingMetric[] taskMetrics)
+        {
+            if (options.EarlyStoppingMetric != MlpEarlyStoppingMetric.ValidationLoss && Array.IndexOf(taskMetrics, options.EarlyStoppingMetric) < 0)
+                throw new ArgumentOutOfRangeException(nameof(options.EarlyStoppingMetric), options.EarlyStoppingMetric,
+                    $"EarlyStoppingMetric {options.EarlyStoppingMetric} is not computed for {task}; use ValidationLoss or {string.Join(" or ", taskMetrics)}.");
+        }
+
+        /// <summary>The engine settings of any task's options (regression adds its loss and label scale to them).</summary>
         internal static TrainingSettings Settings(IHost host, IChannel channel, MlpOptionsBase options, int[] seeds, IRowSource validation,
             NetworkWeights[] initialNetworks, System.Collections.Generic.IReadOnlyList<MlpEpochMetrics> initialHistory, NetworkArchitecture architecture,
-            MlpRegressionLoss? regressionLoss = null, float huberDelta = 1f)
+            MlpRegressionLoss? regressionLoss = null, float huberDelta = 1f, double labelScale = 1)
         {
             return new TrainingSettings
             {
@@ -98,12 +111,13 @@ namespace Microsoft.ML.Trainers.Mlp
                 MinimumLearningRate = options.MinimumLearningRate,
                 ReduceOnPlateauPatience = options.ReduceOnPlateauPatience,
                 GradientClipNorm = options.GradientClipNorm,
-                // Regression has one output, so nothing for class weighting to balance, and no accuracy to stop on.
+                // Regression has one output, so nothing for class weighting to balance.
                 ClassWeighting = regressionLoss == null ? options.ClassWeighting : MlpClassWeighting.None,
                 RegressionLoss = regressionLoss,
                 HuberDelta = huberDelta,
+                RegressionLabelScale = labelScale,
                 EarlyStoppingPatience = options.EarlyStoppingPatience,
-                EarlyStoppingMetric = regressionLoss == null ? options.EarlyStoppingMetric : MlpEarlyStoppingMetric.ValidationLoss,
+                EarlyStoppingMetric = options.EarlyStoppingMetric,
                 EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
                 Validation = validation,
                 // The initial weights under the new options' architecture: e.g. a new DropoutRate applies to the continued run.
