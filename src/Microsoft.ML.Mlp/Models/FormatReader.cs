@@ -16,12 +16,16 @@ namespace Microsoft.ML.Trainers.Mlp.Models
         private readonly int _end;
         private int _position;
 
-        public FormatReader(byte[] bytes, int start, int length)
+        public FormatReader(byte[] bytes, int start, int length, int formatVersion)
         {
             _bytes = bytes;
             _position = start;
             _end = start + length;
+            FormatVersion = formatVersion;
         }
+
+        /// <summary>The format version the bytes were written in: payload readers lay out what they read by it.</summary>
+        public int FormatVersion { get; }
 
         /// <summary>Bytes not read yet.</summary>
         public int Remaining => _end - _position;

@@ -7,13 +7,14 @@ namespace Microsoft.ML.Trainers.Mlp.Models
 {
     /// <summary>
     /// The payload of an <see cref="MlpModelParameters"/>: architecture, each layer's arrays, training history. Format 1
-    /// stores it bare, format 2 inside a checksummed block (<see cref="ModelFormat"/>); the bytes are the same.
+    /// stores it bare, format 2 inside a checksummed block (<see cref="ModelFormat"/>) with the same bytes; format 3 adds the
+    /// task metrics (validation AUC, RMSE, R²) to each history entry.
     /// Reading validates the semantics too: sizes consistent with the architecture, every weight finite, variances ≥ 0.
     /// </summary>
     internal static class MlpFormat
     {
-        /// <summary>Bytes of one history entry: 2 int32, 5 float64, 2 int64.</summary>
-        private const int HistoryEntryBytes = 2 * 4 + 5 * 8 + 2 * 8;
+        /// <summary>Bytes of one history entry: 2 int32, 5 float64, 2 int64; from format 3 on, 3 more float64.</summary>
+        private static int HistoryEntryBytes(int version) => 2 * 4 + 5 * 8 + 2 * 8 + (version >= 3 ? 3 * 8 : 0);
 
         public static void Write(BinaryWriter writer, NetworkWeights network, IReadOnlyList<MlpEpochMetrics> history)
         {
@@ -51,6 +52,9 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 writer.Write(h.LearningRate);
                 writer.Write(h.Duration.Ticks);
                 writer.Write(h.Elapsed.Ticks);
+                writer.Write(h.ValidationAuc ?? double.NaN);
+                writer.Write(h.ValidationRmse ?? double.NaN);
+                writer.Write(h.ValidationRSquared ?? double.NaN);
             }
         }
 
@@ -112,7 +116,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
 
         private static List<MlpEpochMetrics> ReadHistory(FormatReader reader)
         {
-            int count = reader.ReadCount(HistoryEntryBytes, "the history length");
+            int count = reader.ReadCount(HistoryEntryBytes(reader.FormatVersion), "the history length");
             var history = new List<MlpEpochMetrics>(count);
             for (int i = 0; i < count; i++)
             {
@@ -121,6 +125,9 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 double loss = reader.ReadDouble(what), accuracy = reader.ReadDouble(what);
                 double vLoss = reader.ReadDouble(what), vAccuracy = reader.ReadDouble(what), rate = reader.ReadDouble(what);
                 long duration = reader.ReadInt64(what), elapsed = reader.ReadInt64(what);
+                double auc = double.NaN, rmse = double.NaN, rSquared = double.NaN;
+                if (reader.FormatVersion >= 3)
+                    (auc, rmse, rSquared) = (reader.ReadDouble(what), reader.ReadDouble(what), reader.ReadDouble(what));
                 if (member < 0 || epoch < 1 || duration < 0 || elapsed < 0)
                     throw FormatReader.Damaged($"{what} is impossible (member {member}, epoch {epoch}, ticks {duration}, {elapsed})");
                 history.Add(new MlpEpochMetrics
@@ -134,6 +141,9 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                     LearningRate = rate,
                     Duration = TimeSpan.FromTicks(duration),
                     Elapsed = TimeSpan.FromTicks(elapsed),
+                    ValidationAuc = double.IsNaN(auc) ? null : auc,
+                    ValidationRmse = double.IsNaN(rmse) ? null : rmse,
+                    ValidationRSquared = double.IsNaN(rSquared) ? null : rSquared,
                 });
             }
             return history;

@@ -16,7 +16,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
     internal static class ModelFormat
     {
         /// <summary>The format this library writes.</summary>
-        public const int Current = 2;
+        public const int Current = 3;
 
         /// <summary>The oldest format this library reads.</summary>
         public const int Oldest = 1;
@@ -106,16 +106,16 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 throw FormatReader.Damaged($"the entry ends {remaining - bytes.Length} bytes early");
             return version switch
             {
-                1 => new FormatReader(bytes, 0, bytes.Length),
-                2 => OpenBlock(bytes, 2),
+                1 => new FormatReader(bytes, 0, bytes.Length, 1),
+                2 or 3 => OpenBlock(bytes, version),
                 _ => throw new NotSupportedException($"Format version {version} has no reader."),
             };
         }
 
-        /// <summary>Format 2: "MLPF" | int32 version | int32 payload length | payload | SHA-256 of all the preceding bytes.</summary>
+        /// <summary>Formats 2 and 3: "MLPF" | int32 version | int32 payload length | payload | SHA-256 of all the preceding bytes.</summary>
         private static FormatReader OpenBlock(byte[] bytes, int expectedVersion)
         {
-            var head = new FormatReader(bytes, 0, bytes.Length);
+            var head = new FormatReader(bytes, 0, bytes.Length, expectedVersion);
             if (head.ReadInt32("the block's magic number") != BlockMagic)
                 throw FormatReader.Damaged("the block does not start with \"MLPF\"");
             int version = head.ReadInt32("the block's format version");
@@ -129,10 +129,10 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             SHA256.HashData(bytes.AsSpan(0, hashed), hash);
             if (!hash.SequenceEqual(bytes.AsSpan(hashed)))
                 throw FormatReader.Damaged("its SHA-256 checksum does not match its contents");
-            return new FormatReader(bytes, hashed - length, length);
+            return new FormatReader(bytes, hashed - length, length, expectedVersion);
         }
 
-        /// <summary>Writes a format-2 block around what <paramref name="writePayload"/> writes.</summary>
+        /// <summary>Writes a current-format block around what <paramref name="writePayload"/> writes.</summary>
         public static void WriteBlock(BinaryWriter writer, Action<BinaryWriter> writePayload)
         {
             using var block = new MemoryStream();

@@ -21,7 +21,7 @@ namespace Microsoft.ML.Mlp.Tests
         public static TheoryData<int, string> Files()
         {
             var data = new TheoryData<int, string>();
-            foreach (int version in new[] { 1, 2 })
+            foreach (int version in new[] { 1, 2, 3 })
                 foreach (string kind in GoldenModels.KindsOf(version))
                     data.Add(version, kind);
             return data;

@@ -22,8 +22,13 @@ namespace Microsoft.ML.Mlp.Tests
     {
         public static readonly string[] Kinds = { "mlp", "fused-ensemble", "heterogeneous-ensemble" };
 
-        /// <summary>Kinds written from a format version on (the binary Mlp appeared with version 2).</summary>
-        public static IEnumerable<string> KindsOf(int version) => version >= 2 ? Kinds.Append("binary") : Kinds;
+        /// <summary>Kinds written in a format version: the binary Mlp appeared with version 2, the regression Mlp with version 3.</summary>
+        public static IEnumerable<string> KindsOf(int version) => version switch
+        {
+            1 => Kinds,
+            2 => Kinds.Append("binary"),
+            _ => Kinds.Append("binary").Append("regression"),
+        };
 
         /// <summary>Training rows [0, 300) and probe rows [9000, 9020) of the shuffled digits.</summary>
         public const int TrainRows = 300, ProbeSkip = 9000, ProbeRows = 20;
@@ -35,6 +40,8 @@ namespace Microsoft.ML.Mlp.Tests
         public static IEstimator<ITransformer> Pipeline(MLContext ml, string kind)
         {
             var mlp = new MlpTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
+            if (kind == "regression") // the digit's value as a Single label: no key mapping
+                return ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
             if (kind == "binary") // a Boolean label already ("is it a 3?", see Data): no key mapping
                 return ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
             IEstimator<ITransformer> trainer = kind switch
@@ -58,10 +65,12 @@ namespace Microsoft.ML.Mlp.Tests
 
         public static IDataView Probes(MLContext ml, string kind = null) => Data(ml, kind, ProbeSkip, ProbeRows);
 
-        /// <summary>Per probe row: the Score vector, or for a binary model {Score, Probability}.</summary>
+        /// <summary>Per probe row: the Score vector, for a binary model {Score, Probability}, for regression {Score}.</summary>
         public static float[][] Scores(ITransformer model, MLContext ml, string kind = null)
         {
             var scored = model.Transform(Probes(ml, kind));
+            if (kind == "regression")
+                return scored.GetColumn<float>("Score").Select(score => new[] { score }).ToArray();
             if (kind != "binary")
                 return scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
             return scored.GetColumn<float>("Score").Zip(scored.GetColumn<float>("Probability"), (score, probability) => new[] { score, probability }).ToArray();
@@ -94,6 +103,10 @@ namespace Microsoft.ML.Mlp.Tests
                 case Microsoft.ML.Calibrators.CalibratedModelParametersBase<MlpBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator> binary:
                     Add(hash, binary.SubModel);
                     Doubles(hash, binary.Calibrator.Slope, binary.Calibrator.Offset);
+                    break;
+                case MlpRegressionModelParameters regression:
+                    Doubles(hash, regression.LabelMean, regression.LabelStandardDeviation);
+                    AddNetwork(hash, regression.Network, regression.TrainingHistory);
                     break;
                 case MlpBinaryModelParameters binaryMlp:
                     AddNetwork(hash, binaryMlp.Network, binaryMlp.TrainingHistory);
@@ -140,6 +153,9 @@ namespace Microsoft.ML.Mlp.Tests
                 Ints(hash, h.Member, h.Epoch);
                 Doubles(hash, h.TrainingLoss, h.TrainingAccuracy, h.ValidationLoss ?? double.NaN, h.ValidationAccuracy ?? double.NaN, h.LearningRate);
                 Longs(hash, h.Duration.Ticks, h.Elapsed.Ticks);
+                // Task metrics arrived with format 3; hashed only when present, so older files keep their fingerprints.
+                if (h.ValidationAuc != null || h.ValidationRmse != null || h.ValidationRSquared != null)
+                    Doubles(hash, h.ValidationAuc ?? double.NaN, h.ValidationRmse ?? double.NaN, h.ValidationRSquared ?? double.NaN);
             }
         }
 

@@ -46,13 +46,13 @@ namespace Microsoft.ML.Mlp.Tests
             const string entry = "TransformerChain/Transform_001/Model/Model.key";
             var bytes = (byte[])zip[entry].Clone();
             Assert.Equal("SOFTVOTE", ModelZip.Signature(bytes));
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(72), 0x0001_0003); // written
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(76), 0x0001_0003); // readable
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(72), 0x0001_0004); // written
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(76), 0x0001_0004); // readable
 
             var ex = LoadFails(zip, entry, bytes);
             Assert.IsType<NotSupportedException>(ex);
-            Assert.Contains("SoftVotingModelParameters at 'TransformerChain/Transform_001/Model' was saved in Microsoft.ML.Mlp model format version 3", ex.Message);
-            Assert.Contains("reads format versions 1 to 2", ex.Message);
+            Assert.Contains("SoftVotingModelParameters at 'TransformerChain/Transform_001/Model' was saved in Microsoft.ML.Mlp model format version 4", ex.Message);
+            Assert.Contains("reads format versions 1 to 3", ex.Message);
         }
 
         [Fact]
@@ -105,7 +105,7 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
-        public void AVersionOneModelSavedAgainIsWrittenAsVersionTwoWithTheSameParameters()
+        public void AVersionOneModelSavedAgainIsWrittenInTheCurrentVersionWithTheSameParameters()
         {
             var ml = new MLContext(seed: 1);
             var model = ml.Model.Load(GoldenModels.ZipPath(1, "fused-ensemble"), out var schema);
@@ -118,7 +118,7 @@ namespace Microsoft.ML.Mlp.Tests
             foreach (string entry in ours)
             {
                 var bytes = zip[entry];
-                Assert.Equal(0x0001_0002u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(72)));
+                Assert.Equal(0x0001_0003u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(72)));
                 Assert.Equal("MLPF", System.Text.Encoding.ASCII.GetString(bytes, ModelZip.ModelRegion(bytes).Start + 4, 4));
             }
             saved.Position = 0;
