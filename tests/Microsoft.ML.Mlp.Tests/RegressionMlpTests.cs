@@ -140,6 +140,19 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void PermutationFeatureImportanceFindsTheFiveFeaturesThatMatter()
+        {
+            var (ml, model, test) = s_friedman.Value;
+            var importance = ml.Regression.PermutationFeatureImportance(model, test, permutationCount: 1);
+            var drops = importance.Select(m => m.RSquared.Mean).ToArray();
+            _output.WriteLine("R² change per feature: " + string.Join(", ", drops.Select(d => d.ToString("F3"))));
+            Assert.Equal(10, drops.Length);
+            // y depends on x0…x4 only: shuffling any of them costs R², shuffling x5…x9 (noise) does not.
+            Assert.All(drops.Take(5), d => Assert.True(d < -0.05, $"an informative feature changed R² by only {d:F3}"));
+            Assert.All(drops.Skip(5), d => Assert.True(Math.Abs(d) < 0.03, $"a noise feature changed R² by {d:F3}"));
+        }
+
+        [Fact]
         public void CrossValidatesAndReportsValidationLossWithEarlyStopping()
         {
             var ml = new MLContext(seed: 1);
