@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -23,21 +22,7 @@ namespace TabularCsv
 
         public static TabularSplit Load(MLContext ml, string path)
         {
-            path ??= Path.Combine(FindRepoRoot(), "data", "landsat-satellite", "satellite.csv");
-            if (!File.Exists(path))
-                throw new FileNotFoundException($"No CSV at {path}.", path);
-            var loader = ml.Data.CreateTextLoader(new TextLoader.Options
-            {
-                HasHeader = true,
-                Separators = new[] { ',' },
-                Columns = new[]
-                {
-                    // A column range becomes one known-size vector: what ML.NET trainers take as features.
-                    new TextLoader.Column("Features", DataKind.Single, 0, FeatureCount - 1),
-                    new TextLoader.Column("Label", DataKind.String, FeatureCount),
-                },
-            });
-            var all = loader.Load(path);
+            var all = CsvTable.Load(ml, path, "data/landsat-satellite/satellite.csv", FeatureCount, DataKind.String);
             // Cached: L-BFGS passes over the data many times, and re-parsing the text each time would dominate.
             var train = ml.Data.Cache(ml.Data.TakeRows(all, OriginalTrainingRows));
             var test = ml.Data.Cache(ml.Data.SkipRows(all, OriginalTrainingRows));
@@ -47,7 +32,5 @@ namespace TabularCsv
             double majority = testLabels.Length == 0 ? 0 : testLabels.GroupBy(label => label).Max(g => g.Count()) / (double)testLabels.Length;
             return new TabularSplit(train, test, trainCount, testLabels.Length, majority);
         }
-
-        private static string FindRepoRoot() => Samples.Shared.RepoRoot.Find("data/landsat-satellite; run from inside the repository or pass --data FILE");
     }
 }
