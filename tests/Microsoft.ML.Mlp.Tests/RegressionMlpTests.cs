@@ -184,6 +184,49 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, second.Model.TrainingHistory.Select(h => h.Epoch));
         }
 
+        internal sealed class WeightedRow
+        {
+            public float Label;
+            [VectorType(10)] public float[] Features;
+            public float Weight;
+        }
+
+        [Fact]
+        public void TrainingControlWorks_CallbackScheduleExampleWeightsAndCancellation()
+        {
+            var ml = new MLContext(seed: 1);
+            var rows = Friedman1(400, 9);
+            // Every 4th row weighs 0. Its label still enters the (unweighted, documented) label scale, so the second fit below
+            // shuffles those labels among themselves: same scale, and a fit that honours the weights does not move.
+            var zeroRows = Enumerable.Range(0, rows.Length).Where(i => i % 4 == 0).ToArray();
+            WeightedRow[] Weighted(bool shuffleZeroWeightLabels) => rows.Select((r, i) => new WeightedRow
+            {
+                Label = shuffleZeroWeightLabels && i % 4 == 0 ? rows[zeroRows[zeroRows.Length - 1 - i / 4]].Label : r.Label,
+                Features = r.Features,
+                Weight = i % 4 == 0 ? 0 : 1,
+            }).ToArray();
+            var epochs = new System.Collections.Generic.List<MlpEpochMetrics>();
+            var options = new MlpRegressionTrainer.Options
+            {
+                HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 4, Seed = 2, ExampleWeightColumnName = "Weight",
+                LearningRateSchedule = MlpLearningRateSchedule.CosineAnnealing, EpochCallback = epochs.Add,
+                UseBatchNormalization = false, DropoutRate = 0,
+            };
+            var first = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(Weighted(false)));
+            Assert.Equal(new[] { 1, 2, 3, 4 }, epochs.Select(e => e.Epoch));
+            Assert.True(epochs[3].LearningRate < epochs[0].LearningRate, "cosine annealing lowers the learning rate");
+
+            var probe = ml.Data.LoadFromEnumerable(Friedman1(50, 10));
+            var reference = first.Transform(probe).GetColumn<float>("Score").ToArray();
+            var shuffled = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(Weighted(true))).Transform(probe).GetColumn<float>("Score").ToArray();
+            Assert.All(reference.Zip(shuffled), p => Assert.Equal(p.First, p.Second, 1e-3));
+
+            using var cancel = new System.Threading.CancellationTokenSource();
+            options.CancellationToken = cancel.Token;
+            options.EpochCallback = e => { if (e.Epoch == 2) cancel.Cancel(); };
+            Assert.ThrowsAny<OperationCanceledException>(() => ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(Weighted(false))));
+        }
+
         internal sealed class BoolLabelRow
         {
             public bool Label;
