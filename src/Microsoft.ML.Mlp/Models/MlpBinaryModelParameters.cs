@@ -4,12 +4,14 @@ using System.ComponentModel;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
 using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
+using Microsoft.ML.Trainers.Mlp.Onnx;
 
 [assembly: LoadableClass(typeof(MlpBinaryModelParameters), null, typeof(SignatureLoadModel),
     "Multilayer Perceptron Binary Executor", MlpBinaryModelParameters.LoaderSignature)]
@@ -79,6 +81,15 @@ namespace Microsoft.ML.Trainers.Mlp
             ModelFormat.VersionInfo("MLP BINR", LoaderSignature, typeof(MlpBinaryModelParameters));
 
         private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
+
+        /// <summary>The binary head: Score = z₁ − z₀ (a product with [−1, 1], exact as the managed subtraction). ML.NET's calibrated
+        /// wrapper asks for the Score only and adds its own sigmoid for the Probability; its scorer adds the PredictedLabel.</summary>
+        private protected override void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames)
+        {
+            string logits = MlpOnnxWriter.WriteNetwork(ctx, network, features);
+            string difference = ctx.AddInitializer(new[] { -1f, 1f }, new long[] { 2, 1 }, "MlpLogitDifference");
+            ctx.CreateNode("MatMul", new[] { logits, difference }, new[] { outputNames[0] }, ctx.GetNodeName("MatMul"), "");
+        }
 
         /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
         /// <exception cref="System.IO.InvalidDataException">The stored model is damaged (checksum, length or value check failed).</exception>

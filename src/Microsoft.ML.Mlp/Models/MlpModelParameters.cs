@@ -4,12 +4,14 @@ using System.ComponentModel;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
 using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
+using Microsoft.ML.Trainers.Mlp.Onnx;
 
 [assembly: LoadableClass(typeof(MlpModelParameters), null, typeof(SignatureLoadModel),
     "Multilayer Perceptron Multiclass Executor", MlpModelParameters.LoaderSignature)]
@@ -109,6 +111,14 @@ namespace Microsoft.ML.Trainers.Mlp
             ModelFormat.VersionInfo("MLP MCLS", LoaderSignature, typeof(MlpModelParameters));
 
         private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
+
+        /// <summary>The multiclass head as ML.NET's multiclass linear models write it: outputs are PredictedLabel, Score; the
+        /// network's softmax is the Score, its arg-max + 1 the PredictedLabel key.</summary>
+        private protected override void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames)
+        {
+            string score = MlpOnnxWriter.WriteNetwork(ctx, network, features, outputNames[1]);
+            MlpOnnxWriter.WritePredictedLabel(ctx, score, outputNames[0]);
+        }
 
         /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
         /// <exception cref="System.IO.InvalidDataException">The stored model is damaged (checksum, length or value check failed).</exception>

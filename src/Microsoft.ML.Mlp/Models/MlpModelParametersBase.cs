@@ -5,8 +5,10 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 
 namespace Microsoft.ML.Trainers.Mlp
@@ -14,12 +16,12 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>
     /// What every trained multilayer perceptron of this package shares, whatever its task: the network and its training
     /// history, the feature-count check, the one dense/sparse scoring dispatch, save (one checksummed block,
-    /// docs/model-format.md) and dispose. Each task adds only its head: how the network's last
+    /// docs/model-format.md), dispose, and ONNX export of the network. Each task adds only its head: how the network's last
     /// layer becomes the Score column (<see cref="MlpModelParameters"/>: softmax probabilities; <see cref="MlpBinaryModelParameters"/>:
     /// the logit z₁ − z₀; <see cref="MlpRegressionModelParameters"/>: output × standard deviation + mean).
     /// </summary>
     /// <typeparam name="TOutput">The Score column's type: a vector for multiclass, a single value for binary and regression.</typeparam>
-    public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, IDisposable
+    public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISingleCanSaveOnnx, IDisposable
     {
         private readonly string _kind;
         private InferenceNetwork _inference;
@@ -156,9 +158,28 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>The history as saved (warm start continues it).</summary>
         private protected List<MlpEpochMetrics> History => _history;
 
+        /// <summary>True: every model of this package exports (ML.NET's ONNX converter asks first).</summary>
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx)
+        {
+            MlNetVersionGuard.EnsureSupported();
+            _ = Inference;
+            return true;
+        }
+
+        /// <summary>ML.NET's ONNX export hook: writes the network (batch norm folded, dropout gone) from the feature variable and
+        /// the task's head into the variables the scorer named (<paramref name="outputNames"/>: the task's columns in ML.NET's order).</summary>
+        bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+        {
+            WriteOnnx(ctx, Inference, featureColumn, outputNames);
+            return true;
+        }
+
+        /// <summary>Writes the network (<see cref="Onnx.MlpOnnxWriter.WriteNetwork"/>) and the task's head into <paramref name="outputNames"/>.</summary>
+        private protected abstract void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames);
+
         /// <summary>
-        /// Releases the scoring network. Afterwards scoring (directly, through a pipeline or a PredictionEngine), saving and
-        /// warm start throw <see cref="ObjectDisposedException"/>; the shape properties and
+        /// Releases the scoring network. Afterwards scoring (directly, through a pipeline or a PredictionEngine), saving, ONNX
+        /// export and warm start throw <see cref="ObjectDisposedException"/>; the shape properties and
         /// <see cref="TrainingHistory"/> stay readable.
         /// </summary>
         public void Dispose() => _inference = null;

@@ -5,12 +5,14 @@ using System.ComponentModel;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
 using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
+using Microsoft.ML.Trainers.Mlp.Onnx;
 
 [assembly: LoadableClass(typeof(MlpRegressionModelParameters), null, typeof(SignatureLoadModel),
     "Multilayer Perceptron Regression Executor", MlpRegressionModelParameters.LoaderSignature)]
@@ -96,6 +98,18 @@ namespace Microsoft.ML.Trainers.Mlp
             ModelFormat.VersionInfo("MLP REGR", LoaderSignature, typeof(MlpRegressionModelParameters));
 
         private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
+
+        /// <summary>The regression head: Score = output × std + mean, in double as the managed scoring computes it, then float.</summary>
+        private protected override void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames)
+        {
+            string output = MlpOnnxWriter.WriteNetwork(ctx, network, features);
+            string wide = MlpOnnxWriter.Intermediate(ctx, "MlpOutputDouble"), scaled = MlpOnnxWriter.Intermediate(ctx, "MlpScaled"),
+                shifted = MlpOnnxWriter.Intermediate(ctx, "MlpShifted");
+            ctx.CreateNode("Cast", output, wide, ctx.GetNodeName("Cast"), "").AddAttribute("to", typeof(double));
+            ctx.CreateNode("Mul", new[] { wide, ctx.AddInitializer(LabelStandardDeviation, "LabelStandardDeviation") }, new[] { scaled }, ctx.GetNodeName("Mul"), "");
+            ctx.CreateNode("Add", new[] { scaled, ctx.AddInitializer(LabelMean, "LabelMean") }, new[] { shifted }, ctx.GetNodeName("Add"), "");
+            ctx.CreateNode("Cast", shifted, outputNames[0], ctx.GetNodeName("Cast"), "").AddAttribute("to", typeof(float));
+        }
 
         /// <summary>The label scale comes first in the saved block, before the network.</summary>
         private protected override void WriteHead(BinaryWriter writer)
