@@ -32,6 +32,28 @@ namespace Microsoft.ML.Mlp.Tests
         });
 
         [Fact]
+        public void MnistEnsembleOnnxOptionExportsAndScoresWithOnnxRuntimeLikeMlNet()
+        {
+            var options = SampleOptions.Parse(new[] { "--onnx", Path.Combine(_output, "mnist.onnx") }) with
+            {
+                TrainRows = 300,
+                TestRows = 100,
+                Epochs = 1,
+                Models = 2,
+                PreviewImages = 0,
+                OutputDirectory = _output,
+                Console = RecordingConsole(),
+            };
+            var result = MnistEnsembleSample.Run(options);
+
+            Assert.True(new FileInfo(result.Onnx.Path).Length > 0, "ONNX file written");
+            Assert.Equal(result.TestRows, result.Onnx.Rows);
+            Assert.Equal(result.Onnx.Rows, result.Onnx.Agreements);
+            Assert.Equal(result.Evaluation.Ensemble.Accuracy, result.Onnx.Accuracy, 6);
+            Assert.Contains("ONNX Runtime", _printed.ToString());
+        }
+
+        [Fact]
         public void MnistEnsembleTrainsSavesReloadsAndPlots()
         {
             var result = MnistEnsembleSample.Run(new SampleOptions
