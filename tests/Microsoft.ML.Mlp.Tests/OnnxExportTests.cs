@@ -64,6 +64,20 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void ExportsAtOpset9TheLowestMlNetWrites()
+        {
+            var ml = new MLContext(seed: 1);
+            var model = ml.MulticlassClassification.Trainers.Mlp(Tiny(MlpActivation.Gelu))
+                .Fit(ml.Transforms.Conversion.MapValueToKey("Label").Fit(Digits.Load(ml, 0, TrainRows)).Transform(Digits.Load(ml, 0, TrainRows)));
+            var test = Digits.Load(ml, TrainRows, TestRows);
+            var onnx = OnnxScoring.Export(ml, model, test, opSet: 9);
+            var want = OnnxScoring.Column(model.Transform(test), "Score");
+            var got = OnnxScoring.Run(onnx, OnnxScoring.Features(test))["Score"];
+            Assert.Equal(want.Length, got.Length);
+            Assert.All(want.Zip(got), p => Assert.InRange(p.Second, p.First - ProbabilityTolerance, p.First + ProbabilityTolerance));
+        }
+
+        [Fact]
         public void FusedSoftVotingEnsembleExportsWithTheSameProbabilitiesAndLabels()
         {
             var ml = new MLContext(seed: 1);

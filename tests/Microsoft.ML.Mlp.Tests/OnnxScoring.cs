@@ -11,11 +11,14 @@ namespace Microsoft.ML.Mlp.Tests
     /// <summary>ONNX round trips for the export tests: ML.NET's converter, then ONNX Runtime directly (no ML.NET) or ML.NET's ApplyOnnxModel.</summary>
     internal static class OnnxScoring
     {
-        /// <summary>The pipeline as ONNX bytes, through ML.NET's own converter.</summary>
-        public static byte[] Export(MLContext ml, ITransformer model, IDataView data)
+        /// <summary>The pipeline as ONNX bytes, through ML.NET's own converter (at its default opset, or <paramref name="opSet"/>).</summary>
+        public static byte[] Export(MLContext ml, ITransformer model, IDataView data, int? opSet = null)
         {
             using var stream = new MemoryStream();
-            ml.Model.ConvertToOnnx(model, data, stream);
+            if (opSet is int version)
+                ml.Model.ConvertToOnnx(model, data, version, stream);
+            else
+                ml.Model.ConvertToOnnx(model, data, stream);
             return stream.ToArray();
         }
 
