@@ -123,8 +123,8 @@ namespace Microsoft.ML.Mlp.Tests
         {
             var ml = new MLContext(seed: 1);
             var options = new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Activation = MlpActivation.Elu, Seed = 3 };
-            var model = ml.BinaryClassification.Trainers.Mlp(options).Fit(DigitThrees(ml, 0, TrainRows));
-            AssertOnnxScoresLikeMlNet(ml, model, DigitThrees(ml, TrainRows, TestRows), new[] { "Probability", "PredictedLabel" }, "Score");
+            var model = ml.BinaryClassification.Trainers.Mlp(options).Fit(BinaryMlpTests.DigitThrees(ml, 0, TrainRows));
+            AssertOnnxScoresLikeMlNet(ml, model, BinaryMlpTests.DigitThrees(ml, TrainRows, TestRows), new[] { "Probability", "PredictedLabel" }, "Score");
         }
 
         [Fact]
@@ -137,20 +137,11 @@ namespace Microsoft.ML.Mlp.Tests
             AssertOnnxScoresLikeMlNet(ml, model, DigitValues(ml, TrainRows, TestRows), Array.Empty<string>(), "Score");
         }
 
-        private sealed class BinaryRow
-        {
-            public bool Label;
-            [VectorType(784)] public float[] Features;
-        }
-
         private sealed class ValueRow
         {
             public float Label;
             [VectorType(784)] public float[] Features;
         }
-
-        private static IDataView DigitThrees(MLContext ml, int skip, int take) =>
-            ml.Data.LoadFromEnumerable(Digits.Rows(skip, take).Select(d => new BinaryRow { Label = d.Label == 3, Features = d.Features }).ToArray());
 
         private static IDataView DigitValues(MLContext ml, int skip, int take) =>
             ml.Data.LoadFromEnumerable(Digits.Rows(skip, take).Select(d => new ValueRow { Label = 100 + 10 * d.Label, Features = d.Features }).ToArray());
