@@ -10,10 +10,13 @@ namespace Microsoft.ML.Mlp.Benchmarks
             "usage: Microsoft.ML.Mlp.Benchmarks [--data DIR] [--epochs N] [--skip-reference] [--reference-script PATH]\n" +
             "       Microsoft.ML.Mlp.Benchmarks micro [BenchmarkDotNet args, e.g. --filter '*']\n" +
             "       Microsoft.ML.Mlp.Benchmarks load [--data DIR]   IDataView → training memory beside memcpy (issue 10)\n" +
+            "       Microsoft.ML.Mlp.Benchmarks onnx [--data DIR] [--epochs N] [--threads N]   bulk scoring rows/s: PredictBatch\n" +
+            "                         beside ONNX Runtime on the exported graph, same thread count (issue 12)\n" +
             "  --data DIR        folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (default /usr/share/datasets/fashion-mnist)\n" +
             "  --epochs N        training epochs for both sides (default 2)\n" +
             "  --skip-reference  measure this library only\n" +
-            "  --threads N       libtorch threads for this library's training (default 1, as the reference)\n" +
+            "  --threads N       libtorch threads for this library's training (default 1, as the reference);\n" +
+            "                    in the onnx mode also ONNX Runtime's intra-op threads\n" +
             "  --reference-script PATH  run-reference.sh to use (default: the copy next to this program)";
 
         public string DataDirectory { get; private set; } = "/usr/share/datasets/fashion-mnist";

@@ -10,7 +10,8 @@ namespace Microsoft.ML.Mlp.Benchmarks
     /// <summary>
     /// Entry point. Default: the side-by-side run (this library vs the PyTorch reference) printing one table.
     /// <c>micro [BenchmarkDotNet args]</c>: the BenchmarkDotNet micro-benchmarks instead. <c>text</c>, <c>dense-stream</c>
-    /// and <c>load</c>: issue 10's wide-sparse, larger-than-memory and loading-speed cases.
+    /// and <c>load</c>: issue 10's wide-sparse, larger-than-memory and loading-speed cases. <c>onnx</c>: bulk scoring with
+    /// <c>PredictBatch</c> beside ONNX Runtime on the exported graph (issue 12).
     /// </summary>
     public static class Program
     {
@@ -38,7 +39,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     "text-run" => Text(TextTrainerRun.Run, rest, denseStream: false),
                     "dense-stream" => Text(DenseStreamBenchmark.Run, rest, denseStream: true),
                     "dense-stream-run" => Text(DenseStreamBenchmark.RunChild, rest, denseStream: true),
-                    null or "load" => Harness(mode, HarnessOptions.Parse(rest)),
+                    null or "load" or "onnx" => Harness(mode, HarnessOptions.Parse(rest)),
                     _ => throw new ArgumentException($"Unknown mode '{mode}'."),
                 };
             }
@@ -67,7 +68,12 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     Console.WriteLine(TextHarnessOptions.Usage);
                     return 0;
                 };
-            return mode == "load" ? () => LoadMeasurement.Run(options.DataDirectory) : () => SideBySide.Run(options);
+            return mode switch
+            {
+                "load" => () => LoadMeasurement.Run(options.DataDirectory),
+                "onnx" => () => OnnxScoringMeasurement.Run(options),
+                _ => () => SideBySide.Run(options),
+            };
         }
     }
 }

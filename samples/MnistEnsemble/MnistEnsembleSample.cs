@@ -13,7 +13,7 @@ namespace MnistEnsemble
     /// <summary>What one run produced: the test scores, how long it took, and where the outputs are.</summary>
     public sealed record MnistEnsembleResult(
         EnsembleEvaluation Evaluation, int TrainRows, int TestRows, TimeSpan TrainingTime, TimeSpan TotalTime,
-        string ModelPath, string TrainingCurvePath, PreviewPrediction[] Previews);
+        string ModelPath, string TrainingCurvePath, PreviewPrediction[] Previews, OnnxCheck Onnx = null);
 
     /// <summary>
     /// The seed recipe end to end: five MLPs 784→50→50→50→50→10 (he_normal, BatchNorm, ReLU, Dropout 0.2, Adam 1e-3, batch 32)
@@ -69,13 +69,26 @@ namespace MnistEnsemble
             var previews = SavedModelCheck.PredictFromSavedModel(modelPath, data.TestRows.Take(options.PreviewImages).ToArray());
             ImagePreview.Print(console, previews, data);
 
+            var onnx = options.OnnxPath == null ? null : ExportOnnx(ml, model, data, options.OnnxPath, evaluation, console);
+
             string curvePath = Path.GetFullPath(Path.Combine(options.OutputDirectory, TrainingCurveFileName));
             Samples.Shared.TrainingCurves.SavePng(ensemble.Members.Cast<MlpModelParameters>().Select((m, i) => ($"member {i + 1}", m.TrainingHistory)).ToArray(), "Ensemble members", curvePath);
             console.MarkupLineInterpolated($"Model: [link]{modelPath}[/]");
             console.MarkupLineInterpolated($"Training curves: [link]{curvePath}[/]");
             console.MarkupLineInterpolated($"Total time {clock.Elapsed.TotalSeconds:F1} s.");
 
-            return new MnistEnsembleResult(evaluation, data.TrainCount, data.TestRows.Length, trainingTime, clock.Elapsed, modelPath, curvePath, previews);
+            return new MnistEnsembleResult(evaluation, data.TrainCount, data.TestRows.Length, trainingTime, clock.Elapsed, modelPath, curvePath, previews, onnx);
+        }
+
+        /// <summary>--onnx: the pipeline as ONNX, the test set scored by ONNX Runtime alone, both accuracies printed.</summary>
+        private static OnnxCheck ExportOnnx(MLContext ml, ITransformer model, MnistSplit data, string path, EnsembleEvaluation evaluation, IAnsiConsole console)
+        {
+            var mlNetPredictions = model.Transform(data.Test).GetColumn<float>("PredictedLabel").ToArray();
+            var check = OnnxExport.ExportAndScore(ml, model, data.Train, data.TestRows, mlNetPredictions, path);
+            console.MarkupLineInterpolated($"ONNX: [link]{check.Path}[/]");
+            console.MarkupLineInterpolated(
+                $"Test accuracy: ML.NET {evaluation.Ensemble.Accuracy:P2}, ONNX Runtime {check.Accuracy:P2} (same prediction on {check.Agreements:N0} of {check.Rows:N0} rows)");
+            return check;
         }
     }
 }

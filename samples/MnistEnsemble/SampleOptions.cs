@@ -40,6 +40,9 @@ namespace MnistEnsemble
         public MlpLearningRateSchedule Schedule { get; init; } = MlpLearningRateSchedule.Constant;
         public MlpActivation Activation { get; init; } = MlpActivation.Relu;
 
+        /// <summary>Also export the trained pipeline as ONNX to this file and score the test set with ONNX Runtime; null = no export.</summary>
+        public string OnnxPath { get; init; }
+
         /// <summary>Test images drawn in the terminal after reloading the saved model.</summary>
         public int PreviewImages { get; init; } = 6;
 
@@ -66,6 +69,8 @@ namespace MnistEnsemble
   --schedule NAME       learning-rate schedule per epoch: Constant (default), StepDecay, ExponentialDecay,
                         CosineAnnealing, OneCycle or ReduceOnPlateau
   --activation NAME     Relu (default), LeakyRelu, Elu, Gelu, Selu, Tanh or Sigmoid
+  --onnx PATH           also export the trained pipeline as ONNX to PATH and score the test set with
+                        ONNX Runtime directly (no ML.NET), printing both accuracies
   --help                this text";
 
         /// <summary>Parses command-line arguments; null when the user asked for help.</summary>
@@ -98,6 +103,7 @@ namespace MnistEnsemble
                     "--weight-decay" => options with { WeightDecay = Number(name, value) },
                     "--schedule" => options with { Schedule = Choice<MlpLearningRateSchedule>(name, value) },
                     "--activation" => options with { Activation = Choice<MlpActivation>(name, value) },
+                    "--onnx" => options with { OnnxPath = value },
                     _ => throw new ArgumentException($"Unknown option {name}."),
                 };
             }

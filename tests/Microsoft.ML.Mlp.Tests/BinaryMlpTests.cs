@@ -31,7 +31,7 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         /// <summary>Digits in the tests' shuffled order, labelled "is it a 3?" (about 10% true).</summary>
-        private static IDataView DigitThrees(MLContext ml, int skip, int take) =>
+        internal static IDataView DigitThrees(MLContext ml, int skip, int take) =>
             ml.Data.LoadFromEnumerable(Digits.Rows(skip, take).Select(d => new DigitRow { Label = d.Label == 3, Features = d.Features }).ToArray());
 
         /// <summary>Two concentric rings (radius 1 = false, 2 = true, noise 0.25): no line separates them.</summary>

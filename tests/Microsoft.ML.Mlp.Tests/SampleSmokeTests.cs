@@ -31,19 +31,34 @@ namespace Microsoft.ML.Mlp.Tests
             Interactive = InteractionSupport.No,
         });
 
+        /// <summary>The MnistEnsemble sample on tiny settings, printing into the recording console.</summary>
+        private SampleOptions TinyMnistOptions(SampleOptions options) => options with
+        {
+            TrainRows = 300,
+            TestRows = 100,
+            Epochs = 1,
+            Models = 2,
+            PreviewImages = 3,
+            OutputDirectory = _output,
+            Console = RecordingConsole(),
+        };
+
+        [Fact]
+        public void MnistEnsembleOnnxOptionExportsAndScoresWithOnnxRuntimeLikeMlNet()
+        {
+            var result = MnistEnsembleSample.Run(TinyMnistOptions(SampleOptions.Parse(new[] { "--onnx", Path.Combine(_output, "mnist.onnx") })));
+
+            Assert.True(new FileInfo(result.Onnx.Path).Length > 0, "ONNX file written");
+            Assert.Equal(result.TestRows, result.Onnx.Rows);
+            Assert.Equal(result.Onnx.Rows, result.Onnx.Agreements);
+            Assert.Equal(result.Evaluation.Ensemble.Accuracy, result.Onnx.Accuracy, 6);
+            Assert.Contains("ONNX Runtime", _printed.ToString());
+        }
+
         [Fact]
         public void MnistEnsembleTrainsSavesReloadsAndPlots()
         {
-            var result = MnistEnsembleSample.Run(new SampleOptions
-            {
-                TrainRows = 300,
-                TestRows = 100,
-                Epochs = 1,
-                Models = 2,
-                PreviewImages = 3,
-                OutputDirectory = _output,
-                Console = RecordingConsole(),
-            });
+            var result = MnistEnsembleSample.Run(TinyMnistOptions(new SampleOptions()));
 
             Assert.Equal(300, result.TrainRows);
             Assert.Equal(100, result.TestRows);

@@ -71,6 +71,29 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public int ClassCount => _outputs[^1];
 
+        /// <summary>Number of Linear layers, the output layer included.</summary>
+        public int LayerCount => _weights.Length;
+
+        /// <summary>Activation after every layer but the last.</summary>
+        public MlpActivation Activation => _activation;
+
+        /// <summary>True when the last layer's values go through softmax (false: raw logits).</summary>
+        public bool Softmax => _softmax;
+
+        /// <summary>
+        /// Layer <paramref name="layer"/> exactly as scoring uses it — batch norm folded in — for exporters (ONNX): weight as
+        /// row-major [in, out] (the padding dropped: y = x · W + b), bias [out]. Copies; the network is unchanged.
+        /// </summary>
+        public (float[] Weight, float[] Bias) FoldedLayer(int layer)
+        {
+            int fanIn = _inputs[layer], fanOut = _outputs[layer], padded = _padded[layer];
+            var stored = _weights[layer].AsSpan();
+            var weight = new float[fanIn * fanOut];
+            for (int i = 0; i < fanIn; i++)
+                stored.Slice(i * padded, fanOut).CopyTo(weight.AsSpan(i * fanOut, fanOut));
+            return (weight, _biases[layer].AsSpan(0, fanOut).ToArray());
+        }
+
         [ThreadStatic]
         private static float[] t_scratch;
 

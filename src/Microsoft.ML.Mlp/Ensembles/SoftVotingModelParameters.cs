@@ -5,11 +5,13 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
+using Microsoft.ML.Trainers.Mlp.Onnx;
 
 [assembly: LoadableClass(typeof(SoftVotingModelParameters), null, typeof(SignatureLoadModel),
     "Soft Voting Multiclass Ensemble", SoftVotingModelParameters.LoaderSignature)]
@@ -21,7 +23,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// (scikit-learn's <c>VotingClassifier(voting='soft')</c>). Members are ordinary ML.NET multiclass models
     /// (MLPs or any other trainer's), each saved inside the ensemble's model zip.
     /// </summary>
-    public sealed class SoftVotingModelParameters : ModelParametersBase<VBuffer<float>>, IValueMapper, IDisposable
+    public sealed class SoftVotingModelParameters : ModelParametersBase<VBuffer<float>>, IValueMapper, ISingleCanSaveOnnx, IDisposable
     {
         internal const string LoaderSignature = "SoftVotingMulticlassExec";
         private const string RegistrationName = "SoftVotingModelParameters";
@@ -178,6 +180,33 @@ namespace Microsoft.ML.Trainers.Mlp
                 dst = editor.Commit();
             };
         }
+
+        /// <summary>True when every member that votes (weight ≠ 0) can export; otherwise throws, naming the member that cannot.</summary>
+        /// <exception cref="NotSupportedException">A member has no ONNX form (its index and type are in the message).</exception>
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx)
+        {
+            MlNetVersionGuard.EnsureSupported();
+            CheckNotDisposed();
+            OnnxEnsembleWriter.CheckMembers(ctx, nameof(SoftVotingModelParameters), _members, i => _weights[i] != 0);
+            return true;
+        }
+
+        /// <summary>ML.NET's ONNX export hook (outputs PredictedLabel, Score): each voting member's graph, the weighted average of
+        /// their probabilities as Score, its arg-max as PredictedLabel.</summary>
+        bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+        {
+            CheckNotDisposed();
+            var scores = new string[_members.Length];
+            for (int m = 0; m < _members.Length; m++)
+                if (_weights[m] != 0)
+                    scores[m] = OnnxEnsembleWriter.WriteMember(ctx, _members[m], m, MulticlassColumns, featureColumn)[1];
+            OnnxEnsembleWriter.WriteWeightedAverage(ctx, scores, _weights, outputNames[1]);
+            MlpOnnxWriter.WritePredictedLabel(ctx, outputNames[1], outputNames[0]);
+            return true;
+        }
+
+        /// <summary>A multiclass model's ONNX outputs, in ML.NET's order.</summary>
+        private static readonly string[] MulticlassColumns = { DefaultColumnNames.PredictedLabel, DefaultColumnNames.Score };
 
         private static string MemberDirectory(int index) => $"Member{index:D3}";
 

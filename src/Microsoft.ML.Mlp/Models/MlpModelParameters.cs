@@ -4,12 +4,14 @@ using System.ComponentModel;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
 using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
+using Microsoft.ML.Trainers.Mlp.Onnx;
 
 [assembly: LoadableClass(typeof(MlpModelParameters), null, typeof(SignatureLoadModel),
     "Multilayer Perceptron Multiclass Executor", MlpModelParameters.LoaderSignature)]
@@ -21,18 +23,17 @@ namespace Microsoft.ML.Trainers.Mlp
     /// ML.NET model zip. Scoring runs in managed code (batch normalization folded into the layers), so a
     /// loaded model needs no libtorch to predict and holds no native memory.
     /// </summary>
-    public sealed class MlpModelParameters : ModelParametersBase<VBuffer<float>>, IValueMapper, IDisposable
+    public sealed class MlpModelParameters : MlpModelParametersBase<VBuffer<float>>
     {
         internal const string LoaderSignature = "MlpMulticlassExec";
         private const string RegistrationName = "MlpModelParameters";
 
-        private InferenceNetwork _inference;
-        private List<MlpEpochMetrics> _history;
-        private VectorDataViewType _inputType;
+        private const string Kind = "MLP";
+
         private VectorDataViewType _outputType;
 
         internal MlpModelParameters(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history)
-            : base(env, RegistrationName)
+            : base(env, RegistrationName, Kind)
         {
             Initialize(network, history.ToList());
         }
@@ -40,7 +41,7 @@ namespace Microsoft.ML.Trainers.Mlp
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         // The base constructor reads ML.NET's own prefix (sizeof(float)); the rest is ours, read by format version.
         private MlpModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
-            : base(env, RegistrationName, ctx)
+            : base(env, RegistrationName, Kind, ctx)
         {
             var (network, history) = MlpFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
             Initialize(network, history);
@@ -48,38 +49,18 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private void Initialize(NetworkWeights network, List<MlpEpochMetrics> history)
         {
-            Network = network;
-            _history = history;
-            _inference = new InferenceNetwork(network);
-            _inputType = new VectorDataViewType(NumberDataViewType.Single, NumberOfFeatures);
+            Initialize(network, history, logits: false);
             _outputType = new VectorDataViewType(NumberDataViewType.Single, NumberOfClasses);
         }
 
-        /// <summary>Length of the feature vector the model scores.</summary>
-        public int NumberOfFeatures => Network.Architecture.InputSize;
-
         /// <summary>Number of classes (length of the Score vector).</summary>
         public int NumberOfClasses => Network.Architecture.ClassCount;
-
-        /// <summary>Width of each hidden layer, input side first.</summary>
-        public IReadOnlyList<int> HiddenLayerSizes => Array.AsReadOnly(Network.Architecture.HiddenLayerSizes);
-
-        /// <summary>Activation of the hidden layers.</summary>
-        public MlpActivation Activation => Network.Architecture.Activation;
-
-        /// <summary>Per-epoch training metrics (loss, accuracy, validation figures when used); saved with the model.</summary>
-        public IReadOnlyList<MlpEpochMetrics> TrainingHistory => _history.AsReadOnly();
-
-        /// <summary>The trained weights (engine form).</summary>
-        internal NetworkWeights Network { get; private set; }
 
         /// <summary>Always <see cref="PredictionKind.MulticlassClassification"/>.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
 
-        DataViewType IValueMapper.InputType => _inputType;
-
-        DataViewType IValueMapper.OutputType => _outputType;
+        private protected override DataViewType OutputType => _outputType;
 
         /// <summary>Class probabilities (summing to 1) of one feature vector; the same numbers the Score column holds.</summary>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
@@ -118,72 +99,25 @@ namespace Microsoft.ML.Trainers.Mlp
             return probabilities;
         }
 
-        ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
+        private protected override void Map(InferenceNetwork network, in VBuffer<float> src, ref VBuffer<float> dst)
         {
-            Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(VBuffer<float>), "MLP maps VBuffer<float> to VBuffer<float>.");
-            _ = Inference;
-            ValueMapper<VBuffer<float>, VBuffer<float>> map = (in VBuffer<float> src, ref VBuffer<float> dst) =>
-            {
-                var inference = Inference; // a mapper made before Dispose must not score after it
-                CheckFeatureCount(src.Length);
-                var editor = VBufferEditor.Create(ref dst, NumberOfClasses);
-                Score(inference, src, editor.Values);
-                dst = editor.Commit();
-            };
-            return (ValueMapper<TIn, TOut>)(Delegate)map;
-        }
-
-        /// <summary>
-        /// Runs <paramref name="network"/> on one ML.NET vector, dense or sparse — the one dispatch every MLP model's mapper
-        /// uses, so a row gives the same bits however it arrives: mostly non-zero sparse rows are made dense (the dense rows'
-        /// dot products), others score from their non-zeros only (text, one-hot).
-        /// </summary>
-        internal static void Score(InferenceNetwork network, in VBuffer<float> src, Span<float> output)
-        {
-            if (src.IsDense)
-                network.Predict(src.GetValues(), output);
-            else if (src.GetValues().Length * 4 > src.Length)
-                network.Predict(Densify(src), output);
-            else
-                network.PredictSparse(src.GetIndices(), src.GetValues(), output);
-        }
-
-        [ThreadStatic]
-        private static float[] t_dense;
-
-        private static ReadOnlySpan<float> Densify(in VBuffer<float> src)
-        {
-            if (t_dense == null || t_dense.Length < src.Length)
-                t_dense = new float[src.Length];
-            var dense = t_dense.AsSpan(0, src.Length);
-            dense.Clear();
-            var values = src.GetValues();
-            var indices = src.GetIndices();
-            for (int i = 0; i < indices.Length; i++)
-                dense[indices[i]] = values[i];
-            return dense;
-        }
-
-        private void CheckFeatureCount(int length)
-        {
-            if (length != NumberOfFeatures)
-                throw new InvalidOperationException(
-                    $"The MLP model was trained on feature vectors of length {NumberOfFeatures} but was given a vector of length {length}. "
-                    + "Score data prepared by the same pipeline (same columns and transforms) as the training data.");
+            var editor = VBufferEditor.Create(ref dst, NumberOfClasses);
+            Score(network, src, editor.Values);
+            dst = editor.Commit();
         }
 
         /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
         private static VersionInfo GetVersionInfo() =>
             ModelFormat.VersionInfo("MLP MCLS", LoaderSignature, typeof(MlpModelParameters));
 
-        /// <summary>Writes the network and its history into the model stream, as a checksummed block (docs/model-format.md).</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void SaveCore(ModelSaveContext ctx)
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
+
+        /// <summary>The multiclass head as ML.NET's multiclass linear models write it: outputs are PredictedLabel, Score; the
+        /// network's softmax is the Score, its arg-max + 1 the PredictedLabel key.</summary>
+        private protected override void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames)
         {
-            _ = Inference;
-            base.SaveCore(ctx);
-            ctx.SetVersionInfo(GetVersionInfo());
-            ModelFormat.WriteBlock(ctx.Writer, writer => MlpFormat.Write(writer, Network, _history));
+            string score = MlpOnnxWriter.WriteNetwork(ctx, network, features, outputNames[1]);
+            MlpOnnxWriter.WritePredictedLabel(ctx, score, outputNames[0]);
         }
 
         /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
@@ -197,18 +131,5 @@ namespace Microsoft.ML.Trainers.Mlp
             MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
             return ModelFormat.Load(ctx, GetVersionInfo(), nameof(MlpModelParameters), version => new MlpModelParameters(env, ctx, version));
         }
-
-        /// <summary>
-        /// Releases the scoring network. Afterwards scoring (<see cref="PredictProbabilities"/>, <see cref="PredictBatch"/>,
-        /// the model's mappers and so a pipeline holding it), saving and warm start throw <see cref="ObjectDisposedException"/>;
-        /// the shape properties and <see cref="TrainingHistory"/> stay readable.
-        /// </summary>
-        public void Dispose() => _inference = null;
-
-        internal bool IsDisposed => _inference == null;
-
-        private InferenceNetwork Inference =>
-            _inference ?? throw new ObjectDisposedException(nameof(MlpModelParameters),
-                $"This {nameof(MlpModelParameters)} ({Network.Architecture.Describe()}) was disposed and can no longer score or be saved; load or train the model again.");
     }
 }

@@ -1,0 +1,107 @@
+using System;
+using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.Trainers.Mlp.Engine;
+
+namespace Microsoft.ML.Trainers.Mlp.Onnx
+{
+    /// <summary>
+    /// Writes a trained network into ML.NET's ONNX graph: one Gemm per layer from the scoring network's own folded weights
+    /// (batch norm folded exactly as <see cref="InferenceNetwork"/> scores, dropout absent), each hidden layer followed by its
+    /// activation in standard operators, then the softmax when the network has one. Every operator exists at opset 9, the
+    /// lowest ML.NET's converter writes (GELU through Erf, opset 9).
+    /// </summary>
+    internal static class MlpOnnxWriter
+    {
+        /// <summary>The lowest opset the graph needs: Erf and Gemm's broadcast bias came with opset 9.</summary>
+        public const int MinimumOpSet = 9;
+
+        /// <summary>
+        /// Writes the network from <paramref name="features"/> (a [N, inputs] float variable) and returns the variable of its
+        /// last layer, [N, outputs]: class probabilities when the network ends in softmax, raw values otherwise.
+        /// </summary>
+        /// <param name="output">The variable the last node writes; null for a new intermediate variable.</param>
+        public static string WriteNetwork(OnnxContext ctx, InferenceNetwork network, string features, string output = null)
+        {
+            ctx.CheckOpSetVersion(MinimumOpSet, "Mlp");
+            string x = features;
+            int last = network.LayerCount - 1;
+            for (int l = 0; l <= last; l++)
+            {
+                var (weight, bias) = network.FoldedLayer(l);
+                long outputs = bias.Length, inputs = weight.Length / bias.Length;
+                string w = ctx.AddInitializer(weight, new[] { inputs, outputs }, $"MlpWeight{l}");
+                string b = ctx.AddInitializer(bias, new[] { outputs }, $"MlpBias{l}");
+                bool lastNode = l == last && !network.Softmax;
+                string y = lastNode && output != null ? output : Intermediate(ctx, $"MlpLayer{l}");
+                ctx.CreateNode("Gemm", new[] { x, w, b }, new[] { y }, ctx.GetNodeName("Gemm"), "");
+                x = l < last ? WriteActivation(ctx, network.Activation, y) : y;
+            }
+            if (network.Softmax)
+            {
+                string probabilities = output ?? Intermediate(ctx, "MlpProbabilities");
+                ctx.CreateNode("Softmax", x, probabilities, ctx.GetNodeName("Softmax"), "").AddAttribute("axis", 1L);
+                x = probabilities;
+            }
+            return x;
+        }
+
+        /// <summary>ML.NET's multiclass PredictedLabel from a Score variable: the 1-based key of the largest score (the first on a
+        /// tie, as ML.NET's scorer), as a [N, 1] UInt32.</summary>
+        public static void WritePredictedLabel(OnnxContext ctx, string score, string predictedLabel)
+        {
+            string index = Intermediate(ctx, "MlpArgMax");
+            var argMax = ctx.CreateNode("ArgMax", score, index, ctx.GetNodeName("ArgMax"), "");
+            argMax.AddAttribute("axis", 1L);
+            argMax.AddAttribute("keepdims", 1L);
+            string key = Intermediate(ctx, "MlpKey");
+            ctx.CreateNode("Add", new[] { index, ctx.AddInitializer(1L, "One") }, new[] { key }, ctx.GetNodeName("Add"), "");
+            ctx.CreateNode("Cast", key, predictedLabel, ctx.GetNodeName("Cast"), "").AddAttribute("to", typeof(uint));
+        }
+
+        /// <summary>A fresh variable name for a node's output inside the graph (no column, no declared type: ONNX Runtime infers it).</summary>
+        public static string Intermediate(OnnxContext ctx, string name) => ctx.AddIntermediateVariable(null, name, skip: true);
+
+        /// <summary>The hidden activation in standard operators, with the constants the managed scoring uses (Engine/Activations.cs).</summary>
+        private static string WriteActivation(OnnxContext ctx, MlpActivation activation, string x)
+        {
+            string y = Intermediate(ctx, $"Mlp{activation}");
+            switch (activation)
+            {
+                case MlpActivation.Relu:
+                case MlpActivation.Tanh:
+                case MlpActivation.Sigmoid:
+                    ctx.CreateNode(activation.ToString(), x, y, ctx.GetNodeName(activation.ToString()), "");
+                    break;
+                case MlpActivation.LeakyRelu:
+                    ctx.CreateNode("LeakyRelu", x, y, ctx.GetNodeName("LeakyRelu"), "").AddAttribute("alpha", (double)Activations.LeakyReluSlope);
+                    break;
+                case MlpActivation.Elu:
+                    ctx.CreateNode("Elu", x, y, ctx.GetNodeName("Elu"), "").AddAttribute("alpha", 1.0);
+                    break;
+                case MlpActivation.Selu:
+                    var selu = ctx.CreateNode("Selu", x, y, ctx.GetNodeName("Selu"), "");
+                    selu.AddAttribute("alpha", (double)Activations.SeluAlpha);
+                    selu.AddAttribute("gamma", (double)Activations.SeluScale);
+                    break;
+                case MlpActivation.Gelu:
+                    WriteGelu(ctx, x, y);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(activation), activation, "No ONNX form for this activation.");
+            }
+            return y;
+        }
+
+        /// <summary>GELU exactly (not the tanh approximation), as torch and the managed scoring: 0.5 · x · (1 + erf(x / √2)).</summary>
+        private static void WriteGelu(OnnxContext ctx, string x, string y)
+        {
+            string scaled = Intermediate(ctx, "GeluScaled"), erf = Intermediate(ctx, "GeluErf"), onePlus = Intermediate(ctx, "GeluOnePlus"),
+                half = Intermediate(ctx, "GeluHalf");
+            ctx.CreateNode("Mul", new[] { x, ctx.AddInitializer((float)(1 / Math.Sqrt(2)), "InverseSqrt2") }, new[] { scaled }, ctx.GetNodeName("Mul"), "");
+            ctx.CreateNode("Erf", scaled, erf, ctx.GetNodeName("Erf"), "");
+            ctx.CreateNode("Add", new[] { erf, ctx.AddInitializer(1f, "One") }, new[] { onePlus }, ctx.GetNodeName("Add"), "");
+            ctx.CreateNode("Mul", new[] { x, ctx.AddInitializer(0.5f, "Half") }, new[] { half }, ctx.GetNodeName("Mul"), "");
+            ctx.CreateNode("Mul", new[] { half, onePlus }, new[] { y }, ctx.GetNodeName("Mul"), "");
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.Mlp;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Microsoft.ML.Mlp.Tests
+{
+    /// <summary>
+    /// ONNX export of every model this package trains, on the committed digits: ML.NET's ConvertToOnnx on a real pipeline, then
+    /// the graph scored by ONNX Runtime directly and by ML.NET's ApplyOnnxModel, against ML.NET's own Transform. Probabilities
+    /// within 1e-5, regression scores within 1e-4 relative, predicted labels identical.
+    /// </summary>
+    public class OnnxExportTests
+    {
+        private const int TrainRows = 300;
+        private const int TestRows = 200;
+        private const double ProbabilityTolerance = 1e-5;
+
+        private readonly ITestOutputHelper _output;
+
+        public OnnxExportTests(ITestOutputHelper output) => _output = output;
+
+        private static MlpTrainer.Options Tiny(MlpActivation activation = MlpActivation.Relu, bool batchNorm = true, params int[] hidden) => new()
+        {
+            HiddenLayerSizes = hidden.Length == 0 ? new[] { 16, 8 } : hidden,
+            NumberOfEpochs = 2,
+            Activation = activation,
+            UseBatchNormalization = batchNorm,
+            DropoutRate = 0.2f, // trained with, absent from the graph
+            Seed = 3,
+        };
+
+        private static IEstimator<ITransformer> Multiclass(MLContext ml, IEstimator<ITransformer> trainer) =>
+            ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+
+        [Theory]
+        [InlineData(MlpActivation.Relu, true)]
+        [InlineData(MlpActivation.Relu, false)]
+        [InlineData(MlpActivation.LeakyRelu, true)]
+        [InlineData(MlpActivation.Elu, true)]
+        [InlineData(MlpActivation.Gelu, true)]
+        [InlineData(MlpActivation.Gelu, false)]
+        [InlineData(MlpActivation.Selu, true)]
+        [InlineData(MlpActivation.Tanh, true)]
+        [InlineData(MlpActivation.Sigmoid, true)]
+        public void MulticlassMlpExportsWithTheSameProbabilitiesAndLabels(MlpActivation activation, bool batchNorm)
+        {
+            var ml = new MLContext(seed: 1);
+            var model = Multiclass(ml, ml.MulticlassClassification.Trainers.Mlp(Tiny(activation, batchNorm))).Fit(Digits.Load(ml, 0, TrainRows));
+            AssertMulticlassLikeMlNet(ml, model);
+        }
+
+        [Fact]
+        public void MulticlassMlpWithoutHiddenLayerExportsBehindANormalizer()
+        {
+            var ml = new MLContext(seed: 1);
+            var options = Tiny(batchNorm: false);
+            options.HiddenLayerSizes = Array.Empty<int>();
+            var pipeline = ml.Transforms.NormalizeMinMax("Features").Append(Multiclass(ml, ml.MulticlassClassification.Trainers.Mlp(options)));
+            AssertMulticlassLikeMlNet(ml, pipeline.Fit(Digits.Load(ml, 0, TrainRows)));
+        }
+
+        [Fact]
+        public void ExportsAtOpset9TheLowestMlNetWrites()
+        {
+            var ml = new MLContext(seed: 1);
+            var model = ml.MulticlassClassification.Trainers.Mlp(Tiny(MlpActivation.Gelu))
+                .Fit(ml.Transforms.Conversion.MapValueToKey("Label").Fit(Digits.Load(ml, 0, TrainRows)).Transform(Digits.Load(ml, 0, TrainRows)));
+            var test = Digits.Load(ml, TrainRows, TestRows);
+            var onnx = OnnxScoring.Export(ml, model, test, opSet: 9);
+            var want = OnnxScoring.Column(model.Transform(test), "Score");
+            var got = OnnxScoring.Run(onnx, OnnxScoring.Features(test))["Score"];
+            Assert.Equal(want.Length, got.Length);
+            Assert.All(want.Zip(got), p => Assert.InRange(p.Second, p.First - ProbabilityTolerance, p.First + ProbabilityTolerance));
+        }
+
+        [Fact]
+        public void FusedSoftVotingEnsembleExportsWithTheSameProbabilitiesAndLabels()
+        {
+            var ml = new MLContext(seed: 1);
+            var model = Multiclass(ml, ml.MulticlassClassification.Trainers.SoftVotingEnsemble(Tiny(MlpActivation.Gelu), numberOfModels: 3))
+                .Fit(Digits.Load(ml, 0, TrainRows));
+            AssertMulticlassLikeMlNet(ml, model);
+        }
+
+        [Fact]
+        public void HeterogeneousSoftVotingEnsembleExportsWithTheSameProbabilitiesAndLabels()
+        {
+            var ml = new MLContext(seed: 1);
+            var members = new IEstimator<ITransformer>[]
+            {
+                ml.MulticlassClassification.Trainers.Mlp(Tiny(MlpActivation.Tanh)),
+                ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options { MaximumNumberOfIterations = 10 }),
+                ml.MulticlassClassification.Trainers.Mlp(Tiny(MlpActivation.Relu, batchNorm: false)),
+            };
+            var model = Multiclass(ml, ml.MulticlassClassification.Trainers.SoftVotingEnsemble(members, new[] { 2f, 1f, 0f }))
+                .Fit(Digits.Load(ml, 0, TrainRows));
+            AssertMulticlassLikeMlNet(ml, model);
+        }
+
+        [Fact]
+        public void EnsembleMemberThatCannotExportIsNamed()
+        {
+            var ml = new MLContext(seed: 1);
+            var members = new IEstimator<ITransformer>[]
+            {
+                ml.MulticlassClassification.Trainers.Mlp(Tiny()),
+                ml.MulticlassClassification.Trainers.PairwiseCoupling(ml.BinaryClassification.Trainers.AveragedPerceptron(numberOfIterations: 2)),
+            };
+            var train = Digits.Load(ml, 0, TrainRows);
+            var model = Multiclass(ml, ml.MulticlassClassification.Trainers.SoftVotingEnsemble(members)).Fit(train);
+            var ex = Assert.Throws<NotSupportedException>(() => OnnxScoring.Export(ml, model, train));
+            _output.WriteLine(ex.Message);
+            Assert.Contains("member 1 (PairwiseCouplingModelParameters)", ex.Message);
+            Assert.Contains("weight 0", ex.Message);
+        }
+
+        [Fact]
+        public void BinaryMlpExportsScoreProbabilityAndPredictedLabel()
+        {
+            var ml = new MLContext(seed: 1);
+            var options = new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Activation = MlpActivation.Elu, Seed = 3 };
+            var model = ml.BinaryClassification.Trainers.Mlp(options).Fit(BinaryMlpTests.DigitThrees(ml, 0, TrainRows));
+            AssertOnnxScoresLikeMlNet(ml, model, BinaryMlpTests.DigitThrees(ml, TrainRows, TestRows), new[] { "Probability", "PredictedLabel" }, "Score");
+        }
+
+        [Fact]
+        public void RegressionMlpExportsTheScoreInLabelUnits()
+        {
+            var ml = new MLContext(seed: 1);
+            var options = new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Activation = MlpActivation.Selu, Seed = 3 };
+            // The digit's value as the label, shifted so that the label scale (mean, standard deviation) matters.
+            var model = ml.Regression.Trainers.Mlp(options).Fit(DigitValues(ml, 0, TrainRows));
+            AssertOnnxScoresLikeMlNet(ml, model, DigitValues(ml, TrainRows, TestRows), Array.Empty<string>(), "Score");
+        }
+
+        private sealed class ValueRow
+        {
+            public float Label;
+            [VectorType(784)] public float[] Features;
+        }
+
+        private static IDataView DigitValues(MLContext ml, int skip, int take) =>
+            ml.Data.LoadFromEnumerable(Digits.Rows(skip, take).Select(d => new ValueRow { Label = 100 + 10 * d.Label, Features = d.Features }).ToArray());
+
+        private void AssertMulticlassLikeMlNet(MLContext ml, ITransformer model) =>
+            AssertOnnxScoresLikeMlNet(ml, model, Digits.Load(ml, TrainRows, TestRows), new[] { "Score", "PredictedLabel" });
+
+        /// <summary>
+        /// Exports <paramref name="model"/>, scores <paramref name="test"/> through ONNX Runtime alone and through ApplyOnnxModel, and
+        /// compares each with ML.NET's Transform: <paramref name="exact"/> columns within 1e-5 (labels must be equal), the
+        /// <paramref name="scoreRelative"/> column within 1e-4 relative (absolute below 1: a binary logit near 0 is a difference of two
+        /// nearly equal logits, whose relative error is meaningless).
+        /// </summary>
+        private void AssertOnnxScoresLikeMlNet(MLContext ml, ITransformer model, IDataView test, string[] exact, string scoreRelative = null)
+        {
+            var onnx = OnnxScoring.Export(ml, model, test);
+            var expected = model.Transform(test);
+            var runtime = OnnxScoring.Run(onnx, OnnxScoring.Features(test));
+            var applied = OnnxScoring.ApplyOnnx(ml, onnx, test);
+            foreach (var column in exact.Append(scoreRelative).Where(c => c != null))
+            {
+                var want = OnnxScoring.Column(expected, column);
+                foreach (var (how, got) in new[] { ("ONNX Runtime", runtime[column]), ("ApplyOnnxModel", OnnxScoring.Column(applied, column)) })
+                {
+                    Assert.Equal(want.Length, got.Length);
+                    double worst = 0;
+                    for (int i = 0; i < want.Length; i++)
+                    {
+                        double error = column == scoreRelative
+                            ? Math.Abs(want[i] - got[i]) / Math.Max(Math.Abs(want[i]), 1)
+                            : Math.Abs(want[i] - got[i]);
+                        worst = Math.Max(worst, error);
+                    }
+                    _output.WriteLine($"{column} through {how}: largest {(column == scoreRelative ? "relative " : "")}difference {worst:E2} over {want.Length} values");
+                    if (column == "PredictedLabel")
+                        Assert.Equal(want, got);
+                    else
+                        Assert.True(worst <= (column == scoreRelative ? 1e-4 : ProbabilityTolerance), $"{column} through {how} differs by {worst:E2}");
+                }
+            }
+        }
+    }
+}
