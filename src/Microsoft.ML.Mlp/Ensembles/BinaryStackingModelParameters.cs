@@ -33,21 +33,9 @@ namespace Microsoft.ML.Trainers.Mlp
         {
         }
 
-        /// <summary>Always <see cref="PredictionKind.BinaryClassification"/>.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
-
-        private protected override DataViewType OutputType => NumberDataViewType.Single;
-
+        // In double: a float 1 − p loses the digits that tell 0.9999 from 0.99999. p = 0 or 1 gives ∓∞, whose sigmoid is exact.
         private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer scorer) =>
-            (in VBuffer<float> src, ref float dst) =>
-            {
-                Span<float> probability = stackalloc float[1];
-                scorer(in src, probability);
-                // In double: a float 1 − p loses the digits that tell 0.9999 from 0.99999. p = 0 or 1 gives ∓∞, whose sigmoid is exact.
-                double p = probability[0];
-                dst = (float)Math.Log(p / (1 - p));
-            };
+            ScalarMapper(scorer, p => (float)Math.Log(p / (1.0 - p)));
 
         private static VersionInfo Info() => ModelFormat.VersionInfo("STACKBIN", LoaderSignature, typeof(BinaryStackingModelParameters));
 

@@ -35,12 +35,6 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Number of classes (length of the Score vector).</summary>
         public int NumberOfClasses => Model.Meta.Width;
 
-        /// <summary>Always <see cref="PredictionKind.MulticlassClassification"/>.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
-
-        private protected override DataViewType OutputType => new VectorDataViewType(NumberDataViewType.Single, NumberOfClasses);
-
         /// <summary>Class probabilities of one feature vector according to the meta-model.</summary>
         /// <param name="features">A vector of <see cref="StackingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>

@@ -31,19 +31,7 @@ namespace Microsoft.ML.Trainers.Mlp
         {
         }
 
-        /// <summary>Always <see cref="PredictionKind.Regression"/>.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => PredictionKind.Regression;
-
-        private protected override DataViewType OutputType => NumberDataViewType.Single;
-
-        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer scorer) =>
-            (in VBuffer<float> src, ref float dst) =>
-            {
-                Span<float> score = stackalloc float[1];
-                scorer(in src, score);
-                dst = score[0];
-            };
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer scorer) => ScalarMapper(scorer, score => score);
 
         private static VersionInfo Info() => ModelFormat.VersionInfo("STACKREG", LoaderSignature, typeof(RegressionStackingModelParameters));
 

@@ -155,7 +155,8 @@ namespace Microsoft.ML.Trainers.Mlp
             return member;
         }
 
-        private static PredictionKind Expected(EnsembleTask task) => task switch
+        /// <summary>The ML.NET prediction kind of a task's trainers and models.</summary>
+        internal static PredictionKind Expected(EnsembleTask task) => task switch
         {
             EnsembleTask.Multiclass => PredictionKind.MulticlassClassification,
             EnsembleTask.Binary => PredictionKind.BinaryClassification,

@@ -50,9 +50,13 @@ namespace Microsoft.ML.Trainers.Mlp
 
         DataViewType IValueMapper.InputType => _inputType;
 
-        DataViewType IValueMapper.OutputType => OutputType;
+        DataViewType IValueMapper.OutputType => typeof(TOutput) == typeof(float)
+            ? NumberDataViewType.Single
+            : new VectorDataViewType(NumberDataViewType.Single, Model.Meta.Width);
 
-        private protected abstract DataViewType OutputType { get; }
+        /// <summary>The task's prediction kind.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override PredictionKind PredictionKind => StackingCore.Expected(Model.Task);
 
         ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
         {
@@ -63,6 +67,15 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The task's mapper over one cursor's scorer (members → meta-model).</summary>
         private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateMapper(EnsembleMember.Scorer scorer);
+
+        /// <summary>A scalar task's mapper: the meta-model's one output, passed through <paramref name="map"/>.</summary>
+        private protected static ValueMapper<VBuffer<float>, float> ScalarMapper(EnsembleMember.Scorer scorer, Func<float, float> map) =>
+            (in VBuffer<float> src, ref float dst) =>
+            {
+                Span<float> output = stackalloc float[1];
+                scorer(in src, output);
+                dst = map(output[0]);
+            };
 
         /// <summary>The model-file header of the task's model.</summary>
         private protected abstract VersionInfo GetVersionInfo();
