@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Internals;
 
@@ -158,5 +159,77 @@ namespace Microsoft.ML
         /// <param name="options">Trainer options; see <see cref="MlpRegressionTrainer.Options"/> and <see cref="MlpOptionsBase"/>.</param>
         public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpRegressionTrainer.Options options) =>
             new MlpRegressionTrainer(MlNetBridge.GetEnvironment(catalog), options);
+
+        // ---- Stacking ensembles (scikit-learn's StackingClassifier / StackingRegressor), one entry point per task ----
+
+        /// <summary>
+        /// Creates a <see cref="MulticlassStackingEnsembleTrainer"/>: any ML.NET multiclass trainers stacked like scikit-learn's
+        /// StackingClassifier. Each member is trained <paramref name="numberOfFolds"/> times (stratified folds, seeded) and predicts
+        /// the fold it did not see; a meta-model learns from those out-of-fold class probabilities (all classes of every member)
+        /// how to combine the members; the members are then refitted on all rows.
+        /// </summary>
+        /// <param name="catalog">The multiclass classification trainers catalog.</param>
+        /// <param name="members">Two or more multiclass trainers reading <paramref name="labelColumnName"/> and <paramref name="featureColumnName"/>.</param>
+        /// <param name="metaTrainer">A multiclass trainer reading <paramref name="labelColumnName"/> and a feature column named
+        /// <paramref name="featureColumnName"/> that holds the members' probabilities; null = <c>LbfgsMaximumEntropy</c> (L2-regularised).</param>
+        /// <param name="numberOfFolds">Folds of the out-of-fold predictions, ≥ 2 and at most the number of rows.</param>
+        /// <param name="labelColumnName">Key-typed label column shared by the members and the meta-model.</param>
+        /// <param name="featureColumnName">Feature vector column of the members (and name of the meta-model's input column).</param>
+        /// <param name="seed">Seed of the fold assignment; null = from the MLContext's seed.</param>
+        /// <example><code>
+        /// var stacking = ml.MulticlassClassification.Trainers.StackingEnsemble(new IEstimator&lt;ITransformer&gt;[]
+        ///     { ml.MulticlassClassification.Trainers.Mlp(numberOfEpochs: 20), ml.MulticlassClassification.Trainers.LightGbm() });
+        /// </code></example>
+        public static MulticlassStackingEnsembleTrainer StackingEnsemble(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+            IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer = null, int numberOfFolds = 5,
+            string labelColumnName = "Label", string featureColumnName = "Features", int? seed = null) =>
+            new MulticlassStackingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members,
+                // One thread: L-BFGS sums its gradient in thread order, and the ensemble must be reproducible.
+                metaTrainer ?? catalog.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
+                    { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, NumberOfThreads = 1 }),
+                numberOfFolds, labelColumnName, featureColumnName, seed);
+
+        /// <summary>
+        /// Creates a <see cref="BinaryStackingEnsembleTrainer"/>: calibrated ML.NET binary trainers stacked like scikit-learn's
+        /// StackingClassifier. A meta-model learns from the members' out-of-fold probabilities of true (stratified folds, seeded);
+        /// the members are then refitted on all rows. Score is the logit of the meta-model's probability, Probability that probability.
+        /// </summary>
+        /// <param name="catalog">The binary classification trainers catalog.</param>
+        /// <param name="members">Two or more calibrated binary trainers (they must give a probability) reading <paramref name="labelColumnName"/> and <paramref name="featureColumnName"/>.</param>
+        /// <param name="metaTrainer">A calibrated binary trainer reading <paramref name="labelColumnName"/> and a feature column named
+        /// <paramref name="featureColumnName"/> that holds the members' probabilities; null = <c>LbfgsLogisticRegression</c> (L2-regularised).</param>
+        /// <param name="numberOfFolds">Folds of the out-of-fold predictions, ≥ 2 and at most the number of rows.</param>
+        /// <param name="labelColumnName">Boolean label column shared by the members and the meta-model.</param>
+        /// <param name="featureColumnName">Feature vector column of the members (and name of the meta-model's input column).</param>
+        /// <param name="seed">Seed of the fold assignment; null = from the MLContext's seed.</param>
+        public static BinaryStackingEnsembleTrainer StackingEnsemble(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+            IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer = null, int numberOfFolds = 5,
+            string labelColumnName = "Label", string featureColumnName = "Features", int? seed = null) =>
+            new BinaryStackingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members,
+                metaTrainer ?? catalog.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+                    { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, NumberOfThreads = 1 }),
+                numberOfFolds, labelColumnName, featureColumnName, seed);
+
+        /// <summary>
+        /// Creates a <see cref="RegressionStackingEnsembleTrainer"/>: any ML.NET regression trainers stacked like scikit-learn's
+        /// StackingRegressor. A meta-model learns from the members' out-of-fold scores (shuffled folds, seeded); the members are
+        /// then refitted on all rows.
+        /// </summary>
+        /// <param name="catalog">The regression trainers catalog.</param>
+        /// <param name="members">Two or more regression trainers reading <paramref name="labelColumnName"/> and <paramref name="featureColumnName"/>.</param>
+        /// <param name="metaTrainer">A regression trainer reading <paramref name="labelColumnName"/> and a feature column named
+        /// <paramref name="featureColumnName"/> that holds the members' scores; null = <c>Sdca</c> (squared loss, L2-regularised).</param>
+        /// <param name="numberOfFolds">Folds of the out-of-fold predictions, ≥ 2 and at most the number of rows.</param>
+        /// <param name="labelColumnName">Single label column shared by the members and the meta-model.</param>
+        /// <param name="featureColumnName">Feature vector column of the members (and name of the meta-model's input column).</param>
+        /// <param name="seed">Seed of the fold assignment; null = from the MLContext's seed.</param>
+        public static RegressionStackingEnsembleTrainer StackingEnsemble(this RegressionCatalog.RegressionTrainers catalog,
+            IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer = null, int numberOfFolds = 5,
+            string labelColumnName = "Label", string featureColumnName = "Features", int? seed = null) =>
+            new RegressionStackingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members,
+                // One thread: SDCA's parallel updates race, and the ensemble must be reproducible.
+                metaTrainer ?? catalog.Sdca(new SdcaRegressionTrainer.Options
+                    { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, NumberOfThreads = 1 }),
+                numberOfFolds, labelColumnName, featureColumnName, seed);
     }
 }

@@ -54,6 +54,31 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                     + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Single), or load it as float.");
         }
 
+        /// <summary>A regression trainer's columns: known-size Single vector features, a Single label, an optional Single weight.</summary>
+        public static void CheckRegressionSchema(DataViewSchema schema, string trainer, string labelColumn, string featureColumn, string weightColumn)
+        {
+            CheckFeatures(schema, trainer, featureColumn);
+            CheckSingleLabel(trainer, labelColumn, Find(schema, trainer, labelColumn, "label", "LabelColumnName").Type);
+            CheckWeight(schema, trainer, weightColumn);
+        }
+
+        /// <summary><see cref="CheckBooleanLabel(string, string, DataViewType, bool)"/> on an estimator's schema shape (GetOutputSchema).</summary>
+        public static void CheckBooleanLabel(string trainer, SchemaShape.Column label)
+        {
+            if (label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType != BooleanDataViewType.Instance || label.IsKey)
+                CheckBooleanLabel(trainer, label.Name, TypeOf(label), label.IsKey);
+        }
+
+        /// <summary><see cref="CheckSingleLabel(string, string, DataViewType, bool)"/> on an estimator's schema shape (GetOutputSchema).</summary>
+        public static void CheckSingleLabel(string trainer, SchemaShape.Column label)
+        {
+            if (label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType != NumberDataViewType.Single || label.IsKey)
+                CheckSingleLabel(trainer, label.Name, TypeOf(label), label.IsKey);
+        }
+
+        private static DataViewType TypeOf(SchemaShape.Column column) =>
+            column.Kind == SchemaShape.Column.VectorKind.Scalar ? column.ItemType : new VectorDataViewType((PrimitiveDataViewType)column.ItemType);
+
         public static void CheckWeight(DataViewSchema schema, string trainer, string weightColumn)
         {
             if (weightColumn != null)

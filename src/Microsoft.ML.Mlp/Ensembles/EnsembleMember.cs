@@ -116,9 +116,10 @@ namespace Microsoft.ML.Trainers.Mlp
             {
                 fitted = estimator.Fit(ensembleColumns);
             }
-            catch (ArgumentOutOfRangeException ex) when (ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
+            catch (ArgumentOutOfRangeException ex) when (ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase)
+                || ex.Message.Contains("Could not find", StringComparison.OrdinalIgnoreCase))
             {
-                // ML.NET's "Column 'X' not found": the member names a column the ensemble does not train on.
+                // ML.NET's "Column 'X' not found" / "Could not find label column 'X'": the member names a column the ensemble does not train on.
                 throw new InvalidOperationException(
                     $"{describe} ({estimator.GetType().Name}) reads a column the ensemble does not train on: {ex.Message} "
                     + $"Every member must use the ensemble's label column '{labelColumn}' and feature column '{featureColumn}'"
@@ -193,12 +194,17 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Loads member <paramref name="index"/> of an ensemble and checks that it serves <paramref name="task"/>; errors say
         /// which member of which model failed and why (a damaged file, a newer format, a trainer assembly the application lacks).</summary>
-        public static EnsembleMember Load(IHostEnvironment env, ModelLoadContext ctx, int index, EnsembleTask task, string ensembleName)
+        public static EnsembleMember Load(IHostEnvironment env, ModelLoadContext ctx, int index, EnsembleTask task, string ensembleName) =>
+            Load(env, ctx, Directory(index), $"member {index}", task, ensembleName);
+
+        /// <summary>Loads the sub-model in <paramref name="directory"/> (e.g. a stacking ensemble's meta-model) as <see cref="Load(IHostEnvironment, ModelLoadContext, int, EnsembleTask, string)"/>
+        /// loads a member; <paramref name="describe"/> names it in errors ("member 2", "the meta-model").</summary>
+        public static EnsembleMember Load(IHostEnvironment env, ModelLoadContext ctx, string directory, string describe, EnsembleTask task, string ensembleName)
         {
             IPredictor model;
             try
             {
-                ctx.LoadModel<IPredictor, SignatureLoadModel>(env, out model, Directory(index));
+                ctx.LoadModel<IPredictor, SignatureLoadModel>(env, out model, directory);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -206,7 +212,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 // all there is to know (ours stays the innermost exception); anything else keeps its stack as the inner one.
                 var cause = ex.GetBaseException();
                 bool dataError = cause is InvalidDataException or FormatException or NotSupportedException;
-                string message = $"The {ensembleName} at '{ModelFormat.Where(ctx)}' could not load member {index} ('{Directory(index)}'): "
+                string message = $"The {ensembleName} at '{ModelFormat.Where(ctx)}' could not load {describe} ('{directory}'): "
                     + cause.Message
                     + (cause is InvalidDataException or NotSupportedException ? ""
                         : " The model file is corrupt, or the member's trainer assembly (e.g. Microsoft.ML.LightGbm) is not referenced by this application.");
@@ -214,7 +220,7 @@ namespace Microsoft.ML.Trainers.Mlp
             }
             try
             {
-                return FromModel(task, model, $"member {index}");
+                return FromModel(task, model, describe);
             }
             catch (InvalidOperationException ex)
             {
@@ -225,14 +231,14 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Disposes the member's model when it holds resources (MLP members).</summary>
         public void Dispose() => (Model as IDisposable)?.Dispose();
 
-        private static string Describe(EnsembleTask task) => task switch
+        internal static string Describe(EnsembleTask task) => task switch
         {
             EnsembleTask.Multiclass => "multiclass classification",
             EnsembleTask.Binary => "binary classification",
             _ => "regression",
         };
 
-        private static string Example(EnsembleTask task) => task switch
+        internal static string Example(EnsembleTask task) => task switch
         {
             EnsembleTask.Multiclass => "mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy()",
             EnsembleTask.Binary => "mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression()",

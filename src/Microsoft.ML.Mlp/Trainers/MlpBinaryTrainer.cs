@@ -123,12 +123,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Rejects a label that is not Boolean with the conversion that makes one.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void CheckLabelCompatible(SchemaShape.Column labelCol)
-        {
-            if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || labelCol.ItemType != BooleanDataViewType.Instance || labelCol.IsKey)
-                SchemaChecks.CheckBooleanLabel(TrainerName, labelCol.Name,
-                    labelCol.Kind == SchemaShape.Column.VectorKind.Scalar ? labelCol.ItemType : new VectorDataViewType((PrimitiveDataViewType)labelCol.ItemType), labelCol.IsKey);
-        }
+        public override void CheckLabelCompatible(SchemaShape.Column labelCol) => SchemaChecks.CheckBooleanLabel(TrainerName, labelCol);
 
         /// <summary>Wraps the model in ML.NET's binary prediction transformer (Score, Probability, PredictedLabel at threshold 0.5).</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]

@@ -112,13 +112,7 @@ namespace Microsoft.ML.Trainers.Mlp
         {
             if (data == null)
                 throw new ArgumentNullException(nameof(data));
-            var schema = data.Schema;
-            SchemaChecks.CheckFeatures(schema, TrainerName, FeatureColumn.Name);
-            var label = schema.GetColumnOrNull(LabelColumn.Name)
-                ?? throw new ArgumentOutOfRangeException("LabelColumnName", LabelColumn.Name,
-                    $"{TrainerName}: label column '{LabelColumn.Name}' was not found in the data. Set LabelColumnName to an existing column or create it in the pipeline before the trainer.");
-            SchemaChecks.CheckSingleLabel(TrainerName, LabelColumn.Name, label.Type);
-            SchemaChecks.CheckWeight(schema, TrainerName, WeightColumn.IsValid ? WeightColumn.Name : null);
+            SchemaChecks.CheckRegressionSchema(data.Schema, TrainerName, LabelColumn.Name, FeatureColumn.Name, WeightColumn.IsValid ? WeightColumn.Name : null);
         }
 
         /// <summary>Reads the data once and trains the one-output network on the standardised label.</summary>
@@ -136,20 +130,11 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The Score column, as ML.NET's regression trainers declare it.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
-        public override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) => new[]
-        {
-            new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
-                new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
-        };
+        public override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) => MlNetBridge.RegressionOutputColumns();
 
         /// <summary>Rejects a label that is not Single with the conversion that makes one.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void CheckLabelCompatible(SchemaShape.Column labelCol)
-        {
-            if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || labelCol.ItemType != NumberDataViewType.Single || labelCol.IsKey)
-                SchemaChecks.CheckSingleLabel(TrainerName, labelCol.Name,
-                    labelCol.Kind == SchemaShape.Column.VectorKind.Scalar ? labelCol.ItemType : new VectorDataViewType((PrimitiveDataViewType)labelCol.ItemType), labelCol.IsKey);
-        }
+        public override void CheckLabelCompatible(SchemaShape.Column labelCol) => SchemaChecks.CheckSingleLabel(TrainerName, labelCol);
 
         /// <summary>Wraps the model in ML.NET's regression prediction transformer (Score).</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]

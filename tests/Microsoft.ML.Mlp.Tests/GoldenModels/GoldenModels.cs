@@ -22,13 +22,17 @@ namespace Microsoft.ML.Mlp.Tests
     {
         public static readonly string[] Kinds = { "mlp", "fused-ensemble", "heterogeneous-ensemble" };
 
-        /// <summary>Kinds written in a format version: the binary Mlp appeared with version 2, the regression Mlp with version 3.</summary>
+        /// <summary>Kinds written in a format version: the binary Mlp appeared with version 2; the regression Mlp and the
+        /// ensembles of every task with version 3.</summary>
         public static IEnumerable<string> KindsOf(int version) => version switch
         {
             1 => Kinds,
             2 => Kinds.Append("binary"),
-            _ => Kinds.Append("binary").Append("regression"),
+            _ => Kinds.Append("binary").Append("regression").Concat(StackingKinds),
         };
+
+        /// <summary>Stacking ensembles of each task, added to version 3 with them.</summary>
+        public static readonly string[] StackingKinds = { "stacking", "binary-stacking", "regression-stacking" };
 
         /// <summary>Training rows [0, 300) and probe rows [9000, 9020) of the shuffled digits.</summary>
         public const int TrainRows = 300, ProbeSkip = 9000, ProbeRows = 20;
@@ -42,6 +46,8 @@ namespace Microsoft.ML.Mlp.Tests
             var mlp = new MlpTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
             if (kind == "regression") // the digit's value as a Single label: no key mapping
                 return ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
+            if (StackingKinds.Contains(kind))
+                return StackingPipeline(ml, kind, mlp);
             if (kind == "binary") // a Boolean label already ("is it a 3?", see Data): no key mapping
                 return ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
             IEstimator<ITransformer> trainer = kind switch
@@ -58,8 +64,32 @@ namespace Microsoft.ML.Mlp.Tests
             return ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         }
 
+        /// <summary>Two members (an Mlp and a linear model), three folds, the default (linear) meta-model.</summary>
+        private static IEstimator<ITransformer> StackingPipeline(MLContext ml, string kind, MlpTrainer.Options mlp)
+        {
+            if (kind == "binary-stacking")
+                return ml.BinaryClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
+                {
+                    ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11 }),
+                    ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { MaximumNumberOfIterations = 10, NumberOfThreads = 1 }),
+                }, numberOfFolds: 3, seed: 11);
+            if (kind == "regression-stacking") // the digit's value as a Single label
+                return ml.Regression.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
+                {
+                    ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11 }),
+                    ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { MaximumNumberOfIterations = 5, NumberOfThreads = 1 }),
+                }, numberOfFolds: 3, seed: 11);
+            return ml.Transforms.Conversion.MapValueToKey("Label")
+                .Append(ml.MulticlassClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
+                {
+                    ml.MulticlassClassification.Trainers.Mlp(mlp),
+                    ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options { MaximumNumberOfIterations = 10, NumberOfThreads = 1 }),
+                }, numberOfFolds: 3, seed: 11))
+                .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        }
+
         /// <summary>Training or probe rows for <paramref name="kind"/>: the digits, or for "binary" the digits labelled "is it a 3?".</summary>
-        public static IDataView Data(MLContext ml, string kind, int skip, int take) => kind == "binary"
+        public static IDataView Data(MLContext ml, string kind, int skip, int take) => kind is "binary" or "binary-stacking"
             ? ml.Data.LoadFromEnumerable(Digits.Rows(skip, take).Select(d => new BinaryMlpTests.DigitRow { Label = d.Label == 3, Features = d.Features }).ToArray())
             : Digits.Load(ml, skip, take);
 
@@ -69,10 +99,10 @@ namespace Microsoft.ML.Mlp.Tests
         public static float[][] Scores(ITransformer model, MLContext ml, string kind = null)
         {
             var scored = model.Transform(Probes(ml, kind));
-            if (kind == "regression")
-                return scored.GetColumn<float>("Score").Select(score => new[] { score }).ToArray();
-            if (kind != "binary")
+            if (scored.Schema["Score"].Type is VectorDataViewType)
                 return scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
+            if (scored.Schema.GetColumnOrNull("Probability") == null) // regression
+                return scored.GetColumn<float>("Score").Select(score => new[] { score }).ToArray();
             return scored.GetColumn<float>("Score").Zip(scored.GetColumn<float>("Probability"), (score, probability) => new[] { score, probability }).ToArray();
         }
 
@@ -124,9 +154,47 @@ namespace Microsoft.ML.Mlp.Tests
                         Floats(hash, w.DenseValues().ToArray());
                     Floats(hash, maxEnt.GetBiases().ToArray());
                     break;
+                case MlpRegressionModelParameters regression:
+                    AddNetwork(hash, regression.Network, regression.TrainingHistory);
+                    Doubles(hash, regression.LabelMean, regression.LabelStandardDeviation);
+                    break;
+                case LinearModelParameters linear:
+                    Floats(hash, linear.Weights.ToArray());
+                    Floats(hash, linear.Bias);
+                    break;
+                case Microsoft.ML.Calibrators.PlattCalibrator platt:
+                    Doubles(hash, platt.Slope, platt.Offset);
+                    break;
+                case MulticlassStackingModelParameters stacking:
+                    AddStacking(hash, stacking.NumberOfFolds, stacking.Members, stacking.MetaModel);
+                    break;
+                case BinaryStackingModelParameters stacking:
+                    AddStacking(hash, stacking.NumberOfFolds, stacking.Members, stacking.MetaModel);
+                    break;
+                case RegressionStackingModelParameters stacking:
+                    AddStacking(hash, stacking.NumberOfFolds, stacking.Members, stacking.MetaModel);
+                    break;
                 default:
+                    // ML.NET's other calibrated models (e.g. logistic regression's, which loads as another generic instance): sub-model and calibrator.
+                    var type = predictor.GetType();
+                    // (The generic SubModel hides the base class's, so look the properties up by name, most derived first.)
+                    if (type.GetProperties().FirstOrDefault(p => p.Name == "SubModel") is { } subModel
+                        && type.GetProperties().FirstOrDefault(p => p.Name == "Calibrator") is { } calibrator)
+                    {
+                        Add(hash, subModel.GetValue(predictor));
+                        Add(hash, calibrator.GetValue(predictor));
+                        break;
+                    }
                     throw new NotSupportedException($"No fingerprint for {predictor.GetType().Name}.");
             }
+        }
+
+        private static void AddStacking(IncrementalHash hash, int folds, IReadOnlyList<object> members, object meta)
+        {
+            Ints(hash, folds, members.Count);
+            foreach (var member in members)
+                Add(hash, member);
+            Add(hash, meta);
         }
 
         private static void AddNetwork(IncrementalHash hash, Microsoft.ML.Trainers.Mlp.Engine.NetworkWeights network, IReadOnlyList<MlpEpochMetrics> history)

@@ -1,0 +1,51 @@
+using System;
+using System.ComponentModel;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Models;
+
+[assembly: LoadableClass(typeof(BinaryStackingModelParameters), null, typeof(SignatureLoadModel),
+    "Stacking Binary Ensemble", BinaryStackingModelParameters.LoaderSignature)]
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// A binary stacking ensemble (scikit-learn's <c>StackingClassifier</c>): the members' probabilities of true go into a
+    /// calibrated binary meta-model. The score is the logit of the meta-model's probability, log(p / (1 − p)), so that the
+    /// fixed sigmoid <see cref="BinaryStackingEnsembleTrainer"/> wraps it with gives back exactly that probability, as
+    /// <see cref="MlpBinaryModelParameters"/> does.
+    /// </summary>
+    public sealed class BinaryStackingModelParameters : StackingModelParametersBase<float>
+    {
+        internal const string LoaderSignature = "StackingBinaryExec";
+        private const string RegistrationName = nameof(BinaryStackingModelParameters);
+
+        internal BinaryStackingModelParameters(IHostEnvironment env, StackingModel model)
+            : base(env, RegistrationName, model)
+        {
+        }
+
+        // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
+        private BinaryStackingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
+            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Binary)
+        {
+        }
+
+        // In double: a float 1 − p loses the digits that tell 0.9999 from 0.99999. p = 0 or 1 gives ∓∞, whose sigmoid is exact.
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer scorer) =>
+            ScalarMapper(scorer, p => (float)Math.Log(p / (1.0 - p)));
+
+        private static VersionInfo Info() => ModelFormat.VersionInfo("STACKBIN", LoaderSignature, typeof(BinaryStackingModelParameters));
+
+        private protected override VersionInfo GetVersionInfo() => Info();
+
+        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
+        /// <exception cref="System.IO.InvalidDataException">The stored ensemble, a member or the meta-model is damaged, or cannot be loaded.</exception>
+        /// <exception cref="NotSupportedException">The ensemble or a part of it was saved in a newer format than this library reads.</exception>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public static BinaryStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            Load(env, ctx, Info, version => new BinaryStackingModelParameters(env, ctx, version));
+    }
+}

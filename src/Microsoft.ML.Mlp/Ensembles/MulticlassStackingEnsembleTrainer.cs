@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using System.ComponentModel;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// Stacks any ML.NET multiclass trainers (scikit-learn's <c>StackingClassifier</c>): a multiclass meta-model learns from the
+    /// members' out-of-fold class probabilities (k-fold, stratified, seeded) how to combine them; the members are then refitted
+    /// on all rows. Outputs Score (class probabilities) and PredictedLabel as every ML.NET multiclass trainer.
+    /// Create it with <see cref="MlpCatalog.StackingEnsemble(MulticlassClassificationCatalog.MulticlassClassificationTrainers, IEnumerable{IEstimator{ITransformer}}, IEstimator{ITransformer}, int, string, string, int?)"/>.
+    /// </summary>
+    public sealed class MulticlassStackingEnsembleTrainer : MulticlassTrainerBase<MulticlassStackingModelParameters>
+    {
+        internal const string LoadName = "MulticlassStackingEnsemble";
+
+        private readonly StackingCore _core;
+
+        internal MulticlassStackingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
+            int numberOfFolds, string labelColumnName, string featureColumnName, int? seed)
+            : base(env, LoadName, featureColumnName, labelColumnName, null)
+        {
+            _core = new StackingCore(Host, EnsembleTask.Multiclass, members, metaTrainer, numberOfFolds, seed);
+        }
+
+        private protected override string DisplayName => StackingCore.Name;
+
+        private protected override bool SupportsWarmStart => false;
+
+        /// <summary>Trains the members fold by fold, the meta-model, then the members on all rows.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override MulticlassStackingModelParameters TrainModelCore(TrainContext context) =>
+            new MulticlassStackingModelParameters(Host, _core.Train(context));
+    }
+}

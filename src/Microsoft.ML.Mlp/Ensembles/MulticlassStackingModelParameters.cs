@@ -1,0 +1,72 @@
+using System;
+using System.ComponentModel;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Models;
+
+[assembly: LoadableClass(typeof(MulticlassStackingModelParameters), null, typeof(SignatureLoadModel),
+    "Stacking Multiclass Ensemble", MulticlassStackingModelParameters.LoaderSignature)]
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// A multiclass stacking ensemble (scikit-learn's <c>StackingClassifier</c>): the members' class probabilities, side by side,
+    /// go into a multiclass meta-model whose class probabilities are the Score column. Members and meta-model are ordinary
+    /// ML.NET models, each saved inside the ensemble's model zip.
+    /// </summary>
+    public sealed class MulticlassStackingModelParameters : StackingModelParametersBase<VBuffer<float>>
+    {
+        internal const string LoaderSignature = "StackingMulticlassExec";
+        private const string RegistrationName = nameof(MulticlassStackingModelParameters);
+
+        internal MulticlassStackingModelParameters(IHostEnvironment env, StackingModel model)
+            : base(env, RegistrationName, model)
+        {
+        }
+
+        // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
+        private MulticlassStackingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
+            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Multiclass)
+        {
+        }
+
+        /// <summary>Number of classes (length of the Score vector).</summary>
+        public int NumberOfClasses => Model.Meta.Width;
+
+        /// <summary>Class probabilities of one feature vector according to the meta-model.</summary>
+        /// <param name="features">A vector of <see cref="StackingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
+        public float[] PredictProbabilities(float[] features)
+        {
+            if (features == null)
+                throw new ArgumentNullException(nameof(features));
+            var output = new float[NumberOfClasses];
+            Model.CreateScorer(RegistrationName)(new VBuffer<float>(features.Length, features), output);
+            return output;
+        }
+
+        private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(EnsembleMember.Scorer scorer)
+        {
+            int classes = NumberOfClasses;
+            return (in VBuffer<float> src, ref VBuffer<float> dst) =>
+            {
+                var editor = VBufferEditor.Create(ref dst, classes);
+                scorer(in src, editor.Values);
+                dst = editor.Commit();
+            };
+        }
+
+        private static VersionInfo Info() => ModelFormat.VersionInfo("STACKMCL", LoaderSignature, typeof(MulticlassStackingModelParameters));
+
+        private protected override VersionInfo GetVersionInfo() => Info();
+
+        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
+        /// <exception cref="System.IO.InvalidDataException">The stored ensemble, a member or the meta-model is damaged, or cannot be loaded.</exception>
+        /// <exception cref="NotSupportedException">The ensemble or a part of it was saved in a newer format than this library reads.</exception>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public static MulticlassStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            Load(env, ctx, Info, version => new MulticlassStackingModelParameters(env, ctx, version));
+    }
+}

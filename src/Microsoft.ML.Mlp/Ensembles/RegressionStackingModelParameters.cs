@@ -1,0 +1,47 @@
+using System;
+using System.ComponentModel;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Models;
+
+[assembly: LoadableClass(typeof(RegressionStackingModelParameters), null, typeof(SignatureLoadModel),
+    "Stacking Regression Ensemble", RegressionStackingModelParameters.LoaderSignature)]
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// A regression stacking ensemble (scikit-learn's <c>StackingRegressor</c>): the members' scores go into a regression
+    /// meta-model whose score is the Score column.
+    /// </summary>
+    public sealed class RegressionStackingModelParameters : StackingModelParametersBase<float>
+    {
+        internal const string LoaderSignature = "StackingRegressionExec";
+        private const string RegistrationName = nameof(RegressionStackingModelParameters);
+
+        internal RegressionStackingModelParameters(IHostEnvironment env, StackingModel model)
+            : base(env, RegistrationName, model)
+        {
+        }
+
+        // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
+        private RegressionStackingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
+            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Regression)
+        {
+        }
+
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer scorer) => ScalarMapper(scorer, score => score);
+
+        private static VersionInfo Info() => ModelFormat.VersionInfo("STACKREG", LoaderSignature, typeof(RegressionStackingModelParameters));
+
+        private protected override VersionInfo GetVersionInfo() => Info();
+
+        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
+        /// <exception cref="System.IO.InvalidDataException">The stored ensemble, a member or the meta-model is damaged, or cannot be loaded.</exception>
+        /// <exception cref="NotSupportedException">The ensemble or a part of it was saved in a newer format than this library reads.</exception>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public static RegressionStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            Load(env, ctx, Info, version => new RegressionStackingModelParameters(env, ctx, version));
+    }
+}
