@@ -154,10 +154,6 @@ namespace Microsoft.ML.Mlp.Tests
                         Floats(hash, w.DenseValues().ToArray());
                     Floats(hash, maxEnt.GetBiases().ToArray());
                     break;
-                case MlpRegressionModelParameters regression:
-                    AddNetwork(hash, regression.Network, regression.TrainingHistory);
-                    Doubles(hash, regression.LabelMean, regression.LabelStandardDeviation);
-                    break;
                 case LinearModelParameters linear:
                     Floats(hash, linear.Weights.ToArray());
                     Floats(hash, linear.Bias);
