@@ -54,6 +54,16 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                     + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Single), or load it as float.");
         }
 
+        /// <summary>Checks a regression trainer's columns: known-size Single features, a Single label, an optional Single weight.
+        /// Returns the feature count.</summary>
+        public static int CheckRegressionSchema(DataViewSchema schema, string trainer, string labelColumn, string featureColumn, string weightColumn)
+        {
+            int featureCount = CheckFeatures(schema, trainer, featureColumn);
+            CheckSingleLabel(trainer, labelColumn, Find(schema, trainer, labelColumn, "label", "LabelColumnName").Type);
+            CheckWeight(schema, trainer, weightColumn);
+            return featureCount;
+        }
+
         public static void CheckWeight(DataViewSchema schema, string trainer, string weightColumn)
         {
             if (weightColumn != null)

@@ -26,86 +26,42 @@ namespace Microsoft.ML.Trainers.Mlp
         internal const string LoaderSignature = "SoftVotingMulticlassExec";
         private const string RegistrationName = "SoftVotingModelParameters";
 
-        private IValueMapper[] _members;
-        private float[] _weights;
-        private int _classCount;
+        private VotingCore _core;
         private VectorDataViewType _inputType;
         private VectorDataViewType _outputType;
-        private volatile bool _disposed;
 
-        internal SoftVotingModelParameters(IHostEnvironment env, IReadOnlyList<IValueMapper> members, float[] weights)
+        internal SoftVotingModelParameters(IHostEnvironment env, VotingCore core)
             : base(env, RegistrationName)
         {
-            Initialize(members.ToArray(), weights);
+            Initialize(core);
         }
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
-        // The base constructor reads ML.NET's own prefix (sizeof(float)); the rest is ours, read by format version.
+        // The base constructor reads ML.NET's own prefix (sizeof(float)); the rest is the voting core's, read by format version.
         private SoftVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
             : base(env, RegistrationName, ctx)
         {
-            var weights = SoftVotingFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
-            var members = new IValueMapper[weights.Length];
-            for (int i = 0; i < members.Length; i++)
-                members[i] = LoadMember(env, ctx, i);
-            CheckMembersAgree(members);
-            Initialize(members, weights);
+            Initialize(VotingCore.Load(env, ctx, formatVersion, EnsembleTask.Multiclass, nameof(SoftVotingModelParameters)));
         }
 
-        private static IValueMapper LoadMember(IHostEnvironment env, ModelLoadContext ctx, int index)
+        private void Initialize(VotingCore core)
         {
-            IPredictor member;
-            try
-            {
-                ctx.LoadModel<IPredictor, SignatureLoadModel>(env, out member, MemberDirectory(index));
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // ML.NET wraps a member's own error in reflection exceptions: bring its message up. A data error's text is
-                // all there is to know (ours stays the innermost exception); anything else keeps its stack as the inner one.
-                var cause = ex.GetBaseException();
-                bool dataError = cause is InvalidDataException or FormatException or NotSupportedException;
-                string message = $"The {nameof(SoftVotingModelParameters)} at '{ModelFormat.Where(ctx)}' could not load member {index} ('{MemberDirectory(index)}'): "
-                    + cause.Message
-                    + (cause is InvalidDataException or NotSupportedException ? ""
-                        : " The model file is corrupt, or the member's trainer assembly (e.g. Microsoft.ML.LightGbm) is not referenced by this application.");
-                throw cause is NotSupportedException ? new NotSupportedException(message) : new InvalidDataException(message, dataError ? null : ex);
-            }
-            return member as IValueMapper ?? throw FormatReader.Damaged($"member {index} ({member?.GetType().Name}) is not a model that can score");
-        }
-
-        /// <summary>Every member must map the same feature vector to the same number of class probabilities.</summary>
-        private static void CheckMembersAgree(IValueMapper[] members)
-        {
-            for (int i = 0; i < members.Length; i++)
-                if (members[i].InputType is not VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } input
-                    || members[i].OutputType is not VectorDataViewType { Size: >= 2 } output
-                    || input.Size != ((VectorDataViewType)members[0].InputType).Size
-                    || output.Size != ((VectorDataViewType)members[0].OutputType).Size)
-                    throw FormatReader.Damaged($"member {i} maps {members[i].InputType} to {members[i].OutputType}, unlike member 0 "
-                        + $"({members[0].InputType} to {members[0].OutputType})");
-        }
-
-        private void Initialize(IValueMapper[] members, float[] weights)
-        {
-            _members = members;
-            _weights = weights;
-            _inputType = (VectorDataViewType)members[0].InputType;
-            _classCount = ((VectorDataViewType)members[0].OutputType).Size;
-            _outputType = new VectorDataViewType(NumberDataViewType.Single, _classCount);
+            _core = core;
+            _inputType = new VectorDataViewType(NumberDataViewType.Single, core.FeatureCount);
+            _outputType = new VectorDataViewType(NumberDataViewType.Single, core.Width);
         }
 
         /// <summary>The member models, in training order (e.g. <see cref="MlpModelParameters"/>, or another trainer's model parameters).</summary>
-        public IReadOnlyList<object> Members => Array.AsReadOnly<object>(_members);
+        public IReadOnlyList<object> Members => _core.Models;
 
         /// <summary>Member weights, normalised to sum to 1.</summary>
-        public IReadOnlyList<float> Weights => Array.AsReadOnly(_weights);
+        public IReadOnlyList<float> Weights => _core.Weights;
 
         /// <summary>Number of classes (length of the Score vector).</summary>
-        public int NumberOfClasses => _classCount;
+        public int NumberOfClasses => _core.Width;
 
         /// <summary>Length of the feature vector the members score.</summary>
-        public int NumberOfFeatures => _inputType.Size;
+        public int NumberOfFeatures => _core.FeatureCount;
 
         /// <summary>Always <see cref="PredictionKind.MulticlassClassification"/>.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
@@ -118,68 +74,27 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Class probabilities of one feature vector: the weighted average of the members'.</summary>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float[] PredictProbabilities(float[] features) => Map(CreateMapper(), features);
+        public float[] PredictProbabilities(float[] features) => _core.Score(_core.CreateScorer(), features);
 
         /// <summary>Class probabilities of one feature vector according to member <paramref name="member"/> alone.</summary>
         /// <param name="member">0-based member index.</param>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float[] PredictMemberProbabilities(int member, float[] features)
-        {
-            CheckNotDisposed();
-            if (member < 0 || member >= _members.Length)
-                throw new ArgumentOutOfRangeException(nameof(member), member, $"The ensemble has members 0 to {_members.Length - 1}.");
-            return Map(_members[member].GetMapper<VBuffer<float>, VBuffer<float>>(), features);
-        }
-
-        private float[] Map(ValueMapper<VBuffer<float>, VBuffer<float>> mapper, float[] features)
-        {
-            if (features == null)
-                throw new ArgumentNullException(nameof(features));
-            if (features.Length != NumberOfFeatures)
-                throw new InvalidOperationException(
-                    $"The ensemble was trained on feature vectors of length {NumberOfFeatures} but was given a vector of length {features.Length}. "
-                    + "Score data prepared by the same pipeline as the training data.");
-            var src = new VBuffer<float>(features.Length, features);
-            VBuffer<float> dst = default;
-            mapper(in src, ref dst);
-            return dst.DenseValues().ToArray();
-        }
+        public float[] PredictMemberProbabilities(int member, float[] features) => _core.Score(_core.CreateMemberScorer(member), features);
 
         ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
         {
             Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(VBuffer<float>), "The ensemble maps VBuffer<float> to VBuffer<float>.");
-            return (ValueMapper<TIn, TOut>)(Delegate)CreateMapper();
-        }
-
-        /// <summary>One mapper per cursor (ML.NET's convention), so its buffers need no locking.</summary>
-        private ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper()
-        {
-            CheckNotDisposed();
-            var mappers = _members.Select(m => m.GetMapper<VBuffer<float>, VBuffer<float>>()).ToArray();
-            var memberScores = new VBuffer<float>[mappers.Length];
-            return (in VBuffer<float> src, ref VBuffer<float> dst) =>
+            var score = _core.CreateScorer(); // one per cursor (ML.NET's convention), so its buffers need no locking
+            int classes = _core.Width;
+            ValueMapper<VBuffer<float>, VBuffer<float>> map = (in VBuffer<float> src, ref VBuffer<float> dst) =>
             {
-                CheckNotDisposed(); // a mapper made before Dispose must not score after it (non-MLP members would)
-                var editor = VBufferEditor.Create(ref dst, _classCount);
-                var sum = editor.Values;
-                sum.Clear();
-                for (int m = 0; m < mappers.Length; m++)
-                {
-                    if (_weights[m] == 0)
-                        continue;
-                    mappers[m](in src, ref memberScores[m]);
-                    var scores = memberScores[m].GetValues();
-                    if (!memberScores[m].IsDense)
-                        scores = memberScores[m].DenseValues().ToArray();
-                    for (int c = 0; c < sum.Length; c++)
-                        sum[c] += _weights[m] * scores[c];
-                }
+                var editor = VBufferEditor.Create(ref dst, classes);
+                score(in src, editor.Values);
                 dst = editor.Commit();
             };
+            return (ValueMapper<TIn, TOut>)(Delegate)map;
         }
-
-        private static string MemberDirectory(int index) => $"Member{index:D3}";
 
         /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
         private static VersionInfo GetVersionInfo() =>
@@ -189,12 +104,9 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override void SaveCore(ModelSaveContext ctx)
         {
-            CheckNotDisposed();
             base.SaveCore(ctx);
             ctx.SetVersionInfo(GetVersionInfo());
-            ModelFormat.WriteBlock(ctx.Writer, writer => SoftVotingFormat.Write(writer, _weights));
-            for (int i = 0; i < _members.Length; i++)
-                ctx.SaveModel(_members[i], MemberDirectory(i));
+            _core.Save(ctx);
         }
 
         /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
@@ -214,18 +126,6 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <see cref="PredictMemberProbabilities"/>, the ensemble's mappers and so a pipeline holding it) and saving throw
         /// <see cref="ObjectDisposedException"/>, whatever the members are.
         /// </summary>
-        public void Dispose()
-        {
-            _disposed = true;
-            foreach (var member in _members.OfType<IDisposable>())
-                member.Dispose();
-        }
-
-        private void CheckNotDisposed()
-        {
-            if (_disposed)
-                throw new ObjectDisposedException(nameof(SoftVotingModelParameters),
-                    $"This {nameof(SoftVotingModelParameters)} ({_members.Length} members) was disposed and can no longer score or be saved; load or train the model again.");
-        }
+        public void Dispose() => _core.Dispose();
     }
 }

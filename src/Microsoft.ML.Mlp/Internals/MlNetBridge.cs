@@ -91,6 +91,13 @@ namespace Microsoft.ML.Trainers.Mlp.Internals
                 new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
         };
 
+        /// <summary>The Score column every ML.NET regression trainer adds.</summary>
+        public static SchemaShape.Column[] RegressionOutputColumns() => new[]
+        {
+            new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+                new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+        };
+
         /// <summary>A trainer's host: what every trainer constructor starts with, so it checks the ML.NET version first.</summary>
         public static IHost RegisterTrainer(IHostEnvironment env, string name)
         {

@@ -52,7 +52,7 @@ namespace Microsoft.ML.Trainers.Mlp
             _options = options.Clone();
         }
 
-        private static Options CheckOptions(Options options)
+        internal static Options CheckOptions(Options options)
         {
             MlpTrainer.CheckOptions(options);
             if (!Enum.IsDefined(options.Loss))
@@ -111,13 +111,7 @@ namespace Microsoft.ML.Trainers.Mlp
         {
             if (data == null)
                 throw new ArgumentNullException(nameof(data));
-            var schema = data.Schema;
-            SchemaChecks.CheckFeatures(schema, TrainerName, FeatureColumn.Name);
-            var label = schema.GetColumnOrNull(LabelColumn.Name)
-                ?? throw new ArgumentOutOfRangeException("LabelColumnName", LabelColumn.Name,
-                    $"{TrainerName}: label column '{LabelColumn.Name}' was not found in the data. Set LabelColumnName to an existing column or create it in the pipeline before the trainer.");
-            SchemaChecks.CheckSingleLabel(TrainerName, LabelColumn.Name, label.Type);
-            SchemaChecks.CheckWeight(schema, TrainerName, WeightColumn.IsValid ? WeightColumn.Name : null);
+            SchemaChecks.CheckRegressionSchema(data.Schema, TrainerName, LabelColumn.Name, FeatureColumn.Name, WeightColumn.IsValid ? WeightColumn.Name : null);
         }
 
         /// <summary>Reads the data once and trains the one-output network on the standardised label.</summary>
@@ -128,18 +122,15 @@ namespace Microsoft.ML.Trainers.Mlp
             if (context.InitialPredictor != null)
                 initial = context.InitialPredictor as MlpRegressionModelParameters
                     ?? throw new ArgumentException($"{TrainerName}: warm start needs an MlpRegressionModelParameters, not {context.InitialPredictor.GetType().Name}.", "initialModel");
-            var (network, history, mean, std) = MlpRegressionTraining.Run(Host, _options, context.TrainingSet, _options.Seed ?? Host.Rand.Next(),
+            var (result, mean, std) = MlpRegressionTraining.Run(Host, _options, context.TrainingSet, new[] { _options.Seed ?? Host.Rand.Next() },
                 context.ValidationSet, initial);
-            return new MlpRegressionModelParameters(Host, network, initial == null ? history : initial.TrainingHistory.Concat(history), mean, std);
+            var history = result.Histories[0];
+            return new MlpRegressionModelParameters(Host, result.Members[0], initial == null ? history : initial.TrainingHistory.Concat(history), mean, std);
         }
 
         /// <summary>The Score column, as ML.NET's regression trainers declare it.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
-        public override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) => new[]
-        {
-            new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
-                new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
-        };
+        public override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) => MlNetBridge.RegressionOutputColumns();
 
         /// <summary>Rejects a label that is not Single with the conversion that makes one.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
