@@ -115,9 +115,11 @@ namespace Microsoft.ML.Trainers.Mlp
             {
                 fitted = estimator.Fit(ensembleColumns);
             }
-            catch (ArgumentOutOfRangeException ex) when (ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
+            catch (ArgumentOutOfRangeException ex) when (ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase)
+                || ex.Message.Contains("could not find", StringComparison.OrdinalIgnoreCase))
             {
-                // ML.NET's "Column 'X' not found": the member names a column the ensemble does not train on.
+                // ML.NET's "Column 'X' not found" / trainers' "Could not find label column 'X'": the member names a column the
+                // ensemble does not train on.
                 throw new InvalidOperationException(
                     $"{describe} ({estimator.GetType().Name}) reads a column the ensemble does not train on: {ex.Message} "
                     + $"Every member must use the ensemble's label column '{labelColumn}' and feature column '{featureColumn}'"
