@@ -19,10 +19,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// calibrated metrics. Create it with
     /// <see cref="MlpCatalog.SoftVotingEnsemble(BinaryClassificationCatalog.BinaryClassificationTrainers, MlpBinaryTrainer.Options, int, float[])"/>.
     /// </summary>
-    public sealed class BinarySoftVotingEnsembleTrainer :
-        TrainerEstimatorBase<BinaryPredictionTransformer<CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator>>,
-            CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator>>,
-        IEstimator<BinaryPredictionTransformer<CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator>>> // re-implemented so pipelines reach our Fit and its checks
+    public sealed class BinarySoftVotingEnsembleTrainer : BinaryTrainerBase<BinarySoftVotingModelParameters>
     {
         internal const string LoadName = "BinarySoftVotingEnsemble";
         internal const string TrainerName = "SoftVotingEnsemble (binary)";
@@ -32,8 +29,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>N copies of one binary MLP recipe.</summary>
         internal BinarySoftVotingEnsembleTrainer(IHostEnvironment env, MlpBinaryTrainer.Options memberOptions, int numberOfModels, float[] weights)
-            : base(MlNetBridge.RegisterTrainer(env, LoadName), TrainerUtils.MakeR4VecFeature(MlpTrainer.CheckOptions(memberOptions).FeatureColumnName),
-                TrainerUtils.MakeBoolScalarLabel(memberOptions.LabelColumnName), TrainerUtils.MakeR4ScalarWeightColumn(memberOptions.ExampleWeightColumnName))
+            : base(env, LoadName, MlpTrainer.CheckOptions(memberOptions).FeatureColumnName, memberOptions.LabelColumnName, memberOptions.ExampleWeightColumnName)
         {
             var options = memberOptions.Clone();
             _source = new FusedMlpCopies(numberOfModels, options.Seed, (host, data, seeds, validation) =>
@@ -48,51 +44,16 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Any calibrated ML.NET binary trainers side by side.</summary>
         internal BinarySoftVotingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, float[] weights,
             string labelColumnName, string featureColumnName)
-            : base(MlNetBridge.RegisterTrainer(env, LoadName),
-                TrainerUtils.MakeR4VecFeature(MemberSource.CheckColumn(featureColumnName, nameof(featureColumnName), "feature vector", "Features")),
-                TrainerUtils.MakeBoolScalarLabel(MemberSource.CheckColumn(labelColumnName, nameof(labelColumnName), "Boolean label", "Label")), default)
+            : base(env, LoadName, MemberSource.CheckColumn(featureColumnName, nameof(featureColumnName), "feature vector", "Features"),
+                MemberSource.CheckColumn(labelColumnName, nameof(labelColumnName), "Boolean label", "Label"), null)
         {
             _source = new TrainerMembers(members, "mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression()");
             _weights = VotingCore.NormalizeWeights(weights, _source.Count);
         }
 
-        /// <summary>Trainer capabilities: normalised features help the MLP members, no caching needed, validation data used by MLP copies.</summary>
-        public override TrainerInfo Info => new TrainerInfo(normalization: true, caching: false, supportValid: true, supportIncrementalTrain: false);
+        private protected override string DisplayName => TrainerName;
 
-        /// <summary>Always <see cref="PredictionKind.BinaryClassification"/>.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
-
-        /// <summary>Trains every member on <paramref name="input"/> and returns ML.NET's binary prediction transformer.</summary>
-        /// <param name="input">Training data with a Boolean label and a known-size Single vector of features.</param>
-        /// <exception cref="InvalidOperationException">A column has the wrong type (e.g. a label that is not Boolean), or a member does not serve binary classification.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A named column does not exist.</exception>
-        public new BinaryPredictionTransformer<CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator>> Fit(IDataView input)
-        {
-            CheckTrainingSchema(input);
-            return base.Fit(input);
-        }
-
-        /// <summary>Trains on <paramref name="trainData"/>; MLP copies report on <paramref name="validationData"/> after every epoch and
-        /// early-stop on it (each member by itself) when <see cref="MlpOptionsBase.EarlyStoppingPatience"/> is set.</summary>
-        /// <param name="trainData">Training data.</param>
-        /// <param name="validationData">Validation data with the same columns as <paramref name="trainData"/>.</param>
-        public BinaryPredictionTransformer<CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator>> Fit(IDataView trainData, IDataView validationData)
-        {
-            CheckTrainingSchema(trainData);
-            if (validationData == null)
-                throw new ArgumentNullException(nameof(validationData));
-            CheckTrainingSchema(validationData);
-            return TrainTransformer(trainData, validationData);
-        }
-
-        private void CheckTrainingSchema(IDataView data)
-        {
-            if (data == null)
-                throw new ArgumentNullException(nameof(data));
-            SchemaChecks.CheckTrainingSchema(data.Schema, TrainerName, LabelColumn.Name, FeatureColumn.Name,
-                WeightColumn.IsValid ? WeightColumn.Name : null, booleanLabel: true);
-        }
+        private protected override bool SupportsWarmStart => false;
 
         /// <summary>Trains every member and combines them, with the exact sigmoid as calibrator (Probability = the average).</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
@@ -101,24 +62,5 @@ namespace Microsoft.ML.Trainers.Mlp
             var members = _source.Train(Host, EnsembleTask.Binary, TrainerName, context.TrainingSet, context.ValidationSet);
             return MlNetBridge.WithSigmoid(Host, new BinarySoftVotingModelParameters(Host, new VotingCore(EnsembleTask.Binary, members, _weights, TrainerName)));
         }
-
-        /// <summary>Score, Probability and PredictedLabel, exactly as ML.NET's calibrated binary trainers declare them.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) => MlNetBridge.BinaryOutputColumns();
-
-        /// <summary>Rejects a label that is not Boolean with the conversion that makes one.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void CheckLabelCompatible(SchemaShape.Column labelCol)
-        {
-            if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || labelCol.ItemType != BooleanDataViewType.Instance || labelCol.IsKey)
-                SchemaChecks.CheckBooleanLabel(TrainerName, labelCol.Name,
-                    labelCol.Kind == SchemaShape.Column.VectorKind.Scalar ? labelCol.ItemType : new VectorDataViewType((PrimitiveDataViewType)labelCol.ItemType), labelCol.IsKey);
-        }
-
-        /// <summary>Wraps the model in ML.NET's binary prediction transformer (Score, Probability, PredictedLabel at probability 0.5).</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override BinaryPredictionTransformer<CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator>> MakeTransformer(
-            CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator> model, DataViewSchema trainSchema) =>
-            new BinaryPredictionTransformer<CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator>>(Host, model, trainSchema, FeatureColumn.Name);
     }
 }

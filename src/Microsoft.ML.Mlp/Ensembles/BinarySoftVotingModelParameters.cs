@@ -23,7 +23,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// that a row every member is certain of (probability exactly 0 or 1) keeps a finite Score. Members are calibrated ML.NET
     /// binary models (MLPs or any other trainer's), each saved inside the ensemble's model zip.
     /// </summary>
-    public sealed class BinarySoftVotingModelParameters : ModelParametersBase<float>, IValueMapper, IDisposable
+    public sealed class BinarySoftVotingModelParameters : VotingModelParametersBase<float>
     {
         internal const string LoaderSignature = "SoftVotingBinaryExec";
         private const string RegistrationName = "BinarySoftVotingModelParameters";
@@ -31,72 +31,46 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Where the average probability is clipped: exactly 0 or 1 would make an infinite logit.</summary>
         internal const double MinimumProbability = 1e-15;
 
-        private VotingCore _core;
-        private VectorDataViewType _inputType;
-
         internal BinarySoftVotingModelParameters(IHostEnvironment env, VotingCore core)
-            : base(env, RegistrationName)
+            : base(env, RegistrationName, core)
         {
-            Initialize(core);
         }
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private BinarySoftVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
-            : base(env, RegistrationName, ctx)
+            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Binary, nameof(BinarySoftVotingModelParameters))
         {
-            Initialize(VotingCore.Load(env, ctx, formatVersion, EnsembleTask.Binary, nameof(BinarySoftVotingModelParameters)));
         }
-
-        private void Initialize(VotingCore core)
-        {
-            _core = core;
-            _inputType = new VectorDataViewType(NumberDataViewType.Single, core.FeatureCount);
-        }
-
-        /// <summary>The member models, in training order: calibrated binary models (e.g. an Mlp's
-        /// <c>CalibratedModelParametersBase&lt;MlpBinaryModelParameters, PlattCalibrator&gt;</c>, or another trainer's).</summary>
-        public IReadOnlyList<object> Members => _core.Models;
-
-        /// <summary>Member weights, normalised to sum to 1.</summary>
-        public IReadOnlyList<float> Weights => _core.Weights;
-
-        /// <summary>Length of the feature vector the members score.</summary>
-        public int NumberOfFeatures => _core.FeatureCount;
 
         /// <summary>Always <see cref="PredictionKind.BinaryClassification"/>.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
 
-        DataViewType IValueMapper.InputType => _inputType;
-
-        DataViewType IValueMapper.OutputType => NumberDataViewType.Single;
+        private protected override DataViewType OutputType => NumberDataViewType.Single;
 
         /// <summary>The ensemble's probability of true for one feature vector: the weighted average of the members'.</summary>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float PredictProbability(float[] features) => _core.Score(_core.CreateScorer(), features)[0];
+        public float PredictProbability(float[] features) => Core.Score(Core.CreateScorer(), features)[0];
 
         /// <summary>Member <paramref name="member"/>'s probability of true for one feature vector.</summary>
         /// <param name="member">0-based member index.</param>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float PredictMemberProbability(int member, float[] features) => _core.Score(_core.CreateMemberScorer(member), features)[0];
+        public float PredictMemberProbability(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
 
         /// <summary>The Score of one feature vector: the logit of <see cref="PredictProbability"/> (clipped as the class says).</summary>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
         public float PredictScore(float[] features) => Logit(PredictProbability(features));
 
-        ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score)
         {
-            Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(float), "The binary ensemble maps VBuffer<float> to float.");
-            var score = _core.CreateScorer(); // one per cursor (ML.NET's convention), so its buffer needs no locking
             var probability = new float[1];
-            ValueMapper<VBuffer<float>, float> map = (in VBuffer<float> src, ref float dst) =>
+            return (in VBuffer<float> src, ref float dst) =>
             {
                 score(in src, probability);
                 dst = Logit(probability[0]);
             };
-            return (ValueMapper<TIn, TOut>)(Delegate)map;
         }
 
         /// <summary>log(p / (1 − p)) in double, p clipped to [<see cref="MinimumProbability"/>, 1 − <see cref="MinimumProbability"/>]
@@ -107,18 +81,11 @@ namespace Microsoft.ML.Trainers.Mlp
             return (float)(Math.Log(p) - Math.Log(1 - p));
         }
 
+        private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
+
         /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
         private static VersionInfo GetVersionInfo() =>
             ModelFormat.VersionInfo("VOTE BIN", LoaderSignature, typeof(BinarySoftVotingModelParameters));
-
-        /// <summary>Writes the weights as a checksummed block (docs/model-format.md), then each member as its own sub-model.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void SaveCore(ModelSaveContext ctx)
-        {
-            base.SaveCore(ctx);
-            ctx.SetVersionInfo(GetVersionInfo());
-            _core.Save(ctx);
-        }
 
         /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
         /// <exception cref="InvalidDataException">The stored ensemble or one of its members is damaged, or a member cannot be loaded.</exception>
@@ -132,8 +99,5 @@ namespace Microsoft.ML.Trainers.Mlp
             return ModelFormat.Load(ctx, GetVersionInfo(), nameof(BinarySoftVotingModelParameters), version => new BinarySoftVotingModelParameters(env, ctx, version));
         }
 
-        /// <summary>Disposes the members that hold resources (MLP members). Afterwards scoring and saving throw
-        /// <see cref="ObjectDisposedException"/>, whatever the members are.</summary>
-        public void Dispose() => _core.Dispose();
     }
 }

@@ -20,86 +20,54 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <c>VotingRegressor</c>), in the label's units. Members are ML.NET regression models (MLPs or any other trainer's),
     /// each saved inside the ensemble's model zip. Create it with <see cref="RegressionVotingEnsembleTrainer"/>.
     /// </summary>
-    public sealed class RegressionVotingModelParameters : ModelParametersBase<float>, IValueMapper, IDisposable
+    public sealed class RegressionVotingModelParameters : VotingModelParametersBase<float>
     {
         internal const string LoaderSignature = "VotingRegressionExec";
         private const string RegistrationName = "RegressionVotingModelParameters";
 
-        private VotingCore _core;
-        private VectorDataViewType _inputType;
-
         internal RegressionVotingModelParameters(IHostEnvironment env, VotingCore core)
-            : base(env, RegistrationName)
+            : base(env, RegistrationName, core)
         {
-            Initialize(core);
         }
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private RegressionVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
-            : base(env, RegistrationName, ctx)
+            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Regression, nameof(RegressionVotingModelParameters))
         {
-            Initialize(VotingCore.Load(env, ctx, formatVersion, EnsembleTask.Regression, nameof(RegressionVotingModelParameters)));
         }
-
-        private void Initialize(VotingCore core)
-        {
-            _core = core;
-            _inputType = new VectorDataViewType(NumberDataViewType.Single, core.FeatureCount);
-        }
-
-        /// <summary>The member models, in training order (e.g. <see cref="MlpRegressionModelParameters"/>, or another trainer's).</summary>
-        public IReadOnlyList<object> Members => _core.Models;
-
-        /// <summary>Member weights, normalised to sum to 1.</summary>
-        public IReadOnlyList<float> Weights => _core.Weights;
-
-        /// <summary>Length of the feature vector the members score.</summary>
-        public int NumberOfFeatures => _core.FeatureCount;
 
         /// <summary>Always <see cref="PredictionKind.Regression"/>.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.Regression;
 
-        DataViewType IValueMapper.InputType => _inputType;
-
-        DataViewType IValueMapper.OutputType => NumberDataViewType.Single;
+        private protected override DataViewType OutputType => NumberDataViewType.Single;
 
         /// <summary>The ensemble's score for one feature vector: the weighted average of the members' scores (the Score column's value).</summary>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float PredictScore(float[] features) => _core.Score(_core.CreateScorer(), features)[0];
+        public float PredictScore(float[] features) => Core.Score(Core.CreateScorer(), features)[0];
 
         /// <summary>Member <paramref name="member"/>'s score for one feature vector.</summary>
         /// <param name="member">0-based member index.</param>
         /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float PredictMemberScore(int member, float[] features) => _core.Score(_core.CreateMemberScorer(member), features)[0];
+        public float PredictMemberScore(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
 
-        ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score)
         {
-            Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(float), "The regression ensemble maps VBuffer<float> to float.");
-            var score = _core.CreateScorer(); // one per cursor (ML.NET's convention), so its buffer needs no locking
             var average = new float[1];
-            ValueMapper<VBuffer<float>, float> map = (in VBuffer<float> src, ref float dst) =>
+            return (in VBuffer<float> src, ref float dst) =>
             {
                 score(in src, average);
                 dst = average[0];
             };
-            return (ValueMapper<TIn, TOut>)(Delegate)map;
         }
+
+        private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
 
         /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
         private static VersionInfo GetVersionInfo() =>
             ModelFormat.VersionInfo("VOTE REG", LoaderSignature, typeof(RegressionVotingModelParameters));
-
-        /// <summary>Writes the weights as a checksummed block (docs/model-format.md), then each member as its own sub-model.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void SaveCore(ModelSaveContext ctx)
-        {
-            base.SaveCore(ctx);
-            ctx.SetVersionInfo(GetVersionInfo());
-            _core.Save(ctx);
-        }
 
         /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
         /// <exception cref="InvalidDataException">The stored ensemble or one of its members is damaged, or a member cannot be loaded.</exception>
@@ -113,8 +81,5 @@ namespace Microsoft.ML.Trainers.Mlp
             return ModelFormat.Load(ctx, GetVersionInfo(), nameof(RegressionVotingModelParameters), version => new RegressionVotingModelParameters(env, ctx, version));
         }
 
-        /// <summary>Disposes the members that hold resources (MLP members). Afterwards scoring and saving throw
-        /// <see cref="ObjectDisposedException"/>, whatever the members are.</summary>
-        public void Dispose() => _core.Dispose();
     }
 }
