@@ -5,8 +5,8 @@ using Microsoft.ML.Trainers.Mlp.Internals;
 
 namespace Microsoft.ML
 {
-    /// <summary>Entry points of Microsoft.ML.Mlp on <c>mlContext.MulticlassClassification.Trainers</c> and
-    /// <c>mlContext.BinaryClassification.Trainers</c>.</summary>
+    /// <summary>Entry points of Microsoft.ML.Mlp on <c>mlContext.MulticlassClassification.Trainers</c>,
+    /// <c>mlContext.BinaryClassification.Trainers</c> and <c>mlContext.Regression.Trainers</c>.</summary>
     public static class MlpCatalog
     {
         /// <summary>
@@ -121,6 +121,38 @@ namespace Microsoft.ML
             new MlpBinaryTrainer(MlNetBridge.GetEnvironment(catalog), options);
 
         /// <summary>
+        /// Creates a <see cref="BinarySoftVotingEnsembleTrainer"/> of <paramref name="numberOfModels"/> copies of one binary MLP recipe,
+        /// soft-voted: Probability is the weighted average of the members' probabilities of true, Score its logit. The copies train
+        /// together as one fused network; member i is seeded from the base seed (<see cref="MlpOptionsBase.Seed"/>, else the
+        /// MLContext's) and i.
+        /// </summary>
+        /// <param name="catalog">The binary classification trainers catalog.</param>
+        /// <param name="memberOptions">The recipe every member follows (column names included).</param>
+        /// <param name="numberOfModels">Number of members, ≥ 1.</param>
+        /// <param name="weights">One non-negative weight per member (normalised to sum 1); null = equal weights.</param>
+        /// <example><code>
+        /// var model = ml.BinaryClassification.Trainers.SoftVotingEnsemble(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 32 } }, numberOfModels: 5).Fit(train);
+        /// var metrics = ml.BinaryClassification.Evaluate(model.Transform(test)); // AUC, accuracy, log-loss
+        /// </code></example>
+        public static BinarySoftVotingEnsembleTrainer SoftVotingEnsemble(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+            MlpBinaryTrainer.Options memberOptions, int numberOfModels = 5, float[] weights = null) =>
+            new BinarySoftVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), memberOptions, numberOfModels, weights);
+
+        /// <summary>
+        /// Creates a <see cref="BinarySoftVotingEnsembleTrainer"/> over any calibrated ML.NET binary trainers side by side (like
+        /// scikit-learn's VotingClassifier(voting='soft')), e.g. Mlp + LbfgsLogisticRegression + LightGbm. Every member must give a
+        /// probability (a calibrated trainer) and read the ensemble's label and feature columns.
+        /// </summary>
+        /// <param name="catalog">The binary classification trainers catalog.</param>
+        /// <param name="members">The member trainers.</param>
+        /// <param name="weights">One non-negative weight per member (normalised to sum 1); null = equal weights.</param>
+        /// <param name="labelColumnName">Boolean label column shared by the members.</param>
+        /// <param name="featureColumnName">Feature vector column shared by the members.</param>
+        public static BinarySoftVotingEnsembleTrainer SoftVotingEnsemble(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+            IEnumerable<IEstimator<ITransformer>> members, float[] weights = null, string labelColumnName = "Label", string featureColumnName = "Features") =>
+            new BinarySoftVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members, weights, labelColumnName, featureColumnName);
+
+        /// <summary>
         /// Creates a <see cref="MlpRegressionTrainer"/>: a multilayer perceptron (TorchSharp) predicting a Single label from a
         /// known-size Single vector (squared loss), with a Score column in the label's units.
         /// </summary>
@@ -159,6 +191,37 @@ namespace Microsoft.ML
         /// <param name="options">Trainer options; see <see cref="MlpRegressionTrainer.Options"/> and <see cref="MlpOptionsBase"/>.</param>
         public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog, MlpRegressionTrainer.Options options) =>
             new MlpRegressionTrainer(MlNetBridge.GetEnvironment(catalog), options);
+
+        /// <summary>
+        /// Creates a <see cref="RegressionVotingEnsembleTrainer"/> of <paramref name="numberOfModels"/> copies of one regression MLP
+        /// recipe: Score is the weighted mean of the members' scores (scikit-learn's VotingRegressor). The copies train together as
+        /// one fused network; member i is seeded from the base seed (<see cref="MlpOptionsBase.Seed"/>, else the MLContext's) and i.
+        /// </summary>
+        /// <param name="catalog">The regression trainers catalog.</param>
+        /// <param name="memberOptions">The recipe every member follows (column names included).</param>
+        /// <param name="numberOfModels">Number of members, ≥ 1.</param>
+        /// <param name="weights">One non-negative weight per member (normalised to sum 1); null = equal weights.</param>
+        /// <example><code>
+        /// var model = ml.Regression.Trainers.VotingEnsemble(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 64, 64 } }, numberOfModels: 5).Fit(train);
+        /// var metrics = ml.Regression.Evaluate(model.Transform(test)); // R², RMSE, MAE
+        /// </code></example>
+        public static RegressionVotingEnsembleTrainer VotingEnsemble(this RegressionCatalog.RegressionTrainers catalog,
+            MlpRegressionTrainer.Options memberOptions, int numberOfModels = 5, float[] weights = null) =>
+            new RegressionVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), memberOptions, numberOfModels, weights);
+
+        /// <summary>
+        /// Creates a <see cref="RegressionVotingEnsembleTrainer"/> over any ML.NET regression trainers side by side (like scikit-learn's
+        /// VotingRegressor), e.g. Mlp + Sdca + FastTree: Score is the weighted mean of their scores. Every member must read the
+        /// ensemble's label and feature columns.
+        /// </summary>
+        /// <param name="catalog">The regression trainers catalog.</param>
+        /// <param name="members">The member trainers.</param>
+        /// <param name="weights">One non-negative weight per member (normalised to sum 1); null = equal weights.</param>
+        /// <param name="labelColumnName">Single label column shared by the members.</param>
+        /// <param name="featureColumnName">Feature vector column shared by the members.</param>
+        public static RegressionVotingEnsembleTrainer VotingEnsemble(this RegressionCatalog.RegressionTrainers catalog,
+            IEnumerable<IEstimator<ITransformer>> members, float[] weights = null, string labelColumnName = "Label", string featureColumnName = "Features") =>
+            new RegressionVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members, weights, labelColumnName, featureColumnName);
 
         // ---- Stacking ensembles (scikit-learn's StackingClassifier / StackingRegressor), one entry point per task ----
 

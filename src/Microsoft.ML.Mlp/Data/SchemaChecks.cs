@@ -54,12 +54,14 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                     + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Single), or load it as float.");
         }
 
-        /// <summary>A regression trainer's columns: known-size Single vector features, a Single label, an optional Single weight.</summary>
-        public static void CheckRegressionSchema(DataViewSchema schema, string trainer, string labelColumn, string featureColumn, string weightColumn)
+        /// <summary>Checks a regression trainer's columns: known-size Single features, a Single label, an optional Single weight.
+        /// Returns the feature count.</summary>
+        public static int CheckRegressionSchema(DataViewSchema schema, string trainer, string labelColumn, string featureColumn, string weightColumn)
         {
-            CheckFeatures(schema, trainer, featureColumn);
+            int featureCount = CheckFeatures(schema, trainer, featureColumn);
             CheckSingleLabel(trainer, labelColumn, Find(schema, trainer, labelColumn, "label", "LabelColumnName").Type);
             CheckWeight(schema, trainer, weightColumn);
+            return featureCount;
         }
 
         /// <summary><see cref="CheckBooleanLabel(string, string, DataViewType, bool)"/> on an estimator's schema shape (GetOutputSchema).</summary>

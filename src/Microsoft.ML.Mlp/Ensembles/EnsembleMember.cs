@@ -61,13 +61,7 @@ namespace Microsoft.ML.Trainers.Mlp
         public static EnsembleMember FromModel(EnsembleTask task, object model, string describe)
         {
             var predictor = model as IPredictor;
-            var expected = task switch
-            {
-                EnsembleTask.Multiclass => PredictionKind.MulticlassClassification,
-                EnsembleTask.Binary => PredictionKind.BinaryClassification,
-                _ => PredictionKind.Regression,
-            };
-            if (predictor == null || predictor.PredictionKind != expected)
+            if (predictor == null || predictor.PredictionKind != Kind(task))
                 throw new InvalidOperationException(
                     $"{describe} is a {(predictor == null ? model?.GetType().Name ?? "null" : predictor.PredictionKind.ToString())} model, but this is a {Describe(task)} ensemble. "
                     + $"Pass {Describe(task)} trainers only, e.g. {Example(task)}; put shared transforms (normalizers, MapValueToKey) before the ensemble.");
@@ -109,6 +103,11 @@ namespace Microsoft.ML.Trainers.Mlp
             string labelColumn, string featureColumn, string weightColumn)
         {
             host.CheckAlive();
+            // A trainer says its task before it trains: a regression trainer in a binary ensemble fails here, not on the label type.
+            if (estimator is ITrainer trainer && trainer.PredictionKind != Kind(task))
+                throw new InvalidOperationException(
+                    $"{describe} ({estimator.GetType().Name}) is a {trainer.PredictionKind} trainer, but this is a {Describe(task)} ensemble. "
+                    + $"Pass {Describe(task)} trainers only, e.g. {Example(task)}.");
             var columns = weightColumn == null ? new[] { labelColumn, featureColumn } : new[] { labelColumn, featureColumn, weightColumn };
             var ensembleColumns = ColumnSelectingTransformer.CreateKeep(host, data, columns);
             ITransformer fitted;
@@ -117,9 +116,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 fitted = estimator.Fit(ensembleColumns);
             }
             catch (ArgumentOutOfRangeException ex) when (ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase)
-                || ex.Message.Contains("Could not find", StringComparison.OrdinalIgnoreCase))
+                || ex.Message.Contains("could not find", StringComparison.OrdinalIgnoreCase))
             {
-                // ML.NET's "Column 'X' not found" / "Could not find label column 'X'": the member names a column the ensemble does not train on.
+                // ML.NET's "Column 'X' not found" / trainers' "Could not find label column 'X'": the member names a column the
+                // ensemble does not train on.
                 throw new InvalidOperationException(
                     $"{describe} ({estimator.GetType().Name}) reads a column the ensemble does not train on: {ex.Message} "
                     + $"Every member must use the ensemble's label column '{labelColumn}' and feature column '{featureColumn}'"
@@ -230,6 +230,13 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Disposes the member's model when it holds resources (MLP members).</summary>
         public void Dispose() => (Model as IDisposable)?.Dispose();
+
+        private static PredictionKind Kind(EnsembleTask task) => task switch
+        {
+            EnsembleTask.Multiclass => PredictionKind.MulticlassClassification,
+            EnsembleTask.Binary => PredictionKind.BinaryClassification,
+            _ => PredictionKind.Regression,
+        };
 
         internal static string Describe(EnsembleTask task) => task switch
         {

@@ -17,10 +17,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// PredictedLabel, the columns of <c>LbfgsLogisticRegression</c>, so <c>BinaryClassification.Evaluate</c> gives calibrated metrics.
     /// Create it with <see cref="MlpCatalog.Mlp(BinaryClassificationCatalog.BinaryClassificationTrainers, MlpBinaryTrainer.Options)"/>.
     /// </summary>
-    public sealed class MlpBinaryTrainer :
-        TrainerEstimatorBase<BinaryPredictionTransformer<CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator>>,
-            CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator>>,
-        IEstimator<BinaryPredictionTransformer<CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator>>> // re-implemented so pipelines reach our Fit and its checks
+    public sealed class MlpBinaryTrainer : BinaryTrainerBase<MlpBinaryModelParameters>
     {
         internal const string LoadName = "MlpBinary";
         internal const string TrainerName = "Mlp (binary)";
@@ -40,42 +37,14 @@ namespace Microsoft.ML.Trainers.Mlp
         private readonly Options _options;
 
         internal MlpBinaryTrainer(IHostEnvironment env, Options options)
-            : base(MlNetBridge.RegisterTrainer(env, LoadName), TrainerUtils.MakeR4VecFeature(MlpTrainer.CheckOptions(options).FeatureColumnName),
-                TrainerUtils.MakeBoolScalarLabel(options.LabelColumnName), TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
+            : base(env, LoadName, MlpTrainer.CheckOptions(options).FeatureColumnName, options.LabelColumnName, options.ExampleWeightColumnName)
         {
             _options = options.Clone();
         }
 
-        /// <summary>Trainer capabilities: normalised features help (AutoML adds a normalizer), no caching needed (the data is read
-        /// once), validation data and warm start supported.</summary>
-        public override TrainerInfo Info => new TrainerInfo(normalization: true, caching: false, supportValid: true, supportIncrementalTrain: true);
+        private protected override string DisplayName => TrainerName;
 
-        /// <summary>Always <see cref="PredictionKind.BinaryClassification"/>.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
-
-        /// <summary>Trains on <paramref name="input"/> and returns ML.NET's binary prediction transformer.</summary>
-        /// <param name="input">Training data with a Boolean label and a known-size Single vector of features.</param>
-        /// <exception cref="InvalidOperationException">A column has the wrong type (e.g. a label that is not Boolean), or no row is usable.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A column named in the options does not exist.</exception>
-        public new BinaryPredictionTransformer<CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator>> Fit(IDataView input)
-        {
-            CheckTrainingSchema(input);
-            return base.Fit(input);
-        }
-
-        /// <summary>Trains on <paramref name="trainData"/>, reporting log-loss and accuracy on all of <paramref name="validationData"/>
-        /// after every epoch (and watching it for early stopping / ReduceOnPlateau).</summary>
-        /// <param name="trainData">Training data.</param>
-        /// <param name="validationData">Validation data with the same columns as <paramref name="trainData"/>.</param>
-        public BinaryPredictionTransformer<CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator>> Fit(IDataView trainData, IDataView validationData)
-        {
-            CheckTrainingSchema(trainData);
-            if (validationData == null)
-                throw new ArgumentNullException(nameof(validationData));
-            CheckTrainingSchema(validationData);
-            return TrainTransformer(trainData, validationData);
-        }
+        private protected override bool SupportsWarmStart => true;
 
         /// <summary>
         /// Continues training <paramref name="initialModel"/> (same features, hidden layers, activation and batch norm) for
@@ -94,14 +63,6 @@ namespace Microsoft.ML.Trainers.Mlp
             return TrainTransformer(trainData, initPredictor: initialModel);
         }
 
-        private void CheckTrainingSchema(IDataView data)
-        {
-            if (data == null)
-                throw new ArgumentNullException(nameof(data));
-            SchemaChecks.CheckTrainingSchema(data.Schema, TrainerName, LabelColumn.Name, FeatureColumn.Name,
-                WeightColumn.IsValid ? WeightColumn.Name : null, booleanLabel: true);
-        }
-
         /// <summary>Reads the data once, trains the two-output network, and returns it with its exact sigmoid calibrator.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator> TrainModelCore(TrainContext context)
@@ -116,19 +77,5 @@ namespace Microsoft.ML.Trainers.Mlp
             var history = initial == null ? result.Histories[0] : initial.TrainingHistory.Concat(result.Histories[0]);
             return MlNetBridge.WithSigmoid(Host, new MlpBinaryModelParameters(Host, result.Members[0], history));
         }
-
-        /// <summary>Score, Probability and PredictedLabel, exactly as ML.NET's calibrated binary trainers declare them.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) => MlNetBridge.BinaryOutputColumns();
-
-        /// <summary>Rejects a label that is not Boolean with the conversion that makes one.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void CheckLabelCompatible(SchemaShape.Column labelCol) => SchemaChecks.CheckBooleanLabel(TrainerName, labelCol);
-
-        /// <summary>Wraps the model in ML.NET's binary prediction transformer (Score, Probability, PredictedLabel at threshold 0.5).</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override BinaryPredictionTransformer<CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator>> MakeTransformer(
-            CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator> model, DataViewSchema trainSchema) =>
-            new BinaryPredictionTransformer<CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator>>(Host, model, trainSchema, FeatureColumn.Name);
     }
 }

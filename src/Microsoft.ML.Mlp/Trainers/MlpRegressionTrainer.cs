@@ -16,9 +16,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <see cref="RegressionPredictionTransformer{TModel}"/> with a Score column, so <c>Regression.Evaluate</c> works.
     /// Create it with <see cref="MlpCatalog.Mlp(RegressionCatalog.RegressionTrainers, MlpRegressionTrainer.Options)"/>.
     /// </summary>
-    public sealed class MlpRegressionTrainer :
-        TrainerEstimatorBase<RegressionPredictionTransformer<MlpRegressionModelParameters>, MlpRegressionModelParameters>,
-        IEstimator<RegressionPredictionTransformer<MlpRegressionModelParameters>> // re-implemented so pipelines reach our Fit and its checks
+    public sealed class MlpRegressionTrainer : RegressionTrainerBase<MlpRegressionModelParameters>
     {
         internal const string LoadName = "MlpRegression";
         internal const string TrainerName = "Mlp (regression)";
@@ -47,13 +45,12 @@ namespace Microsoft.ML.Trainers.Mlp
         private readonly Options _options;
 
         internal MlpRegressionTrainer(IHostEnvironment env, Options options)
-            : base(MlNetBridge.RegisterTrainer(env, LoadName), TrainerUtils.MakeR4VecFeature(CheckOptions(options).FeatureColumnName),
-                TrainerUtils.MakeR4ScalarColumn(options.LabelColumnName), TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
+            : base(env, LoadName, CheckOptions(options).FeatureColumnName, options.LabelColumnName, options.ExampleWeightColumnName)
         {
             _options = options.Clone();
         }
 
-        private static Options CheckOptions(Options options)
+        internal static Options CheckOptions(Options options)
         {
             MlpTrainer.CheckOptions(options);
             if (!Enum.IsDefined(options.Loss))
@@ -63,36 +60,9 @@ namespace Microsoft.ML.Trainers.Mlp
             return options;
         }
 
-        /// <summary>Trainer capabilities: normalised features help, no caching needed (the data is read once), validation data
-        /// and warm start supported.</summary>
-        public override TrainerInfo Info => new TrainerInfo(normalization: true, caching: false, supportValid: true, supportIncrementalTrain: true);
+        private protected override string DisplayName => TrainerName;
 
-        /// <summary>Always <see cref="PredictionKind.Regression"/>.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => PredictionKind.Regression;
-
-        /// <summary>Trains on <paramref name="input"/> and returns ML.NET's regression prediction transformer.</summary>
-        /// <param name="input">Training data with a Single label and a known-size Single vector of features.</param>
-        /// <exception cref="InvalidOperationException">A column has the wrong type (e.g. a label that is not Single), or no row is usable.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A column named in the options does not exist.</exception>
-        public new RegressionPredictionTransformer<MlpRegressionModelParameters> Fit(IDataView input)
-        {
-            CheckTrainingSchema(input);
-            return base.Fit(input);
-        }
-
-        /// <summary>Trains on <paramref name="trainData"/>, reporting the loss on all of <paramref name="validationData"/> after
-        /// every epoch (and watching it for early stopping / ReduceOnPlateau).</summary>
-        /// <param name="trainData">Training data.</param>
-        /// <param name="validationData">Validation data with the same columns as <paramref name="trainData"/>.</param>
-        public RegressionPredictionTransformer<MlpRegressionModelParameters> Fit(IDataView trainData, IDataView validationData)
-        {
-            CheckTrainingSchema(trainData);
-            if (validationData == null)
-                throw new ArgumentNullException(nameof(validationData));
-            CheckTrainingSchema(validationData);
-            return TrainTransformer(trainData, validationData);
-        }
+        private protected override bool SupportsWarmStart => true;
 
         /// <summary>Continues training <paramref name="initialModel"/> (same features and layers) for
         /// <see cref="MlpOptionsBase.NumberOfEpochs"/> more epochs, keeping its label scale; the history continues.</summary>
@@ -108,13 +78,6 @@ namespace Microsoft.ML.Trainers.Mlp
             return TrainTransformer(trainData, initPredictor: initialModel);
         }
 
-        private void CheckTrainingSchema(IDataView data)
-        {
-            if (data == null)
-                throw new ArgumentNullException(nameof(data));
-            SchemaChecks.CheckRegressionSchema(data.Schema, TrainerName, LabelColumn.Name, FeatureColumn.Name, WeightColumn.IsValid ? WeightColumn.Name : null);
-        }
-
         /// <summary>Reads the data once and trains the one-output network on the standardised label.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override MlpRegressionModelParameters TrainModelCore(TrainContext context)
@@ -123,22 +86,10 @@ namespace Microsoft.ML.Trainers.Mlp
             if (context.InitialPredictor != null)
                 initial = context.InitialPredictor as MlpRegressionModelParameters
                     ?? throw new ArgumentException($"{TrainerName}: warm start needs an MlpRegressionModelParameters, not {context.InitialPredictor.GetType().Name}.", "initialModel");
-            var (network, history, mean, std) = MlpRegressionTraining.Run(Host, _options, context.TrainingSet, _options.Seed ?? Host.Rand.Next(),
+            var (result, mean, std) = MlpRegressionTraining.Run(Host, _options, context.TrainingSet, new[] { _options.Seed ?? Host.Rand.Next() },
                 context.ValidationSet, initial);
-            return new MlpRegressionModelParameters(Host, network, initial == null ? history : initial.TrainingHistory.Concat(history), mean, std);
+            var history = result.Histories[0];
+            return new MlpRegressionModelParameters(Host, result.Members[0], initial == null ? history : initial.TrainingHistory.Concat(history), mean, std);
         }
-
-        /// <summary>The Score column, as ML.NET's regression trainers declare it.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) => MlNetBridge.RegressionOutputColumns();
-
-        /// <summary>Rejects a label that is not Single with the conversion that makes one.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void CheckLabelCompatible(SchemaShape.Column labelCol) => SchemaChecks.CheckSingleLabel(TrainerName, labelCol);
-
-        /// <summary>Wraps the model in ML.NET's regression prediction transformer (Score).</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override RegressionPredictionTransformer<MlpRegressionModelParameters> MakeTransformer(MlpRegressionModelParameters model, DataViewSchema trainSchema) =>
-            new RegressionPredictionTransformer<MlpRegressionModelParameters>(Host, model, trainSchema, FeatureColumn.Name);
     }
 }

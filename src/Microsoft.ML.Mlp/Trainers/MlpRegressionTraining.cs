@@ -10,12 +10,14 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>The data → engine path of <see cref="MlpRegressionTrainer"/>: a one-output network on the standardised label.</summary>
     internal static class MlpRegressionTraining
     {
-        /// <summary>Trains one network; returns it with its history and the label scale (mean, std) its output is in.</summary>
-        public static (NetworkWeights Network, System.Collections.Generic.List<MlpEpochMetrics> History, double Mean, double Std) Run(
-            IHost host, MlpRegressionTrainer.Options options, RoleMappedData data, int seed, RoleMappedData validationData,
+        /// <summary>Trains one network per seed — several as one fused network, as the classifiers' ensembles do — and returns them
+        /// with their histories and the label scale (mean, std) their outputs are in (one scale: the same training rows).</summary>
+        public static (TrainingResult Result, double Mean, double Std) Run(
+            IHost host, MlpRegressionTrainer.Options options, RoleMappedData data, int[] seeds, RoleMappedData validationData,
             MlpRegressionModelParameters initial)
         {
             MlpTraining.CheckEarlyStoppingMetric(options, "regression", MlpEarlyStoppingMetric.ValidationRmse, MlpEarlyStoppingMetric.ValidationRSquared);
+            int seed = seeds[0]; // the validation split's
             using var channel = host.Start("Training");
             string trainer = MlpRegressionTrainer.TrainerName;
             int featureCount = CheckSchema(data, trainer);
@@ -53,11 +55,11 @@ namespace Microsoft.ML.Trainers.Mlp
                     $"{trainer}: the initial model is {initial.Network.Architecture.Describe()} but these options and data make {architecture.Describe()}. "
                     + "Warm start needs the same features, HiddenLayerSizes, Activation and UseBatchNormalization.");
             channel.Info("{0}: training {1}, {2} loss, label mean {3:G6} and standard deviation {4:G6}, {5} epochs, batch {6}, lr {7}, seed {8}.", trainer,
-                architecture.Describe(), options.Loss, mean, std, options.NumberOfEpochs, options.BatchSize, options.LearningRate, seed);
-            var settings = MlpTraining.Settings(host, channel, options, new[] { seed }, validation == null ? null : new InMemoryRows(validation),
+                architecture.Describe() + (seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)"), options.Loss, mean, std, options.NumberOfEpochs,
+                options.BatchSize, options.LearningRate, string.Join(",", seeds));
+            var settings = MlpTraining.Settings(host, channel, options, seeds, validation == null ? null : new InMemoryRows(validation),
                 initial == null ? null : new[] { initial.Network }, initial?.TrainingHistory, architecture, options.Loss, options.HuberDelta, std);
-            var result = NetworkTrainer.Train(architecture, settings, new InMemoryRows(train));
-            return (result.Members[0], result.Histories[0], mean, std);
+            return (NetworkTrainer.Train(architecture, settings, new InMemoryRows(train)), mean, std);
         }
 
         private static int CheckSchema(RoleMappedData data, string trainer)

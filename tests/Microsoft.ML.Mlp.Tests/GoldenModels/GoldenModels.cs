@@ -23,16 +23,22 @@ namespace Microsoft.ML.Mlp.Tests
         public static readonly string[] Kinds = { "mlp", "fused-ensemble", "heterogeneous-ensemble" };
 
         /// <summary>Kinds written in a format version: the binary Mlp appeared with version 2; the regression Mlp and the
-        /// ensembles of every task with version 3.</summary>
+        /// voting and stacking ensembles of the binary and regression tasks (and multiclass stacking) with version 3.</summary>
         public static IEnumerable<string> KindsOf(int version) => version switch
         {
             1 => Kinds,
             2 => Kinds.Append("binary"),
-            _ => Kinds.Append("binary").Append("regression").Concat(StackingKinds),
+            _ => Kinds.Append("binary").Append("regression").Concat(VotingKinds).Concat(StackingKinds),
         };
+
+        /// <summary>Voting ensembles of the binary and regression tasks, added to version 3 with them.</summary>
+        public static readonly string[] VotingKinds = { "binary-voting", "regression-voting" };
 
         /// <summary>Stacking ensembles of each task, added to version 3 with them.</summary>
         public static readonly string[] StackingKinds = { "stacking", "binary-stacking", "regression-stacking" };
+
+        /// <summary>Kinds whose model is binary (Score and Probability per row, "is it a 3?" labels).</summary>
+        private static bool IsBinary(string kind) => kind is "binary" or "binary-voting" or "binary-stacking";
 
         /// <summary>Training rows [0, 300) and probe rows [9000, 9020) of the shuffled digits.</summary>
         public const int TrainRows = 300, ProbeSkip = 9000, ProbeRows = 20;
@@ -48,8 +54,22 @@ namespace Microsoft.ML.Mlp.Tests
                 return ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
             if (StackingKinds.Contains(kind))
                 return StackingPipeline(ml, kind, mlp);
+            var binaryMlp = new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
             if (kind == "binary") // a Boolean label already ("is it a 3?", see Data): no key mapping
-                return ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
+                return ml.BinaryClassification.Trainers.Mlp(binaryMlp);
+            // The voting ensembles of the other tasks: an Mlp and one of ML.NET's linear trainers side by side, so both member kinds are in the file.
+            if (kind == "binary-voting")
+                return ml.BinaryClassification.Trainers.SoftVotingEnsemble(new IEstimator<ITransformer>[]
+                {
+                    ml.BinaryClassification.Trainers.Mlp(binaryMlp),
+                    ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { MaximumNumberOfIterations = 10 }),
+                }, weights: new[] { 2f, 1f });
+            if (kind == "regression-voting") // the digit's value as a Single label
+                return ml.Regression.Trainers.VotingEnsemble(new IEstimator<ITransformer>[]
+                {
+                    ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f }),
+                    ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { NumberOfThreads = 1, Shuffle = false, MaximumNumberOfIterations = 5 }),
+                }, weights: new[] { 1f, 3f });
             IEstimator<ITransformer> trainer = kind switch
             {
                 "mlp" => ml.MulticlassClassification.Trainers.Mlp(mlp),
@@ -89,7 +109,7 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         /// <summary>Training or probe rows for <paramref name="kind"/>: the digits, or for "binary" the digits labelled "is it a 3?".</summary>
-        public static IDataView Data(MLContext ml, string kind, int skip, int take) => kind is "binary" or "binary-stacking"
+        public static IDataView Data(MLContext ml, string kind, int skip, int take) => IsBinary(kind)
             ? ml.Data.LoadFromEnumerable(Digits.Rows(skip, take).Select(d => new BinaryMlpTests.DigitRow { Label = d.Label == 3, Features = d.Features }).ToArray())
             : Digits.Load(ml, skip, take);
 
@@ -142,9 +162,22 @@ namespace Microsoft.ML.Mlp.Tests
                     AddNetwork(hash, binaryMlp.Network, binaryMlp.TrainingHistory);
                     break;
                 case SoftVotingModelParameters ensemble:
-                    Floats(hash, ensemble.Weights.ToArray());
-                    foreach (var member in ensemble.Members)
-                        Add(hash, member);
+                    AddEnsemble(hash, ensemble.Weights, ensemble.Members);
+                    break;
+                case Microsoft.ML.Calibrators.CalibratedModelParametersBase<BinarySoftVotingModelParameters, Microsoft.ML.Calibrators.PlattCalibrator> binaryVoting:
+                    Add(hash, binaryVoting.SubModel);
+                    Doubles(hash, binaryVoting.Calibrator.Slope, binaryVoting.Calibrator.Offset);
+                    break;
+                case BinarySoftVotingModelParameters binaryEnsemble:
+                    AddEnsemble(hash, binaryEnsemble.Weights, binaryEnsemble.Members);
+                    break;
+                case RegressionVotingModelParameters regressionEnsemble:
+                    AddEnsemble(hash, regressionEnsemble.Weights, regressionEnsemble.Members);
+                    break;
+                case Microsoft.ML.Calibrators.CalibratedModelParametersBase<LinearBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator> logistic:
+                    Floats(hash, logistic.SubModel.Weights.ToArray());
+                    Floats(hash, logistic.SubModel.Bias);
+                    Doubles(hash, logistic.Calibrator.Slope, logistic.Calibrator.Offset);
                     break;
                 case MaximumEntropyModelParameters maxEnt:
                     VBuffer<float>[] weights = null;
@@ -191,6 +224,13 @@ namespace Microsoft.ML.Mlp.Tests
             foreach (var member in members)
                 Add(hash, member);
             Add(hash, meta);
+        }
+
+        private static void AddEnsemble(IncrementalHash hash, IReadOnlyList<float> weights, IReadOnlyList<object> members)
+        {
+            Floats(hash, weights.ToArray());
+            foreach (var member in members)
+                Add(hash, member);
         }
 
         private static void AddNetwork(IncrementalHash hash, Microsoft.ML.Trainers.Mlp.Engine.NetworkWeights network, IReadOnlyList<MlpEpochMetrics> history)

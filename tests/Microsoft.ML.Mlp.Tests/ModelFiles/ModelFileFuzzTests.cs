@@ -29,6 +29,8 @@ namespace Microsoft.ML.Mlp.Tests
         [InlineData("heterogeneous-ensemble")]
         [InlineData("binary")]
         [InlineData("regression")]
+        [InlineData("binary-voting")]
+        [InlineData("regression-voting")]
         public void DamagedModelFileNeverLoadsAsADifferentModel(string kind)
         {
             // The golden model re-saved by this build: the file exactly as today's writer writes it, without training.

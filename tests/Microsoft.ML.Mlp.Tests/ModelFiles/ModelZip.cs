@@ -15,7 +15,7 @@ namespace Microsoft.ML.Mlp.Tests
         public const int HeaderSize = 256;
 
         /// <summary>The model signatures of the models this package writes.</summary>
-        private static readonly string[] OurSignatures = { "MLP\0MCLS", "MLP\0BINR", "MLP\0REGR", "SOFTVOTE" };
+        private static readonly string[] OurSignatures = { "MLP\0MCLS", "MLP\0BINR", "MLP\0REGR", "SOFTVOTE", "VOTE\0BIN", "VOTE\0REG" };
 
         public ModelZip(IEnumerable<(string Name, byte[] Bytes)> entries) => Entries = entries.ToList();
 

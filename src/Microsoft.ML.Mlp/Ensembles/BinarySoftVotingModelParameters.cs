@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.IO;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Internals;
+using Microsoft.ML.Trainers.Mlp.Models;
+
+[assembly: LoadableClass(typeof(BinarySoftVotingModelParameters), null, typeof(SignatureLoadModel),
+    "Soft Voting Binary Ensemble", BinarySoftVotingModelParameters.LoaderSignature)]
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// A binary soft-voting ensemble: the members' probabilities of true averaged with normalised weights (scikit-learn's
+    /// <c>VotingClassifier(voting='soft')</c>), given as a score that is the logit of that average, so that with the fixed
+    /// sigmoid calibrator <see cref="BinarySoftVotingEnsembleTrainer"/> wraps it in, Probability is the average and the columns
+    /// are those of <c>LbfgsLogisticRegression</c>. The average is clipped to [1e-15, 1 − 1e-15] (Score within ±34.54) only so
+    /// that a row every member is certain of (probability exactly 0 or 1) keeps a finite Score. Members are calibrated ML.NET
+    /// binary models (MLPs or any other trainer's), each saved inside the ensemble's model zip.
+    /// </summary>
+    public sealed class BinarySoftVotingModelParameters : VotingModelParametersBase<float>
+    {
+        internal const string LoaderSignature = "SoftVotingBinaryExec";
+        private const string RegistrationName = "BinarySoftVotingModelParameters";
+
+        /// <summary>Where the average probability is clipped: exactly 0 or 1 would make an infinite logit.</summary>
+        internal const double MinimumProbability = 1e-15;
+
+        internal BinarySoftVotingModelParameters(IHostEnvironment env, VotingCore core)
+            : base(env, RegistrationName, core)
+        {
+        }
+
+        // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
+        private BinarySoftVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
+            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Binary, nameof(BinarySoftVotingModelParameters))
+        {
+        }
+
+        /// <summary>Always <see cref="PredictionKind.BinaryClassification"/>.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
+
+        private protected override DataViewType OutputType => NumberDataViewType.Single;
+
+        /// <summary>The ensemble's probability of true for one feature vector: the weighted average of the members'.</summary>
+        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
+        public float PredictProbability(float[] features) => Core.Score(Core.CreateScorer(), features)[0];
+
+        /// <summary>Member <paramref name="member"/>'s probability of true for one feature vector.</summary>
+        /// <param name="member">0-based member index.</param>
+        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
+        public float PredictMemberProbability(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
+
+        /// <summary>The Score of one feature vector: the logit of <see cref="PredictProbability"/> (clipped as the class says).</summary>
+        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        public float PredictScore(float[] features) => Logit(PredictProbability(features));
+
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score)
+        {
+            var probability = new float[1];
+            return (in VBuffer<float> src, ref float dst) =>
+            {
+                score(in src, probability);
+                dst = Logit(probability[0]);
+            };
+        }
+
+        /// <summary>log(p / (1 − p)) in double, p clipped to [<see cref="MinimumProbability"/>, 1 − <see cref="MinimumProbability"/>]
+        /// (the weights' float rounding can also put an all-certain average a hair above 1).</summary>
+        private static float Logit(float probability)
+        {
+            double p = Math.Clamp((double)probability, MinimumProbability, 1 - MinimumProbability);
+            return (float)(Math.Log(p) - Math.Log(1 - p));
+        }
+
+        private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
+
+        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
+        private static VersionInfo GetVersionInfo() =>
+            ModelFormat.VersionInfo("VOTE BIN", LoaderSignature, typeof(BinarySoftVotingModelParameters));
+
+        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
+        /// <exception cref="InvalidDataException">The stored ensemble or one of its members is damaged, or a member cannot be loaded.</exception>
+        /// <exception cref="NotSupportedException">The ensemble or a member was saved in a newer format than this library reads.</exception>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public static BinarySoftVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
+        {
+            if (env == null)
+                throw new ArgumentNullException(nameof(env));
+            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
+            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(BinarySoftVotingModelParameters), version => new BinarySoftVotingModelParameters(env, ctx, version));
+        }
+
+    }
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// One way to produce the trained members of an ensemble. An ensemble trainer holds one source and knows nothing of how
+    /// its members come about: <see cref="FusedMlpCopies"/> trains N copies of one MLP recipe as one fused network,
+    /// <see cref="TrainerMembers"/> fits any ML.NET trainers side by side.
+    /// </summary>
+    internal abstract class MemberSource
+    {
+        /// <summary>Number of members the source produces (what the weights are counted against).</summary>
+        public abstract int Count { get; }
+
+        /// <summary>Trains every member on <paramref name="data"/> (and <paramref name="validation"/> where the source can use it).</summary>
+        /// <param name="host">The ensemble trainer's host (log, cancellation).</param>
+        /// <param name="task">The ensemble's task: every member is checked to serve it.</param>
+        /// <param name="ensembleName">The ensemble as messages name it.</param>
+        /// <param name="data">Training data, role-mapped with the ensemble's label and feature columns.</param>
+        /// <param name="validation">Validation data, or null.</param>
+        public abstract EnsembleMember[] Train(IHost host, EnsembleTask task, string ensembleName, RoleMappedData data, RoleMappedData validation);
+
+        /// <summary>Checks a member count given by the user.</summary>
+        public static int CheckNumberOfModels(int numberOfModels) => numberOfModels >= 1 ? numberOfModels
+            : throw new ArgumentOutOfRangeException(nameof(numberOfModels), numberOfModels, "numberOfModels must be at least 1 (the reference recipe soft-votes 5).");
+
+        /// <summary>Checks a column name given to a heterogeneous ensemble.</summary>
+        public static string CheckColumn(string name, string parameter, string what, string example) =>
+            string.IsNullOrEmpty(name)
+                ? throw new ArgumentOutOfRangeException(parameter, name, $"{parameter} must name the members' {what} column, e.g. \"{example}\".")
+                : name;
+    }
+
+    /// <summary>
+    /// N copies of one MLP recipe, trained together as one fused network (each with its own seed, initialisation, shuffling,
+    /// dropout, batch-norm statistics and early stopping): as fast as one wide network. Member i's seed is the base seed
+    /// (the options' <see cref="MlpOptionsBase.Seed"/>, else the MLContext's) plus i × 1,000,003, so members differ and the
+    /// ensemble is reproducible. The task-specific step — which trainer path runs and which model wraps each network — is
+    /// the <c>train</c> delegate the per-task trainer passes in.
+    /// </summary>
+    internal sealed class FusedMlpCopies : MemberSource
+    {
+        /// <summary>Trains one network per seed and returns each as the task's model with its history.</summary>
+        public delegate (object Model, IReadOnlyList<MlpEpochMetrics> History)[] TrainNetworks(IHost host, RoleMappedData data, int[] seeds, RoleMappedData validation);
+
+        private readonly int _count;
+        private readonly int? _seed;
+        private readonly TrainNetworks _train;
+
+        public FusedMlpCopies(int numberOfModels, int? seed, TrainNetworks train)
+        {
+            _count = CheckNumberOfModels(numberOfModels);
+            _seed = seed;
+            _train = train;
+        }
+
+        public override int Count => _count;
+
+        public override EnsembleMember[] Train(IHost host, EnsembleTask task, string ensembleName, RoleMappedData data, RoleMappedData validation)
+        {
+            int baseSeed = _seed ?? host.Rand.Next();
+            var seeds = Enumerable.Range(0, _count).Select(i => unchecked(baseSeed + i * 1_000_003)).ToArray();
+            var trained = _train(host, data, seeds, validation);
+            using var channel = host.Start("Members");
+            var members = new EnsembleMember[_count];
+            for (int i = 0; i < members.Length; i++)
+            {
+                var last = trained[i].History[^1];
+                channel.Info("{0}: member {1} (seed {2}): {3} epochs, final loss {4:F4}{5}{6}.", ensembleName, i, seeds[i], trained[i].History.Count,
+                    last.TrainingLoss, task == EnsembleTask.Regression ? "" : $", training accuracy {last.TrainingAccuracy:P2}",
+                    last.ValidationLoss is double vl ? $", validation loss {vl:F4}" : "");
+                members[i] = EnsembleMember.FromModel(task, trained[i].Model, $"{ensembleName}: member {i}");
+            }
+            return members;
+        }
+    }
+
+    /// <summary>
+    /// Any ML.NET trainers of the ensemble's task side by side (scikit-learn's VotingClassifier / VotingRegressor). Each is fitted
+    /// on only the ensemble's label and feature columns (<see cref="EnsembleMember.Fit"/>), so a member configured for other
+    /// columns fails with a message naming them. Members train as configured: validation data is not passed to them.
+    /// </summary>
+    internal sealed class TrainerMembers : MemberSource
+    {
+        private readonly IEstimator<ITransformer>[] _estimators;
+        private readonly Action<int, EnsembleMember, RoleMappedData> _check;
+
+        /// <param name="estimators">The member trainers.</param>
+        /// <param name="example">A trainer of the task, named in the empty-list message.</param>
+        /// <param name="check">A task-specific check of each fitted member (e.g. multiclass: its Score is a probability vector), or null.</param>
+        public TrainerMembers(IEnumerable<IEstimator<ITransformer>> estimators, string example, Action<int, EnsembleMember, RoleMappedData> check = null)
+        {
+            _estimators = estimators?.ToArray() ?? throw new ArgumentNullException("members");
+            if (_estimators.Length == 0)
+                throw new ArgumentException($"The member list is empty; pass at least one trainer, e.g. {example}.", "members");
+            for (int i = 0; i < _estimators.Length; i++)
+                if (_estimators[i] == null)
+                    throw new ArgumentException($"Member {i} is null.", "members");
+            _check = check;
+        }
+
+        public override int Count => _estimators.Length;
+
+        public override EnsembleMember[] Train(IHost host, EnsembleTask task, string ensembleName, RoleMappedData data, RoleMappedData validation)
+        {
+            using var channel = host.Start("Members");
+            if (validation != null)
+                channel.Warning("{0}: validation data is used by MLP copies only; trainers passed side by side train as configured and ignore it.", ensembleName);
+            var members = new EnsembleMember[_estimators.Length];
+            try
+            {
+                for (int i = 0; i < members.Length; i++)
+                {
+                    string describe = $"{ensembleName}: member {i}";
+                    members[i] = EnsembleMember.FitTimed(host, channel, task, _estimators[i], describe, data.Data,
+                        data.Schema.Label.Value.Name, data.Schema.Feature.Value.Name, null);
+                    _check?.Invoke(i, members[i], data);
+                }
+                return members;
+            }
+            catch
+            {
+                // A failed ensemble owns nothing: release the members already trained.
+                foreach (var member in members)
+                    member?.Dispose();
+                throw;
+            }
+        }
+    }
+}

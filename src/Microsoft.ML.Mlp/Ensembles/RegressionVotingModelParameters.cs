@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.IO;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Internals;
+using Microsoft.ML.Trainers.Mlp.Models;
+
+[assembly: LoadableClass(typeof(RegressionVotingModelParameters), null, typeof(SignatureLoadModel),
+    "Voting Regression Ensemble", RegressionVotingModelParameters.LoaderSignature)]
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// A regression voting ensemble: the members' scores averaged with normalised weights (scikit-learn's
+    /// <c>VotingRegressor</c>), in the label's units. Members are ML.NET regression models (MLPs or any other trainer's),
+    /// each saved inside the ensemble's model zip. Create it with <see cref="RegressionVotingEnsembleTrainer"/>.
+    /// </summary>
+    public sealed class RegressionVotingModelParameters : VotingModelParametersBase<float>
+    {
+        internal const string LoaderSignature = "VotingRegressionExec";
+        private const string RegistrationName = "RegressionVotingModelParameters";
+
+        internal RegressionVotingModelParameters(IHostEnvironment env, VotingCore core)
+            : base(env, RegistrationName, core)
+        {
+        }
+
+        // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
+        private RegressionVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
+            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Regression, nameof(RegressionVotingModelParameters))
+        {
+        }
+
+        /// <summary>Always <see cref="PredictionKind.Regression"/>.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override PredictionKind PredictionKind => PredictionKind.Regression;
+
+        private protected override DataViewType OutputType => NumberDataViewType.Single;
+
+        /// <summary>The ensemble's score for one feature vector: the weighted average of the members' scores (the Score column's value).</summary>
+        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
+        public float PredictScore(float[] features) => Core.Score(Core.CreateScorer(), features)[0];
+
+        /// <summary>Member <paramref name="member"/>'s score for one feature vector.</summary>
+        /// <param name="member">0-based member index.</param>
+        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
+        public float PredictMemberScore(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
+
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score)
+        {
+            var average = new float[1];
+            return (in VBuffer<float> src, ref float dst) =>
+            {
+                score(in src, average);
+                dst = average[0];
+            };
+        }
+
+        private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
+
+        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
+        private static VersionInfo GetVersionInfo() =>
+            ModelFormat.VersionInfo("VOTE REG", LoaderSignature, typeof(RegressionVotingModelParameters));
+
+        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
+        /// <exception cref="InvalidDataException">The stored ensemble or one of its members is damaged, or a member cannot be loaded.</exception>
+        /// <exception cref="NotSupportedException">The ensemble or a member was saved in a newer format than this library reads.</exception>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public static RegressionVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
+        {
+            if (env == null)
+                throw new ArgumentNullException(nameof(env));
+            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
+            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(RegressionVotingModelParameters), version => new RegressionVotingModelParameters(env, ctx, version));
+        }
+
+    }
+}
