@@ -24,7 +24,7 @@ namespace TabularCsv
 
     /// <summary>
     /// The everyday ML.NET use, once per task: CSV → TextLoader → label conversion + normalised features → this package's Mlp
-    /// beside ML.NET's own linear trainer and an ensemble of both. Multiclass: Landsat satellite (6 soil classes); binary:
+    /// beside ML.NET's own linear trainer and ensembles (soft voting, stacking; regression: three fused Mlp copies voting). Multiclass: Landsat satellite (6 soil classes); binary:
     /// Pima Indians diabetes; regression: Boston housing prices.
     /// </summary>
     public static class TabularCsvSample
@@ -96,6 +96,16 @@ namespace TabularCsv
             {
                 ("Mlp", () => ml.BinaryClassification.Trainers.Mlp(mlp)),
                 ("LbfgsLogisticRegression", () => ml.BinaryClassification.Trainers.LbfgsLogisticRegression()),
+                ("SoftVotingEnsemble (both)", () => ml.BinaryClassification.Trainers.SoftVotingEnsemble(new IEstimator<ITransformer>[]
+                {
+                    ml.BinaryClassification.Trainers.Mlp(mlp),
+                    ml.BinaryClassification.Trainers.LbfgsLogisticRegression(),
+                })),
+                ("StackingEnsemble (both)", () => ml.BinaryClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
+                {
+                    ml.BinaryClassification.Trainers.Mlp(mlp),
+                    ml.BinaryClassification.Trainers.LbfgsLogisticRegression(),
+                }, seed: options.Seed)),
             };
             var scores = Compare(console, candidates, prepare, train, test, null, (name, scored, time) =>
             {
@@ -124,6 +134,12 @@ namespace TabularCsv
             {
                 ("Mlp", () => ml.Regression.Trainers.Mlp(mlp)),
                 ("Sdca (linear)", () => ml.Regression.Trainers.Sdca()),
+                ("VotingEnsemble (3 Mlp copies)", () => ml.Regression.Trainers.VotingEnsemble(mlp, numberOfModels: 3)),
+                ("StackingEnsemble (Mlp + Sdca)", () => ml.Regression.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
+                {
+                    ml.Regression.Trainers.Mlp(mlp),
+                    ml.Regression.Trainers.Sdca(),
+                }, seed: options.Seed)),
             };
             var scores = Compare(console, candidates, prepare, train, test, null, (name, scored, time) =>
             {
