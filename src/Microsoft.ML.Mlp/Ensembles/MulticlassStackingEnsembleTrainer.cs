@@ -27,6 +27,8 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private protected override bool SupportsWarmStart => false;
 
+        private protected override bool UsesValidationData => false;
+
         /// <summary>Trains the members fold by fold, the meta-model, then the members on all rows.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override MulticlassStackingModelParameters TrainModelCore(TrainContext context) =>
