@@ -21,11 +21,11 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         public const double SparseDensity = 0.1;
 
         /// <summary>Fraction of non-zero feature values in the first <see cref="DensityProbeRows"/> rows.</summary>
-        public static double ProbeDensity(RoleMappedData data, int classCount)
+        public static double ProbeDensity(RoleMappedData data)
         {
             long nonZeros = 0, values = 0;
             int rows = 0;
-            using var cursor = new MulticlassLabelCursor(classCount, data, CursOpt.Features | CursOpt.Label | CursOpt.AllowBadFeatures);
+            using var cursor = new FeatureFloatVectorCursor(data, CursOpt.Features | CursOpt.AllowBadFeatures);
             while (rows < DensityProbeRows && cursor.MoveNext())
             {
                 foreach (float v in cursor.Features.GetValues())
@@ -48,14 +48,16 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         {
             var clock = Stopwatch.StartNew();
             var store = NewStore(data, sparse, data.Data.GetRowCount(), trainer);
+            var targets = classCount == 0 ? new System.Collections.Generic.List<float>() : null; // regression: the Single label of each kept row
             using (var cursor = new TrainingRowCursor(data, classCount))
             {
                 while (cursor.MoveNextInto(store))
-                {
-                }
+                    targets?.Add(cursor.Target);
                 cursor.Report(store.RowCount, channel, trainer);
             }
             var dataset = store.ToTrainingData();
+            if (targets != null)
+                dataset = dataset.WithTargets(targets.ToArray());
             double seconds = clock.Elapsed.TotalSeconds, bytes = Bytes(dataset);
             channel.Info("{0}: read {1} rows × {2} features{3} into {4:F1} MB in {5:F3} s ({6:F2} GB/s).", trainer, dataset.RowCount, dataset.FeatureCount,
                 dataset.Sparse == null ? "" : $" as {dataset.Sparse.NonZeroCount:N0} non-zeros ({(double)dataset.Sparse.NonZeroCount / Math.Max(1L, (long)dataset.RowCount * dataset.FeatureCount):P2})",

@@ -21,6 +21,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         private readonly string _trainer;
         private readonly Func<long, bool> _take;
         private bool _reported;
+        private (double Mean, double Std)? _targetScale;
 
         /// <param name="data">The role-mapped data view, read again at every pass.</param>
         /// <param name="classCount">Number of label classes.</param>
@@ -52,14 +53,24 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             while (true)
             {
                 var store = DatasetReader.NewStore(_data, _sparse, BlockRows, _trainer);
+                var targets = _classCount == 0 ? new float[BlockRows] : null; // regression: the cursor's label, row by row
                 while (store.RowCount < BlockRows && cursor.MoveNextInto(store, _take))
                 {
+                    if (targets != null)
+                        targets[store.RowCount - 1] = cursor.Target;
                 }
                 if (store.RowCount == 0)
                     break;
                 kept += store.RowCount;
                 bool last = store.RowCount < BlockRows;
-                yield return store.ToTrainingData();
+                var block = store.ToTrainingData();
+                if (targets != null)
+                {
+                    if (_targetScale is var (mean, std))
+                        Targets.Scale(targets, store.RowCount, mean, std);
+                    block = block.WithTargets(targets);
+                }
+                yield return block;
                 if (last)
                     break;
             }
@@ -79,6 +90,24 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             }
             return counter.Counts;
         }
+
+        /// <summary>One pass over the usable rows' targets: Welford's mean and variance, in double.</summary>
+        public (double Mean, double Std) TargetMoments()
+        {
+            var counter = new LabelCounter(1);
+            using var cursor = new TrainingRowCursor(_data, _classCount);
+            double mean = 0, squares = 0;
+            long n = 0;
+            while (cursor.MoveNextInto(counter, _take))
+            {
+                double delta = cursor.Target - mean;
+                mean += delta / ++n;
+                squares += delta * (cursor.Target - mean);
+            }
+            return (mean, Engine.Targets.UsableScale(n == 0 ? 1 : Math.Sqrt(squares / n)));
+        }
+
+        public void ScaleTargets(double mean, double std) => _targetScale = (mean, std);
 
         /// <summary>A store that keeps nothing but how many usable rows each class has.</summary>
         private sealed class LabelCounter : IRowStore

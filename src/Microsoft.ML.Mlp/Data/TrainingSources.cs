@@ -7,7 +7,8 @@ namespace Microsoft.ML.Trainers.Mlp.Data
 {
     /// <summary>
     /// Decides how a fit holds its rows — dense or sparse (<see cref="MlpFeatureStorage"/>), in memory or streamed in
-    /// blocks when they would exceed the training memory budget — and opens the training and validation sources.
+    /// blocks when they would exceed the training memory budget — and opens the training and validation sources, for every
+    /// task (classCount 0: regression, whose rows carry their Single label as the target).
     /// </summary>
     internal static class TrainingSources
     {
@@ -18,7 +19,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         public static (IRowSource Train, IRowSource Validation) Open(MlpOptionsBase options, RoleMappedData data, RoleMappedData validationData,
             int classCount, int seed, IChannel channel, string trainer)
         {
-            double density = options.FeatureStorage == MlpFeatureStorage.Dense ? 1 : DatasetReader.ProbeDensity(data, classCount);
+            double density = options.FeatureStorage == MlpFeatureStorage.Dense ? 1 : DatasetReader.ProbeDensity(data);
             bool sparse = options.FeatureStorage == MlpFeatureStorage.Sparse
                 || (options.FeatureStorage == MlpFeatureStorage.Auto && density < DatasetReader.SparseDensity);
             int width = data.Schema.Feature.Value.Type.GetVectorSize();

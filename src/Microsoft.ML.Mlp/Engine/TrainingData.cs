@@ -54,6 +54,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// class-based helpers (split, counts) still apply; null for classification.</summary>
         public float[] Targets { get; init; }
 
+        /// <summary>This data with <paramref name="targets"/> (one per row) as its regression targets; the arrays are shared.</summary>
+        public TrainingData WithTargets(float[] targets) => Sparse != null
+            ? new TrainingData(Sparse, Labels, Weights) { Targets = targets }
+            : new TrainingData(Features, Labels, Weights, RowCount, FeatureCount) { Targets = targets };
+
         /// <summary>Per-row loss weight, or null for all ones.</summary>
         public float[] Weights { get; }
 

@@ -25,29 +25,12 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new InvalidOperationException($"{trainer}: validation data has {validationData.Schema.Feature.Value.Type.GetVectorSize()} features but the training data {featureCount}. "
                     + "Transform both with the same fitted pipeline.");
 
-            // In memory and dense: regression data sets are tabular (streaming and sparse storage are the classifiers' for now).
-            var train = RegressionReader.Read(data, channel, trainer);
-            TrainingData validation = validationData == null ? null : RegressionReader.Read(validationData, channel, trainer + " validation");
-            if (validation == null && options.ValidationFraction > 0)
-            {
-                // Every class label is 0, so the stratified split is a plain seeded random split.
-                (train, validation) = train.SplitStratified(options.ValidationFraction, seed);
-                if (train.RowCount == 0 || validation.RowCount == 0)
-                    throw new InvalidOperationException($"{trainer}: ValidationFraction {options.ValidationFraction} leaves {train.RowCount} training and {validation.RowCount} validation rows; use more data or another fraction.");
-            }
+            // Dense or sparse, in memory or streamed, as the classifiers (the rows carry their label as the target).
+            var (train, validation) = TrainingSources.Open(options, data, validationData, classCount: 0, seed, channel, trainer);
             // Warm start keeps the initial model's scale, so its output keeps its meaning; otherwise the training rows' own.
-            double mean, std;
-            if (initial != null)
-            {
-                (mean, std) = (initial.LabelMean, initial.LabelStandardDeviation);
-                RegressionReader.Apply(train.Targets, train.RowCount, mean, std);
-            }
-            else
-            {
-                (mean, std) = RegressionReader.Standardise(train.Targets, train.RowCount);
-            }
-            if (validation != null)
-                RegressionReader.Apply(validation.Targets, validation.RowCount, mean, std);
+            var (mean, std) = initial != null ? (initial.LabelMean, initial.LabelStandardDeviation) : train.TargetMoments();
+            train.ScaleTargets(mean, std);
+            validation?.ScaleTargets(mean, std);
 
             var architecture = new NetworkArchitecture(featureCount, options.HiddenLayerSizes, 1, options.Activation, options.UseBatchNormalization, options.DropoutRate);
             if (initial != null && !initial.Network.Architecture.SameShape(architecture))
@@ -57,9 +40,9 @@ namespace Microsoft.ML.Trainers.Mlp
             channel.Info("{0}: training {1}, {2} loss, label mean {3:G6} and standard deviation {4:G6}, {5} epochs, batch {6}, lr {7}, seed {8}.", trainer,
                 architecture.Describe() + (seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)"), options.Loss, mean, std, options.NumberOfEpochs,
                 options.BatchSize, options.LearningRate, string.Join(",", seeds));
-            var settings = MlpTraining.Settings(host, channel, options, seeds, validation == null ? null : new InMemoryRows(validation),
+            var settings = MlpTraining.Settings(host, channel, options, seeds, validation,
                 initial == null ? null : new[] { initial.Network }, initial?.TrainingHistory, architecture, options.Loss, options.HuberDelta, std);
-            return (NetworkTrainer.Train(architecture, settings, new InMemoryRows(train)), mean, std);
+            return (NetworkTrainer.Train(architecture, settings, train), mean, std);
         }
 
         private static int CheckSchema(RoleMappedData data, string trainer)
