@@ -11,7 +11,8 @@ namespace Microsoft.ML.Mlp.Benchmarks
     /// Entry point. Default: the side-by-side run (this library vs the PyTorch reference) printing one table.
     /// <c>micro [BenchmarkDotNet args]</c>: the BenchmarkDotNet micro-benchmarks instead. <c>text</c>, <c>dense-stream</c>
     /// and <c>load</c>: issue 10's wide-sparse, larger-than-memory and loading-speed cases. <c>onnx</c>: bulk scoring with
-    /// <c>PredictBatch</c> beside ONNX Runtime on the exported graph (issue 12).
+    /// <c>PredictBatch</c> beside ONNX Runtime on the exported graph (issue 12). <c>tasks</c>: binary, multiclass and regression
+    /// quality of the Mlp and the voting and stacking ensembles beside ML.NET's trainers (issue 11).
     /// </summary>
     public static class Program
     {
@@ -39,6 +40,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     "text-run" => Text(TextTrainerRun.Run, rest, denseStream: false),
                     "dense-stream" => Text(DenseStreamBenchmark.Run, rest, denseStream: true),
                     "dense-stream-run" => Text(DenseStreamBenchmark.RunChild, rest, denseStream: true),
+                    "tasks" => TaskQuality.Run,
                     null or "load" or "onnx" => Harness(mode, HarnessOptions.Parse(rest)),
                     _ => throw new ArgumentException($"Unknown mode '{mode}'."),
                 };
