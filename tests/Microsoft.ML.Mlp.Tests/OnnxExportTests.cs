@@ -168,11 +168,33 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
-        public void FusedRegressionVotingEnsembleExportsTheScore()
+        public void BinarySoftVotingEnsembleOfCertainMembersExportsAFiniteClippedScore()
+        {
+            // Unregularised logistic regressions on separable rows: many rows get probability 0 or 1 in float, where the managed
+            // model clips before its logit (Score ±34.54). There the Score is the logit of a probability that ONNX Runtime's
+            // Sigmoid gives only to an absolute ~1e-7, so only Probability and PredictedLabel are compared, and the graph's
+            // Max/Min must keep every Score finite and within the clip.
+            var ml = new MLContext(seed: 1);
+            var certain = new LbfgsLogisticRegressionBinaryTrainer.Options { L1Regularization = 0, L2Regularization = 0, NumberOfThreads = 1 };
+            var members = new[] { ml.BinaryClassification.Trainers.LbfgsLogisticRegression(certain), ml.BinaryClassification.Trainers.LbfgsLogisticRegression(certain) };
+            var model = ml.BinaryClassification.Trainers.SoftVotingEnsemble(members).Fit(BinaryMlpTests.DigitThrees(ml, 0, TrainRows));
+            var test = BinaryMlpTests.DigitThrees(ml, TrainRows, TestRows);
+            var expected = OnnxScoring.Column(model.Transform(test), "Score");
+            _output.WriteLine($"rows at the clip: {expected.Count(s => Math.Abs(s) > 34.5)} of {expected.Length}");
+            Assert.Contains(expected, s => Math.Abs(s) > 34.5);
+            AssertOnnxScoresLikeMlNet(ml, model, test, new[] { "Probability", "PredictedLabel" });
+            var runtime = OnnxScoring.Run(OnnxScoring.Export(ml, model, test), OnnxScoring.Features(test))["Score"];
+            Assert.All(runtime, s => Assert.InRange(s, -34.54f, 34.54f));
+        }
+
+        [Fact]
+        public void FusedRegressionVotingEnsembleExportsTheScoreUntilDisposed()
         {
             var ml = new MLContext(seed: 1);
             var model = ml.Regression.Trainers.VotingEnsemble(TinyRegression(), numberOfModels: 3).Fit(DigitValues(ml, 0, TrainRows));
             AssertRegressionLikeMlNet(ml, model);
+            model.Model.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => OnnxScoring.Export(ml, model, DigitValues(ml, 0, 10)));
         }
 
         [Fact]
@@ -204,12 +226,14 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
-        public void RegressionStackingEnsembleExportsTheScore()
+        public void RegressionStackingEnsembleExportsTheScoreUntilDisposed()
         {
             var ml = new MLContext(seed: 1);
             var members = new[] { ml.Regression.Trainers.Mlp(TinyRegression()), Sdca(ml) };
             var model = ml.Regression.Trainers.StackingEnsemble(members, numberOfFolds: 2, seed: 1).Fit(DigitValues(ml, 0, TrainRows));
             AssertRegressionLikeMlNet(ml, model);
+            model.Model.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => OnnxScoring.Export(ml, model, DigitValues(ml, 0, 10)));
         }
 
         [Fact]

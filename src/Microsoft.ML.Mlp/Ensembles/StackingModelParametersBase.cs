@@ -13,7 +13,8 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>
     /// What the stacking models of the three tasks share: the members (refitted on all the training rows), the meta-model
     /// trained on their out-of-fold outputs, save/load as one checksummed block plus sub-models (docs/model-format.md),
-    /// disposal, and ONNX export (members → concatenated outputs → the meta-model's own graph → the task's columns). The task's class adds its output: class probabilities, a logit, or a score.
+    /// disposal, and ONNX export (members → concatenated outputs → the meta-model's own graph → the task's columns). The
+    /// task's class adds its output: class probabilities, a logit, or a score.
     /// </summary>
     /// <typeparam name="TOutput">What the model writes into the Score column.</typeparam>
     public abstract class StackingModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISingleCanSaveOnnx, IDisposable
