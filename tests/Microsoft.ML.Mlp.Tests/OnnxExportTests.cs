@@ -192,9 +192,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             var ml = new MLContext(seed: 1);
             var model = ml.Regression.Trainers.VotingEnsemble(TinyRegression(), numberOfModels: 3).Fit(DigitValues(ml, 0, TrainRows));
-            AssertRegressionLikeMlNet(ml, model);
-            model.Model.Dispose();
-            Assert.Throws<ObjectDisposedException>(() => OnnxScoring.Export(ml, model, DigitValues(ml, 0, 10)));
+            AssertRegressionExportsUntilDisposed(ml, model, model.Model);
         }
 
         [Fact]
@@ -231,9 +229,7 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 1);
             var members = new[] { ml.Regression.Trainers.Mlp(TinyRegression()), Sdca(ml) };
             var model = ml.Regression.Trainers.StackingEnsemble(members, numberOfFolds: 2, seed: 1).Fit(DigitValues(ml, 0, TrainRows));
-            AssertRegressionLikeMlNet(ml, model);
-            model.Model.Dispose();
-            Assert.Throws<ObjectDisposedException>(() => OnnxScoring.Export(ml, model, DigitValues(ml, 0, 10)));
+            AssertRegressionExportsUntilDisposed(ml, model, model.Model);
         }
 
         [Fact]
@@ -270,6 +266,14 @@ namespace Microsoft.ML.Mlp.Tests
 
         private void AssertRegressionLikeMlNet(MLContext ml, ITransformer model) =>
             AssertOnnxScoresLikeMlNet(ml, model, DigitValues(ml, TrainRows, TestRows), Array.Empty<string>(), "Score");
+
+        /// <summary><see cref="AssertRegressionLikeMlNet"/>, then the export of the disposed <paramref name="ensemble"/> throws.</summary>
+        private void AssertRegressionExportsUntilDisposed(MLContext ml, ITransformer model, IDisposable ensemble)
+        {
+            AssertRegressionLikeMlNet(ml, model);
+            ensemble.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => OnnxScoring.Export(ml, model, DigitValues(ml, 0, 10)));
+        }
 
         /// <summary>
         /// Exports <paramref name="model"/>, scores <paramref name="test"/> through ONNX Runtime alone and through ApplyOnnxModel, and
