@@ -18,6 +18,7 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
         /// Throws a <see cref="NotSupportedException"/> naming the first member (index and type) that cannot be written as ONNX.
         /// ML.NET's converter would otherwise only say that the pipeline "can not be fully converted".
         /// </summary>
+        /// <param name="ctx">The converter's context, passed to each member's own check.</param>
         /// <param name="ensemble">The ensemble's type name, for the message.</param>
         /// <param name="members">The members, in the ensemble's order.</param>
         /// <param name="used">Which members the graph needs (e.g. weight ≠ 0); null for all (then the message does not offer weight 0).</param>
@@ -30,6 +31,7 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
 
         /// <summary>Throws a <see cref="NotSupportedException"/> naming <paramref name="part"/> (e.g. "member 2", "the meta-model") and its
         /// type when <paramref name="model"/> cannot be written as ONNX.</summary>
+        /// <param name="ctx">The converter's context, passed to the model's own check.</param>
         /// <param name="ensemble">The ensemble's type name, for the message.</param>
         /// <param name="model">The member's or meta-model's model parameters.</param>
         /// <param name="part">How the message names the model.</param>
@@ -49,9 +51,9 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
         /// <summary>
         /// Writes one member's (or a stacking meta-model's) graph from <paramref name="features"/> and returns the variable of its
         /// output in the ensemble's terms (as <see cref="EnsembleMember"/> scores it): class probabilities [N, classes] for multiclass,
-        /// the calibrated probability of true [N, 1] for binary, the score [N, 1] for regression.
+        /// the calibrated probability of true [N, 1] for binary, the score [N, 1] for regression. <paramref name="name"/> prefixes
+        /// its variables, e.g. "Member2" or "Meta".
         /// </summary>
-        /// <param name="name">The variables' prefix, e.g. "Member2" or "Meta".</param>
         public static string WriteOutput(OnnxContext ctx, object model, string name, EnsembleTask task, string features) => task switch
         {
             // ML.NET's column order per task; a calibrated binary model writes Score into [1] and its calibrator Probability into [2].
