@@ -102,7 +102,7 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
-        public void EnsembleMemberThatCannotExportIsNamed()
+        public void VotingEnsembleMemberThatCannotExportIsNamed()
         {
             var ml = new MLContext(seed: 1);
             var members = new IEstimator<ITransformer>[]
@@ -122,19 +122,131 @@ namespace Microsoft.ML.Mlp.Tests
         public void BinaryMlpExportsScoreProbabilityAndPredictedLabel()
         {
             var ml = new MLContext(seed: 1);
-            var options = new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Activation = MlpActivation.Elu, Seed = 3 };
-            var model = ml.BinaryClassification.Trainers.Mlp(options).Fit(BinaryMlpTests.DigitThrees(ml, 0, TrainRows));
-            AssertOnnxScoresLikeMlNet(ml, model, BinaryMlpTests.DigitThrees(ml, TrainRows, TestRows), new[] { "Probability", "PredictedLabel" }, "Score");
+            var model = ml.BinaryClassification.Trainers.Mlp(TinyBinary()).Fit(BinaryMlpTests.DigitThrees(ml, 0, TrainRows));
+            AssertBinaryLikeMlNet(ml, model);
         }
 
         [Fact]
         public void RegressionMlpExportsTheScoreInLabelUnits()
         {
             var ml = new MLContext(seed: 1);
-            var options = new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Activation = MlpActivation.Selu, Seed = 3 };
             // The digit's value as the label, shifted so that the label scale (mean, standard deviation) matters.
-            var model = ml.Regression.Trainers.Mlp(options).Fit(DigitValues(ml, 0, TrainRows));
-            AssertOnnxScoresLikeMlNet(ml, model, DigitValues(ml, TrainRows, TestRows), Array.Empty<string>(), "Score");
+            var model = ml.Regression.Trainers.Mlp(TinyRegression()).Fit(DigitValues(ml, 0, TrainRows));
+            AssertRegressionLikeMlNet(ml, model);
+        }
+
+        private static MlpBinaryTrainer.Options TinyBinary() =>
+            new() { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Activation = MlpActivation.Elu, DropoutRate = 0.2f, Seed = 3 };
+
+        private static MlpRegressionTrainer.Options TinyRegression() =>
+            new() { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Activation = MlpActivation.Selu, Seed = 3 };
+
+        private static IEstimator<ITransformer> MaxEnt(MLContext ml) =>
+            ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options { MaximumNumberOfIterations = 10, NumberOfThreads = 1 });
+
+        private static IEstimator<ITransformer> Logistic(MLContext ml) =>
+            ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { MaximumNumberOfIterations = 10, NumberOfThreads = 1 });
+
+        private static IEstimator<ITransformer> Sdca(MLContext ml) =>
+            ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { MaximumNumberOfIterations = 5, NumberOfThreads = 1 });
+
+        [Fact]
+        public void FusedBinarySoftVotingEnsembleExportsScoreProbabilityAndPredictedLabel()
+        {
+            var ml = new MLContext(seed: 1);
+            var model = ml.BinaryClassification.Trainers.SoftVotingEnsemble(TinyBinary(), numberOfModels: 3).Fit(BinaryMlpTests.DigitThrees(ml, 0, TrainRows));
+            AssertBinaryLikeMlNet(ml, model);
+        }
+
+        [Fact]
+        public void HeterogeneousBinarySoftVotingEnsembleExportsScoreProbabilityAndPredictedLabel()
+        {
+            var ml = new MLContext(seed: 1);
+            var members = new[] { ml.BinaryClassification.Trainers.Mlp(TinyBinary()), Logistic(ml) };
+            var model = ml.BinaryClassification.Trainers.SoftVotingEnsemble(members, new[] { 1f, 2f }).Fit(BinaryMlpTests.DigitThrees(ml, 0, TrainRows));
+            AssertBinaryLikeMlNet(ml, model);
+        }
+
+        [Fact]
+        public void BinarySoftVotingEnsembleOfCertainMembersExportsAFiniteClippedScore()
+        {
+            // Unregularised logistic regressions on separable rows: many rows get probability 0 or 1 in float, where the managed
+            // model clips before its logit (Score ±34.54). There the Score is the logit of a probability that ONNX Runtime's
+            // Sigmoid gives only to an absolute ~1e-7, so only Probability and PredictedLabel are compared, and the graph's
+            // Max/Min must keep every Score finite and within the clip.
+            var ml = new MLContext(seed: 1);
+            var certain = new LbfgsLogisticRegressionBinaryTrainer.Options { L1Regularization = 0, L2Regularization = 0, NumberOfThreads = 1 };
+            var members = new[] { ml.BinaryClassification.Trainers.LbfgsLogisticRegression(certain), ml.BinaryClassification.Trainers.LbfgsLogisticRegression(certain) };
+            var model = ml.BinaryClassification.Trainers.SoftVotingEnsemble(members).Fit(BinaryMlpTests.DigitThrees(ml, 0, TrainRows));
+            var test = BinaryMlpTests.DigitThrees(ml, TrainRows, TestRows);
+            var expected = OnnxScoring.Column(model.Transform(test), "Score");
+            _output.WriteLine($"rows at the clip: {expected.Count(s => Math.Abs(s) > 34.5)} of {expected.Length}");
+            Assert.Contains(expected, s => Math.Abs(s) > 34.5);
+            AssertOnnxScoresLikeMlNet(ml, model, test, new[] { "Probability", "PredictedLabel" });
+            var runtime = OnnxScoring.Run(OnnxScoring.Export(ml, model, test), OnnxScoring.Features(test))["Score"];
+            Assert.All(runtime, s => Assert.InRange(s, -34.54f, 34.54f));
+        }
+
+        [Fact]
+        public void FusedRegressionVotingEnsembleExportsTheScoreUntilDisposed()
+        {
+            var ml = new MLContext(seed: 1);
+            var model = ml.Regression.Trainers.VotingEnsemble(TinyRegression(), numberOfModels: 3).Fit(DigitValues(ml, 0, TrainRows));
+            AssertRegressionExportsUntilDisposed(ml, model, model.Model);
+        }
+
+        [Fact]
+        public void HeterogeneousRegressionVotingEnsembleExportsTheScore()
+        {
+            var ml = new MLContext(seed: 1);
+            var members = new[] { ml.Regression.Trainers.Mlp(TinyRegression()), Sdca(ml) };
+            var model = ml.Regression.Trainers.VotingEnsemble(members, new[] { 3f, 1f }).Fit(DigitValues(ml, 0, TrainRows));
+            AssertRegressionLikeMlNet(ml, model);
+        }
+
+        [Fact]
+        public void MulticlassStackingEnsembleExportsWithTheSameProbabilitiesAndLabels()
+        {
+            var ml = new MLContext(seed: 1);
+            var members = new[] { ml.MulticlassClassification.Trainers.Mlp(Tiny(MlpActivation.Gelu)), MaxEnt(ml) };
+            var model = Multiclass(ml, ml.MulticlassClassification.Trainers.StackingEnsemble(members, numberOfFolds: 2, seed: 1))
+                .Fit(Digits.Load(ml, 0, TrainRows));
+            AssertMulticlassLikeMlNet(ml, model);
+        }
+
+        [Fact]
+        public void BinaryStackingEnsembleExportsScoreProbabilityAndPredictedLabel()
+        {
+            var ml = new MLContext(seed: 1);
+            var members = new[] { ml.BinaryClassification.Trainers.Mlp(TinyBinary()), Logistic(ml) };
+            var model = ml.BinaryClassification.Trainers.StackingEnsemble(members, numberOfFolds: 2, seed: 1).Fit(BinaryMlpTests.DigitThrees(ml, 0, TrainRows));
+            AssertBinaryLikeMlNet(ml, model);
+        }
+
+        [Fact]
+        public void RegressionStackingEnsembleExportsTheScoreUntilDisposed()
+        {
+            var ml = new MLContext(seed: 1);
+            var members = new[] { ml.Regression.Trainers.Mlp(TinyRegression()), Sdca(ml) };
+            var model = ml.Regression.Trainers.StackingEnsemble(members, numberOfFolds: 2, seed: 1).Fit(DigitValues(ml, 0, TrainRows));
+            AssertRegressionExportsUntilDisposed(ml, model, model.Model);
+        }
+
+        [Fact]
+        public void StackingMemberOrMetaModelThatCannotExportIsNamed()
+        {
+            var ml = new MLContext(seed: 1);
+            var train = Digits.Load(ml, 0, TrainRows);
+            var coupling = ml.MulticlassClassification.Trainers.PairwiseCoupling(ml.BinaryClassification.Trainers.AveragedPerceptron(numberOfIterations: 2));
+            var member = Multiclass(ml, ml.MulticlassClassification.Trainers.StackingEnsemble(new[] { MaxEnt(ml), coupling }, numberOfFolds: 2, seed: 1)).Fit(train);
+            var meta = Multiclass(ml, ml.MulticlassClassification.Trainers.StackingEnsemble(new[] { MaxEnt(ml), MaxEnt(ml) }, coupling, numberOfFolds: 2, seed: 1)).Fit(train);
+            var memberError = Assert.Throws<NotSupportedException>(() => OnnxScoring.Export(ml, member, train));
+            var metaError = Assert.Throws<NotSupportedException>(() => OnnxScoring.Export(ml, meta, train));
+            _output.WriteLine(memberError.Message);
+            _output.WriteLine(metaError.Message);
+            Assert.Contains("MulticlassStackingModelParameters cannot be exported to ONNX: member 1 (PairwiseCouplingModelParameters)", memberError.Message);
+            Assert.Contains("the meta-model (PairwiseCouplingModelParameters)", metaError.Message);
+            Assert.DoesNotContain("weight 0", metaError.Message);
         }
 
         private sealed class ValueRow
@@ -148,6 +260,20 @@ namespace Microsoft.ML.Mlp.Tests
 
         private void AssertMulticlassLikeMlNet(MLContext ml, ITransformer model) =>
             AssertOnnxScoresLikeMlNet(ml, model, Digits.Load(ml, TrainRows, TestRows), new[] { "Score", "PredictedLabel" });
+
+        private void AssertBinaryLikeMlNet(MLContext ml, ITransformer model) =>
+            AssertOnnxScoresLikeMlNet(ml, model, BinaryMlpTests.DigitThrees(ml, TrainRows, TestRows), new[] { "Probability", "PredictedLabel" }, "Score");
+
+        private void AssertRegressionLikeMlNet(MLContext ml, ITransformer model) =>
+            AssertOnnxScoresLikeMlNet(ml, model, DigitValues(ml, TrainRows, TestRows), Array.Empty<string>(), "Score");
+
+        /// <summary><see cref="AssertRegressionLikeMlNet"/>, then the export of the disposed <paramref name="ensemble"/> throws.</summary>
+        private void AssertRegressionExportsUntilDisposed(MLContext ml, ITransformer model, IDisposable ensemble)
+        {
+            AssertRegressionLikeMlNet(ml, model);
+            ensemble.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => OnnxScoring.Export(ml, model, DigitValues(ml, 0, 10)));
+        }
 
         /// <summary>
         /// Exports <paramref name="model"/>, scores <paramref name="test"/> through ONNX Runtime alone and through ApplyOnnxModel, and

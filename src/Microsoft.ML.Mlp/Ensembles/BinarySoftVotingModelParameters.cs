@@ -81,6 +81,8 @@ namespace Microsoft.ML.Trainers.Mlp
             return (float)(Math.Log(p) - Math.Log(1 - p));
         }
 
+        private protected override double? OnnxMinimumProbability => MinimumProbability;
+
         private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
 
         /// <summary>The model-file header: format versions in docs/model-format.md.</summary>

@@ -1,8 +1,10 @@
 using System;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Models;
+using Microsoft.ML.Trainers.Mlp.Onnx;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
@@ -68,6 +70,26 @@ namespace Microsoft.ML.Trainers.Mlp
                 var stacked = new VBuffer<float>(metaFeatures.Length, metaFeatures);
                 meta(in stacked, output);
             };
+        }
+
+        /// <summary>Throws a <see cref="NotSupportedException"/> naming the first member, or the meta-model, that cannot be written as ONNX.</summary>
+        public void CheckOnnx(OnnxContext ctx, string modelName)
+        {
+            CheckNotDisposed(modelName);
+            OnnxEnsembleWriter.CheckMembers(ctx, modelName, MemberModels);
+            OnnxEnsembleWriter.CheckPart(ctx, modelName, Meta.Model, "the meta-model");
+        }
+
+        /// <summary>Writes the graph as <see cref="CreateScorer"/> scores: each member's output from <paramref name="features"/>,
+        /// concatenated in member order (Concat on axis 1), into the meta-model's own export. Returns the variable of the meta-model's
+        /// output (class probabilities, P(true) or score).</summary>
+        public string WriteOnnx(OnnxContext ctx, string features, string modelName)
+        {
+            CheckNotDisposed(modelName);
+            var outputs = _members.Select((m, i) => OnnxEnsembleWriter.WriteOutput(ctx, m.Model, $"Member{i}", Task, features)).ToArray();
+            string metaFeatures = MlpOnnxWriter.Intermediate(ctx, "StackingMetaFeatures");
+            ctx.CreateNode("Concat", outputs, new[] { metaFeatures }, ctx.GetNodeName("Concat"), "").AddAttribute("axis", 1L);
+            return OnnxEnsembleWriter.WriteOutput(ctx, Meta.Model, "Meta", Task, metaFeatures);
         }
 
         /// <summary>Writes the checksummed block (docs/model-format.md), then each member and the meta-model as sub-models.</summary>

@@ -2,19 +2,22 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
+using Microsoft.ML.Trainers.Mlp.Onnx;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
     /// What the stacking models of the three tasks share: the members (refitted on all the training rows), the meta-model
-    /// trained on their out-of-fold outputs, save/load as one checksummed block plus sub-models (docs/model-format.md), and
-    /// disposal. The task's class adds its output: class probabilities, a logit, or a score.
+    /// trained on their out-of-fold outputs, save/load as one checksummed block plus sub-models (docs/model-format.md),
+    /// disposal, and ONNX export (members → concatenated outputs → the meta-model's own graph → the task's columns). The
+    /// task's class adds its output: class probabilities, a logit, or a score.
     /// </summary>
     /// <typeparam name="TOutput">What the model writes into the Score column.</typeparam>
-    public abstract class StackingModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, IDisposable
+    public abstract class StackingModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISingleCanSaveOnnx, IDisposable
     {
         private readonly VectorDataViewType _inputType;
 
@@ -88,6 +91,23 @@ namespace Microsoft.ML.Trainers.Mlp
             base.SaveCore(ctx);
             ctx.SetVersionInfo(GetVersionInfo());
             Model.Save(ctx, GetType().Name);
+        }
+
+        /// <summary>True when every member and the meta-model can export; otherwise throws, naming the one that cannot.</summary>
+        /// <exception cref="NotSupportedException">A member or the meta-model has no ONNX form (the message names it and its type).</exception>
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx)
+        {
+            MlNetVersionGuard.EnsureSupported();
+            Model.CheckOnnx(ctx, GetType().Name);
+            return true;
+        }
+
+        /// <summary>ML.NET's ONNX export hook: the members' graphs, their outputs side by side into the meta-model's graph, then the
+        /// task's columns (<see cref="OnnxEnsembleWriter.WriteHead"/>; binary: the logit of the meta-model's probability).</summary>
+        bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+        {
+            OnnxEnsembleWriter.WriteHead(ctx, Model.Task, Model.WriteOnnx(ctx, featureColumn, GetType().Name), outputNames);
+            return true;
         }
 
         /// <summary>

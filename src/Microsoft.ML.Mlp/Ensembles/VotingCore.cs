@@ -159,7 +159,8 @@ namespace Microsoft.ML.Trainers.Mlp
                 member.Dispose();
         }
 
-        private void CheckNotDisposed()
+        /// <summary>Throws <see cref="ObjectDisposedException"/> once the ensemble is disposed.</summary>
+        public void CheckNotDisposed()
         {
             if (_disposed)
                 throw new ObjectDisposedException(_ensembleName,

@@ -2,17 +2,21 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
+using Microsoft.ML.Trainers.Mlp.Onnx;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
     /// What the voting ensembles of every task share: the members and normalised weights of one <see cref="VotingCore"/>, its
-    /// save and disposal. Each task's model parameters only turn the weighted average into its ML.NET output.
+    /// save, disposal and ONNX export (each voting member's graph, their weighted average, the task's head). Each task's model
+    /// parameters only turn the weighted average into its ML.NET output.
     /// </summary>
     /// <typeparam name="TOutput">The model's output: a probability vector (multiclass) or a float (binary logit, regression score).</typeparam>
-    public abstract class VotingModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, IDisposable
+    public abstract class VotingModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISingleCanSaveOnnx, IDisposable
     {
         private protected VotingModelParametersBase(IHostEnvironment env, string registrationName, VotingCore core)
             : base(env, registrationName)
@@ -72,6 +76,34 @@ namespace Microsoft.ML.Trainers.Mlp
             base.SaveCore(ctx);
             ctx.SetVersionInfo(GetVersionInfoCore());
             Core.Save(ctx);
+        }
+
+        /// <summary>Where the binary head clips the average before its logit (null: no clip, the other tasks).</summary>
+        private protected virtual double? OnnxMinimumProbability => null;
+
+        /// <summary>True when every member that votes (weight ≠ 0) can export; otherwise throws, naming the member that cannot.</summary>
+        /// <exception cref="NotSupportedException">A member has no ONNX form (its index and type are in the message).</exception>
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx)
+        {
+            MlNetVersionGuard.EnsureSupported();
+            Core.CheckNotDisposed();
+            OnnxEnsembleWriter.CheckMembers(ctx, GetType().Name, Members, i => Weights[i] != 0);
+            return true;
+        }
+
+        /// <summary>ML.NET's ONNX export hook: each voting member's graph, the weighted average of their outputs (probabilities,
+        /// P(true) or scores, as the managed scoring sums them), then the task's columns (<see cref="OnnxEnsembleWriter.WriteHead"/>).</summary>
+        bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+        {
+            Core.CheckNotDisposed();
+            var outputs = new string[Core.Count];
+            for (int m = 0; m < outputs.Length; m++)
+                if (Weights[m] != 0)
+                    outputs[m] = OnnxEnsembleWriter.WriteOutput(ctx, Members[m], $"Member{m}", Core.Task, featureColumn);
+            string average = MlpOnnxWriter.Intermediate(ctx, "VotingAverage");
+            OnnxEnsembleWriter.WriteWeightedAverage(ctx, outputs, Weights, average);
+            OnnxEnsembleWriter.WriteHead(ctx, Core.Task, average, outputNames, OnnxMinimumProbability);
+            return true;
         }
 
         /// <summary>
