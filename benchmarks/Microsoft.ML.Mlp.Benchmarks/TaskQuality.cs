@@ -14,6 +14,12 @@ namespace Microsoft.ML.Mlp.Benchmarks
     /// </summary>
     public static class TaskQuality
     {
+        private sealed class DigitRow
+        {
+            public float Label;
+            [VectorType(784)] public float[] Features;
+        }
+
         private sealed class BinaryRow
         {
             public bool Label;
@@ -29,16 +35,24 @@ namespace Microsoft.ML.Mlp.Benchmarks
         public static int Run()
         {
             var ml = new MLContext(seed: 0);
-            var digits = ml.Data.ShuffleRows(Datasets.LoadDigits(ml), seed: 1);
-            var (train, test) = (ml.Data.TakeRows(digits, 8000), ml.Data.SkipRows(digits, 8000));
-            Multiclass(ml, ml.Data.Cache(train), ml.Data.Cache(test));
-            Binary(ml, ml.Data.Cache(Threes(ml, train)), ml.Data.Cache(Threes(ml, test)));
+            // The committed digits are sorted by class: shuffled as the MnistEnsemble sample does (Fisher–Yates, Random(0)), then
+            // its split, 8,000 train / 2,000 test.
+            var all = ml.Data.CreateEnumerable<DigitRow>(Datasets.LoadDigits(ml), reuseRowObject: false).ToArray();
+            var random = new Random(0);
+            for (int i = all.Length - 1; i > 0; i--)
+            {
+                int j = random.Next(i + 1);
+                (all[i], all[j]) = (all[j], all[i]);
+            }
+            var (train, test) = (all.Take(8000).ToArray(), all.Skip(8000).ToArray());
+            Multiclass(ml, ml.Data.LoadFromEnumerable(train), ml.Data.LoadFromEnumerable(test));
+            Binary(ml, Threes(ml, train), Threes(ml, test));
             Regression(ml, ml.Data.LoadFromEnumerable(Friedman1(5000, 1)), ml.Data.LoadFromEnumerable(Friedman1(1000, 2)));
             return 0;
         }
 
-        private static IDataView Threes(MLContext ml, IDataView digits) => ml.Data.LoadFromEnumerable(
-            digits.GetColumn<float>("Label").Zip(digits.GetColumn<float[]>("Features"), (label, features) => new BinaryRow { Label = label == 3, Features = features }).ToArray());
+        private static IDataView Threes(MLContext ml, DigitRow[] digits) =>
+            ml.Data.LoadFromEnumerable(digits.Select(d => new BinaryRow { Label = d.Label == 3, Features = d.Features }).ToArray());
 
         /// <summary>make_friedman1: y = 10 sin(π x0 x1) + 20 (x2 − 0.5)² + 10 x3 + 5 x4 + N(0, 1), 10 uniform features (5 noise).</summary>
         private static FriedmanRow[] Friedman1(int count, int seed)
