@@ -200,6 +200,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             input.CopyTo(probabilities);
         }
 
+        [ThreadStatic]
+        private static AlignedBuffer[] t_batchScratch;
+
+        /// <summary>Slot <paramref name="slot"/> of a thread's scratch, at least <paramref name="length"/> floats (grown, never shrunk:
+        /// bounded by the callers' chunk size times the widest layer).</summary>
+        private static AlignedBuffer Scratch(AlignedBuffer[] scratch, int slot, int length) =>
+            scratch[slot] is { } buffer && buffer.Length >= length ? buffer : scratch[slot] = new AlignedBuffer(length);
+
         private static float Saturate(double value) => (float)Math.Clamp(value, -float.MaxValue, float.MaxValue);
 
         /// <summary>
@@ -210,14 +218,18 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public void PredictBatch(float[] rows, int firstRow, int count, float[] probabilities)
         {
             int last = _weights.Length - 1;
-            var buffers = new AlignedBuffer[2];
+            // Scratch kept per thread and reused: fresh pinned buffers of this size cost more in page faults and zeroing
+            // than the products themselves (measured 10× slower bulk scoring).
+            var scratch = t_batchScratch ??= new AlignedBuffer[3];
+            var buffers = new[] { Scratch(scratch, 1, count * _widest), Scratch(scratch, 2, count * _widest) };
             // The caller's rows start at any address: copied into aligned memory so the products' bits never depend on it.
-            var input = AlignedBuffer.CopyOf(rows.AsSpan(firstRow * _inputs[0], count * _inputs[0]));
+            var input = Scratch(scratch, 0, count * _inputs[0]);
+            rows.AsSpan(firstRow * _inputs[0], count * _inputs[0]).CopyTo(input.AsSpan(0, count * _inputs[0]));
             int inputWidth = _inputs[0];
             for (int l = 0; l <= last; l++)
             {
                 int padded = _padded[l];
-                var output = buffers[l % 2] ??= new AlignedBuffer(count * _widest);
+                var output = buffers[l % 2];
                 using (var target = output.Matrix(0, count, padded))
                 using (var source = input.Matrix(0, count, inputWidth))
                 using (var weights = _weights[l].Matrix(0, _inputs[l], padded))
