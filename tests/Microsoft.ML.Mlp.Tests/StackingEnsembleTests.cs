@@ -208,6 +208,48 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.All(regression, f => Assert.True(f.Metrics.RSquared > 0.6, $"fold R² {f.Metrics.RSquared:F3}"));
         }
 
+        internal sealed class ScoreOnly
+        {
+            public float Score;
+        }
+
+        [Theory]
+        [InlineData("binary")]
+        [InlineData("regression")]
+        public void BinaryAndRegressionStackingWorkWithCrossValidatePredictionEngineAndPermutationFeatureImportance(string task)
+        {
+            var ml = new MLContext(seed: 0);
+            var (model, probe) = QuickModel(ml, task);
+            // PredictionEngine gives the Score column's values, row by row.
+            var engine = ml.Model.CreatePredictionEngine<BinaryMlpTests.DigitRow, ScoreOnly>(model);
+            var scores = model.Transform(probe).GetColumn<float>("Score").ToArray();
+            var features = probe.GetColumn<float[]>("Features").ToArray();
+            for (int i = 0; i < 5; i++)
+                Assert.Equal(scores[i], engine.Predict(new BinaryMlpTests.DigitRow { Features = features[i] }).Score);
+
+            var data = task == "binary" ? OddDigits(ml, 0, 300) : Digits.Load(ml, 0, 300);
+            if (task == "binary")
+            {
+                var stacking = (BinaryPredictionTransformer<Microsoft.ML.Calibrators.CalibratedModelParametersBase<BinaryStackingModelParameters, Microsoft.ML.Calibrators.PlattCalibrator>>)model;
+                var importance = ml.BinaryClassification.PermutationFeatureImportance(stacking, ml.Data.TakeRows(data, 100), permutationCount: 1);
+                Assert.Equal(784, importance.Length);
+                Assert.Contains(importance, m => m.AreaUnderRocCurve.Mean < 0); // some pixels matter
+                var folds = ml.BinaryClassification.CrossValidate(data, ml.BinaryClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
+                {
+                    ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { MaximumNumberOfIterations = 20, NumberOfThreads = 1 }),
+                    ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3 }),
+                }, numberOfFolds: 2), numberOfFolds: 2);
+                Assert.All(folds, f => Assert.True(f.Metrics.AreaUnderRocCurve > 0.8, $"fold AUC {f.Metrics.AreaUnderRocCurve:F3}"));
+            }
+            else
+            {
+                var stacking = (RegressionPredictionTransformer<RegressionStackingModelParameters>)model;
+                var importance = ml.Regression.PermutationFeatureImportance(stacking, ml.Data.TakeRows(data, 100), permutationCount: 1);
+                Assert.Equal(784, importance.Length);
+                Assert.Contains(importance, m => m.RootMeanSquaredError.Mean > 0); // some pixels matter
+            }
+        }
+
         private static float[] RegressionScores(int? seed)
         {
             var ml = new MLContext(seed: 1);
