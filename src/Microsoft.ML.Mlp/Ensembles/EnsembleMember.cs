@@ -110,21 +110,20 @@ namespace Microsoft.ML.Trainers.Mlp
                     + $"Pass {Describe(task)} trainers only, e.g. {Example(task)}.");
             var columns = weightColumn == null ? new[] { labelColumn, featureColumn } : new[] { labelColumn, featureColumn, weightColumn };
             var ensembleColumns = ColumnSelectingTransformer.CreateKeep(host, data, columns);
-            ITransformer fitted;
             try
             {
-                fitted = estimator.Fit(ensembleColumns);
+                // Schema propagation only (nothing trains): any failure here is a member that names a column the ensemble does
+                // not train on, or expects another type of it.
+                estimator.GetOutputSchema(SchemaShape.Create(ensembleColumns.Schema));
             }
-            catch (ArgumentOutOfRangeException ex) when (ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase)
-                || ex.Message.Contains("could not find", StringComparison.OrdinalIgnoreCase))
+            catch (Exception ex) when (ex is ArgumentOutOfRangeException or InvalidOperationException)
             {
-                // ML.NET's "Column 'X' not found" / trainers' "Could not find label column 'X'": the member names a column the
-                // ensemble does not train on.
                 throw new InvalidOperationException(
-                    $"{describe} ({estimator.GetType().Name}) reads a column the ensemble does not train on: {ex.Message} "
+                    $"{describe} ({estimator.GetType().Name}) cannot train on the ensemble's columns: {ex.Message} "
                     + $"Every member must use the ensemble's label column '{labelColumn}' and feature column '{featureColumn}'"
                     + (weightColumn == null ? "" : $" (and weight column '{weightColumn}')") + ": give them the same column names.", ex);
             }
+            var fitted = estimator.Fit(ensembleColumns);
             if (fitted is not ISingleFeaturePredictionTransformer<object> prediction)
                 throw new InvalidOperationException(
                     $"{describe} ({estimator.GetType().Name}) is not a trainer (it produced {fitted.GetType().Name}). "
