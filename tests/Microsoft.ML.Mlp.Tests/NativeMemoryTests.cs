@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading;
+using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.Mlp;
 using Xunit;
 using static TorchSharp.torch;
@@ -39,6 +40,30 @@ namespace Microsoft.ML.Mlp.Tests
                 var mlp = model.OfType<Microsoft.ML.Data.MulticlassPredictionTransformer<MlpModelParameters>>().Single().Model;
                 _ = mlp.PredictBatch(Digits.Rows(0, 64).SelectMany(r => r.Features).ToArray(), 64);
             }
+            Assert.Equal(before, LiveTensors());
+        }
+
+        [Fact]
+        public void RepeatedBinaryAndRegressionFitsLeaveNoLiveTensors()
+        {
+            var ml = new MLContext(seed: 1);
+            var digits = Digits.Load(ml, 0, 300);
+            var threes = ml.Data.LoadFromEnumerable(Digits.Rows(0, 300).Select(d => new BinaryMlpTests.DigitRow { Label = d.Label == 3, Features = d.Features }).ToArray());
+            void FitBoth()
+            {
+                var binary = ml.BinaryClassification.Trainers.SoftVotingEnsemble(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 1, Seed = 1 }, numberOfModels: 2).Fit(threes);
+                _ = binary.Transform(threes).GetColumn<float>("Score").ToArray();
+                // Streamed (a 200 kB budget) and sparse: the regression paths that hold no dense copy.
+                var regression = ml.Regression.Trainers.VotingEnsemble(new MlpRegressionTrainer.Options
+                {
+                    HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 1, Seed = 1, TrainingMemoryBudget = 200_000, FeatureStorage = MlpFeatureStorage.Sparse,
+                }, numberOfModels: 2).Fit(digits);
+                _ = regression.Transform(digits).GetColumn<float>("Score").ToArray();
+            }
+            FitBoth(); // warm-up
+            long before = LiveTensors();
+            for (int i = 0; i < 2; i++)
+                FitBoth();
             Assert.Equal(before, LiveTensors());
         }
 
