@@ -9,6 +9,22 @@ namespace Microsoft.ML
     /// <c>mlContext.BinaryClassification.Trainers</c> and <c>mlContext.Regression.Trainers</c>.</summary>
     public static class MlpCatalog
     {
+        /// <summary>The simple overloads' options, the same for every task (defaults from <see cref="MlpDefaults"/>).</summary>
+        private static TOptions SimpleOptions<TOptions>(TOptions options, string labelColumnName, string featureColumnName, string exampleWeightColumnName,
+            int[] hiddenLayerSizes, int numberOfEpochs, int batchSize, float learningRate)
+            where TOptions : MlpOptionsBase
+        {
+            options.LabelColumnName = labelColumnName;
+            options.FeatureColumnName = featureColumnName;
+            options.ExampleWeightColumnName = exampleWeightColumnName;
+            options.NumberOfEpochs = numberOfEpochs;
+            options.BatchSize = batchSize;
+            options.LearningRate = learningRate;
+            if (hiddenLayerSizes != null)
+                options.HiddenLayerSizes = hiddenLayerSizes;
+            return options;
+        }
+
         /// <summary>
         /// Creates a <see cref="MlpTrainer"/>: a multilayer perceptron (TorchSharp) predicting a key-typed label
         /// from a known-size Single vector.
@@ -29,20 +45,8 @@ namespace Microsoft.ML
         public static MlpTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
             string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
             int[] hiddenLayerSizes = null, int numberOfEpochs = MlpDefaults.NumberOfEpochs, int batchSize = MlpDefaults.BatchSize, float learningRate = MlpDefaults.LearningRate)
-        {
-            var options = new MlpTrainer.Options
-            {
-                LabelColumnName = labelColumnName,
-                FeatureColumnName = featureColumnName,
-                ExampleWeightColumnName = exampleWeightColumnName,
-                NumberOfEpochs = numberOfEpochs,
-                BatchSize = batchSize,
-                LearningRate = learningRate,
-            };
-            if (hiddenLayerSizes != null)
-                options.HiddenLayerSizes = hiddenLayerSizes;
-            return new MlpTrainer(MlNetBridge.GetEnvironment(catalog), options);
-        }
+            => new MlpTrainer(MlNetBridge.GetEnvironment(catalog),
+                SimpleOptions(new MlpTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, numberOfEpochs, batchSize, learningRate));
 
         /// <summary>Creates a <see cref="MlpTrainer"/> with every option.</summary>
         /// <param name="catalog">The multiclass classification trainers catalog.</param>
@@ -99,20 +103,8 @@ namespace Microsoft.ML
         public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
             string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
             int[] hiddenLayerSizes = null, int numberOfEpochs = MlpDefaults.NumberOfEpochs, int batchSize = MlpDefaults.BatchSize, float learningRate = MlpDefaults.LearningRate)
-        {
-            var options = new MlpBinaryTrainer.Options
-            {
-                LabelColumnName = labelColumnName,
-                FeatureColumnName = featureColumnName,
-                ExampleWeightColumnName = exampleWeightColumnName,
-                NumberOfEpochs = numberOfEpochs,
-                BatchSize = batchSize,
-                LearningRate = learningRate,
-            };
-            if (hiddenLayerSizes != null)
-                options.HiddenLayerSizes = hiddenLayerSizes;
-            return new MlpBinaryTrainer(MlNetBridge.GetEnvironment(catalog), options);
-        }
+            => new MlpBinaryTrainer(MlNetBridge.GetEnvironment(catalog),
+                SimpleOptions(new MlpBinaryTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, numberOfEpochs, batchSize, learningRate));
 
         /// <summary>Creates a <see cref="MlpBinaryTrainer"/> with every option.</summary>
         /// <param name="catalog">The binary classification trainers catalog.</param>
@@ -171,20 +163,8 @@ namespace Microsoft.ML
         public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
             string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
             int[] hiddenLayerSizes = null, int numberOfEpochs = MlpDefaults.NumberOfEpochs, int batchSize = MlpDefaults.BatchSize, float learningRate = MlpDefaults.LearningRate)
-        {
-            var options = new MlpRegressionTrainer.Options
-            {
-                LabelColumnName = labelColumnName,
-                FeatureColumnName = featureColumnName,
-                ExampleWeightColumnName = exampleWeightColumnName,
-                NumberOfEpochs = numberOfEpochs,
-                BatchSize = batchSize,
-                LearningRate = learningRate,
-            };
-            if (hiddenLayerSizes != null)
-                options.HiddenLayerSizes = hiddenLayerSizes;
-            return new MlpRegressionTrainer(MlNetBridge.GetEnvironment(catalog), options);
-        }
+            => new MlpRegressionTrainer(MlNetBridge.GetEnvironment(catalog),
+                SimpleOptions(new MlpRegressionTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, numberOfEpochs, batchSize, learningRate));
 
         /// <summary>Creates a <see cref="MlpRegressionTrainer"/> with every option.</summary>
         /// <param name="catalog">The regression trainers catalog.</param>
