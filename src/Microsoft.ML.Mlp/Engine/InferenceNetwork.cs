@@ -203,10 +203,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         [ThreadStatic]
         private static AlignedBuffer[] t_batchScratch;
 
-        /// <summary>Slot <paramref name="slot"/> of a thread's scratch, at least <paramref name="length"/> floats (grown, never shrunk:
-        /// bounded by the callers' chunk size times the widest layer).</summary>
-        private static AlignedBuffer Scratch(AlignedBuffer[] scratch, int slot, int length) =>
-            scratch[slot] is { } buffer && buffer.Length >= length ? buffer : scratch[slot] = new AlignedBuffer(length);
+        /// <summary>Floats of scratch a thread keeps between calls (64 MB); wider chunks (very wide inputs) get buffers of their own.</summary>
+        private const int RetainedScratch = 16 << 20;
+
+        /// <summary>Slot <paramref name="slot"/> of a thread's scratch, at least <paramref name="length"/> floats: reused up to
+        /// <see cref="RetainedScratch"/> (grown, never shrunk), a transient buffer beyond, so no thread holds gigabytes afterwards.</summary>
+        private static AlignedBuffer Scratch(AlignedBuffer[] scratch, int slot, int length)
+        {
+            if (scratch[slot] is { } buffer && buffer.Length >= length)
+                return buffer;
+            var fresh = new AlignedBuffer(length);
+            if (length <= RetainedScratch)
+                scratch[slot] = fresh;
+            return fresh;
+        }
 
         private static float Saturate(double value) => (float)Math.Clamp(value, -float.MaxValue, float.MaxValue);
 
