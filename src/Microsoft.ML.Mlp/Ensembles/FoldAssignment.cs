@@ -61,7 +61,15 @@ namespace Microsoft.ML.Trainers.Mlp
             using var cursor = data.GetRowCursor(task == EnsembleTask.Regression ? Array.Empty<DataViewSchema.Column>() : new[] { label });
             Func<long> stratum = task switch
             {
-                EnsembleTask.Multiclass => Reader<uint>(cursor, label, k => k),
+                // ML.NET keys may be Byte, UInt16, UInt32 or UInt64 underneath (MapValueToKey makes UInt32; a loader or a
+                // [KeyType] on a byte field makes others): the getter must ask for the raw type.
+                EnsembleTask.Multiclass => label.Type.RawType switch
+                {
+                    Type t when t == typeof(byte) => Reader<byte>(cursor, label, k => k),
+                    Type t when t == typeof(ushort) => Reader<ushort>(cursor, label, k => k),
+                    Type t when t == typeof(ulong) => Reader<ulong>(cursor, label, k => (long)Math.Min(k, long.MaxValue)),
+                    _ => Reader<uint>(cursor, label, k => k),
+                },
                 EnsembleTask.Binary => Reader<bool>(cursor, label, b => b ? 1 : 0),
                 _ => () => 0,
             };
