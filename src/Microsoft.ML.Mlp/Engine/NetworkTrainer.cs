@@ -103,7 +103,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     var monitored = new double[members];
                     for (int m = 0; m < members; m++)
                     {
-                        monitored[m] = validation == null ? loss[m] : validation[m].Monitored(settings.EarlyStoppingMetric);
+                        // The metric is read only when something watches it, so a metric the validation rows cannot give (AUC of one
+                        // class) fails clearly there and nowhere else.
+                        monitored[m] = validation == null ? loss[m]
+                            : stoppers != null || settings.Schedule == MlpLearningRateSchedule.ReduceOnPlateau ? validation[m].Monitored(settings.EarlyStoppingMetric)
+                            : validation[m].Loss;
                         if (stoppers?[m].Stopped == true)
                             continue; // this member's result is already fixed; its later epochs are not its history
                         var metrics = new MlpEpochMetrics

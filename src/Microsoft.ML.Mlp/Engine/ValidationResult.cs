@@ -15,7 +15,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public double Monitored(MlpEarlyStoppingMetric metric) => metric switch
         {
             MlpEarlyStoppingMetric.ValidationAccuracy => -Accuracy,
-            MlpEarlyStoppingMetric.ValidationAuc => -(Auc ?? double.NaN),
+            // AUC is undefined on one-class validation rows: monitoring NaN would stop after the patience and keep epoch 1's weights.
+            MlpEarlyStoppingMetric.ValidationAuc => Auc is double auc ? -auc
+                : throw new InvalidOperationException(
+                    "EarlyStoppingMetric is ValidationAuc, but the validation rows hold only one class, so their AUC is undefined. "
+                    + "Give validation data with both labels (a stratified ValidationFraction keeps both), or use ValidationLoss or ValidationAccuracy."),
             MlpEarlyStoppingMetric.ValidationRmse => Rmse ?? double.NaN,
             MlpEarlyStoppingMetric.ValidationRSquared => -(RSquared ?? double.NaN),
             _ => Loss,
