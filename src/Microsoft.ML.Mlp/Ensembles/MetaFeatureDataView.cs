@@ -65,6 +65,8 @@ namespace Microsoft.ML.Trainers.Mlp
 
             public override DataViewSchema Schema => _view.Schema;
 
+            protected override long SourceRowCount => _view._rows;
+
             public override bool IsColumnActive(DataViewSchema.Column column) => _active.Contains(column.Index);
 
             public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
@@ -75,8 +77,6 @@ namespace Microsoft.ML.Trainers.Mlp
                     return Source.GetGetter<TValue>(_view._label);
                 ValueGetter<VBuffer<float>> features = (ref VBuffer<float> value) =>
                 {
-                    if (SourceRow >= _view._rows)
-                        throw new InvalidOperationException($"The data view gave more rows than the {_view._rows} it had when the members were scored; stacking needs data that reads the same on every pass.");
                     var editor = VBufferEditor.Create(ref value, _view._width);
                     _view._features.AsSpan(checked((int)(SourceRow * _view._width)), _view._width).CopyTo(editor.Values);
                     value = editor.Commit();

@@ -45,9 +45,9 @@ namespace Microsoft.ML.Trainers.Mlp
 
             public override DataViewSchema Schema => Source.Schema;
 
-            protected override bool Keep(long row) =>
-                row < _keep.Length ? _keep[row]
-                    : throw new InvalidOperationException($"The data view gave more rows than the {_keep.Length} it had when the folds were made; stacking needs data that reads the same on every pass.");
+            protected override long SourceRowCount => _keep.LongLength;
+
+            protected override bool Keep(long row) => _keep[row];
 
             public override bool IsColumnActive(DataViewSchema.Column column) => Source.IsColumnActive(column);
 

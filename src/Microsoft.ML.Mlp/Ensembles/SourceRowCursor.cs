@@ -28,19 +28,34 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Whether source row <paramref name="row"/> belongs to the view.</summary>
         protected virtual bool Keep(long row) => true;
 
+        /// <summary>How many rows the source had when the view was made (what its fold masks or predictions are indexed by).</summary>
+        protected abstract long SourceRowCount { get; }
+
         public override bool MoveNext()
         {
             while (_source.MoveNext())
             {
                 SourceRow++;
+                if (SourceRow >= SourceRowCount)
+                    throw RowCountChanged(SourceRowCount, "more");
                 if (Keep(SourceRow))
                 {
                     _position++;
                     return true;
                 }
             }
+            // Fewer rows than the masks and predictions were made for: the positions no longer name the same rows.
+            if (SourceRow + 1 != SourceRowCount)
+                throw RowCountChanged(SourceRowCount, $"{SourceRow + 1}");
             return false;
         }
+
+        /// <summary>The error for data that reads differently on a later pass (rows are tied to folds and predictions by position).</summary>
+        internal static InvalidOperationException RowCountChanged(long expected, string found) =>
+            new InvalidOperationException(
+                $"StackingEnsemble: the training data gave {found} rows on a later pass, but {expected} when the folds were made; stacking ties "
+                + "each row to its fold and its out-of-fold predictions by position, so it needs data that reads the same on every pass. "
+                + "Materialise the data first (e.g. mlContext.Data.Cache, or a file) if it is generated or read from a changing source.");
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => _source.GetIdGetter();
 

@@ -122,14 +122,20 @@ namespace Microsoft.ML.Trainers.Mlp
                     using var cursor = data.GetRowCursor(data.Schema[features]);
                     var getter = cursor.GetGetter<VBuffer<float>>(data.Schema[features]);
                     VBuffer<float> row = default;
-                    for (int r = 0; cursor.MoveNext(); r++)
+                    int r = 0;
+                    for (; cursor.MoveNext(); r++)
                     {
-                        if (r >= folds.Length || folds[r] != k)
+                        if (r >= folds.Length)
+                            throw SourceRowCursor.RowCountChanged(folds.Length, "more");
+                        if (folds[r] != k)
                             continue;
                         getter(ref row);
                         for (int i = 0; i < scorers.Length; i++)
                             scorers[i](in row, predictions.AsSpan(r * stride + i * width, width));
                     }
+                    // A row missing here would keep predictions of 0 for the meta-model to learn from.
+                    if (r != folds.Length)
+                        throw SourceRowCursor.RowCountChanged(folds.Length, $"{r}");
                 }
                 finally
                 {
