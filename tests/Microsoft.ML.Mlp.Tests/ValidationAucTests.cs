@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Microsoft.ML.Mlp.Tests
 {
-    /// <summary>Early stopping on a metric the validation data cannot give fails clearly instead of monitoring NaN.</summary>
+    /// <summary>Early stopping on a metric the validation data cannot give (AUC of one class, R² of constant labels) fails clearly instead of monitoring NaN.</summary>
     public class ValidationAucTests
     {
         [Fact]
@@ -32,6 +32,26 @@ namespace Microsoft.ML.Mlp.Tests
             var model = ml.BinaryClassification.Trainers.Mlp(options).Fit(train, validation);
             Assert.Equal(6, model.Model.SubModel.TrainingHistory.Count);
             Assert.All(model.Model.SubModel.TrainingHistory, h => Assert.Null(h.ValidationAuc));
+        }
+
+        [Fact]
+        public void EarlyStoppingOnRSquaredWithAConstantValidationLabelFailsClearly()
+        {
+            var ml = new MLContext(seed: 0);
+            var train = ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(200, 21));
+            var constant = RegressionMlpTests.Friedman1(50, 22);
+            foreach (var row in constant)
+                row.Label = 3;
+            var options = new MlpRegressionTrainer.Options
+            {
+                HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 6, Seed = 3,
+                EarlyStoppingPatience = 2, EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationRSquared,
+            };
+
+            // Before: R² is NaN when the validation labels do not vary; the stopper kept epoch 1's weights without a word.
+            var ex = Assert.Throws<InvalidOperationException>(() => ml.Regression.Trainers.Mlp(options).Fit(train, ml.Data.LoadFromEnumerable(constant)));
+            Assert.Contains("ValidationRSquared", ex.Message);
+            Assert.Contains("ValidationRmse", ex.Message);
         }
     }
 }

@@ -21,7 +21,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     "EarlyStoppingMetric is ValidationAuc, but the validation rows hold only one class, so their AUC is undefined. "
                     + "Give validation data with both labels (a stratified ValidationFraction keeps both), or use ValidationLoss or ValidationAccuracy."),
             MlpEarlyStoppingMetric.ValidationRmse => Rmse ?? double.NaN,
-            MlpEarlyStoppingMetric.ValidationRSquared => -(RSquared ?? double.NaN),
+            // R² is undefined (NaN) when the validation labels do not vary: the same trap as a one-class AUC.
+            MlpEarlyStoppingMetric.ValidationRSquared => RSquared is double r2 && !double.IsNaN(r2) ? -r2
+                : throw new InvalidOperationException(
+                    "EarlyStoppingMetric is ValidationRSquared, but the validation labels do not vary, so their R² is undefined. "
+                    + "Give validation data whose labels vary, or use ValidationRmse or ValidationLoss."),
             _ => Loss,
         };
     }
