@@ -49,18 +49,18 @@ namespace Microsoft.ML.Trainers.Mlp
         private protected override DataViewType OutputType => NumberDataViewType.Single;
 
         /// <summary>The ensemble's probability of true for one feature vector: the weighted average of the members'.</summary>
-        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float PredictProbability(float[] features) => Core.Score(Core.CreateScorer(), features)[0];
 
         /// <summary>Member <paramref name="member"/>'s probability of true for one feature vector.</summary>
         /// <param name="member">0-based member index.</param>
-        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float PredictMemberProbability(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
 
         /// <summary>The Score of one feature vector: the logit of <see cref="PredictProbability"/> (clipped as the class says).</summary>
-        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         public float PredictScore(float[] features) => Logit(PredictProbability(features));
 
         private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score)

@@ -43,13 +43,13 @@ namespace Microsoft.ML.Trainers.Mlp
         private protected override DataViewType OutputType => NumberDataViewType.Single;
 
         /// <summary>The ensemble's score for one feature vector: the weighted average of the members' scores (the Score column's value).</summary>
-        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float PredictScore(float[] features) => Core.Score(Core.CreateScorer(), features)[0];
 
         /// <summary>Member <paramref name="member"/>'s score for one feature vector.</summary>
         /// <param name="member">0-based member index.</param>
-        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float PredictMemberScore(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
 

@@ -53,13 +53,13 @@ namespace Microsoft.ML.Trainers.Mlp
         private protected override DataViewType OutputType => _outputType;
 
         /// <summary>Class probabilities of one feature vector: the weighted average of the members'.</summary>
-        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float[] PredictProbabilities(float[] features) => Core.Score(Core.CreateScorer(), features);
 
         /// <summary>Class probabilities of one feature vector according to member <paramref name="member"/> alone.</summary>
         /// <param name="member">0-based member index.</param>
-        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float[] PredictMemberProbabilities(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features);
 

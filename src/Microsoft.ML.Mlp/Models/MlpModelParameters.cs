@@ -63,7 +63,7 @@ namespace Microsoft.ML.Trainers.Mlp
         private protected override DataViewType OutputType => _outputType;
 
         /// <summary>Class probabilities (summing to 1) of one feature vector; the same numbers the Score column holds.</summary>
-        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="MlpModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public float[] PredictProbabilities(ReadOnlySpan<float> features)
         {
@@ -79,7 +79,7 @@ namespace Microsoft.ML.Trainers.Mlp
         /// over all rows. Same network as <see cref="PredictProbabilities(ReadOnlySpan{float})"/>, other summation order
         /// (results agree to float rounding, not bit for bit).
         /// </summary>
-        /// <param name="features">Row-major rows of <see cref="NumberOfFeatures"/> values each.</param>
+        /// <param name="features">Row-major rows of <see cref="MlpModelParametersBase{TOutput}.NumberOfFeatures"/> values each.</param>
         /// <param name="rowCount">Number of rows in <paramref name="features"/>.</param>
         /// <returns>Row-major [rowCount, <see cref="NumberOfClasses"/>] probabilities.</returns>
         /// <exception cref="ObjectDisposedException">The model was disposed.</exception>

@@ -43,6 +43,8 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>Sets the network; every constructor of a derived model ends with it.</summary>
+        /// <param name="network">The trained weights and architecture.</param>
+        /// <param name="history">Per-epoch metrics saved with the model.</param>
         /// <param name="logits">True: the network outputs its last layer's raw values; false: their softmax.</param>
         private protected void Initialize(NetworkWeights network, List<MlpEpochMetrics> history, bool logits)
         {

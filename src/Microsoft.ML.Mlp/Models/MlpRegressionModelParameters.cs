@@ -73,7 +73,7 @@ namespace Microsoft.ML.Trainers.Mlp
         private protected override DataViewType OutputType => NumberDataViewType.Single;
 
         /// <summary>The prediction for one feature vector, in the label's units; the Score column's value.</summary>
-        /// <param name="features">A vector of <see cref="NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="MlpModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public float PredictScore(ReadOnlySpan<float> features)
         {

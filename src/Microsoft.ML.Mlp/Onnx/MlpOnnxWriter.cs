@@ -19,6 +19,9 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
         /// Writes the network from <paramref name="features"/> (a [N, inputs] float variable) and returns the variable of its
         /// last layer, [N, outputs]: class probabilities when the network ends in softmax, raw values otherwise.
         /// </summary>
+        /// <param name="ctx">The converter's ONNX context the nodes are added to.</param>
+        /// <param name="network">The scoring network (batch normalisation already folded into the weights).</param>
+        /// <param name="features">The input variable, [N, inputs] floats.</param>
         /// <param name="output">The variable the last node writes; null for a new intermediate variable.</param>
         public static string WriteNetwork(OnnxContext ctx, InferenceNetwork network, string features, string output = null)
         {
