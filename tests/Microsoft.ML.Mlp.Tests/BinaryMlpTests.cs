@@ -219,6 +219,28 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.All(withValidation.Model.SubModel.TrainingHistory, e => Assert.NotNull(e.ValidationAccuracy));
         }
 
+        internal sealed class TextLabelRow
+        {
+            public string Label;
+            [VectorType(2)] public float[] Features;
+        }
+
+        [Fact]
+        public void ATextLabelIsRejectedWithMapValueAsTheFix()
+        {
+            var ml = new MLContext(seed: 0);
+            var data = ml.Data.LoadFromEnumerable(new[]
+            {
+                new TextLabelRow { Label = "pos", Features = new[] { 1f, 2f } },
+                new TextLabelRow { Label = "neg", Features = new[] { 3f, 4f } },
+            });
+            var ex = Assert.Throws<InvalidOperationException>(() => ml.BinaryClassification.Trainers.Mlp().Fit(data));
+            _output.WriteLine(ex.Message);
+            Assert.Contains("'Label'", ex.Message);
+            Assert.Contains("MapValue", ex.Message);
+            Assert.DoesNotContain("ConvertType", ex.Message); // text does not convert to Boolean
+        }
+
         [Fact]
         public void ALabelThatIsNotBooleanIsRejectedWithTheFix()
         {

@@ -40,7 +40,9 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                     + (isKey || type is KeyDataViewType
                         ? $"Map the key back first (mlContext.Transforms.Conversion.MapKeyToValue(\"{labelColumn}\")) and convert it to Boolean, "
                         : "")
-                    + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Boolean) (numbers: non-zero is true), "
+                    + (type is TextDataViewType
+                        ? $"Map the text to Boolean with mlContext.Transforms.Conversion.MapValue(\"{labelColumn}\", new[] {{ new KeyValuePair<string, bool>(\"yes\", true), new KeyValuePair<string, bool>(\"no\", false) }}) (your two label values), "
+                        : $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Boolean) (numbers: non-zero is true), ")
                     + $"or compute it with mlContext.Transforms.CustomMapping (e.g. digit => digit == 3), or load it as bool.");
         }
 
