@@ -242,7 +242,7 @@ namespace Microsoft.ML.Mlp.Tests
             _output.WriteLine(uncalibrated.Message);
             Assert.Contains("member 0", uncalibrated.Message);
             Assert.Contains("no probability", uncalibrated.Message);
-            Assert.Contains("Calibrators.Platt()", uncalibrated.Message);
+            Assert.Contains("LbfgsLogisticRegression", uncalibrated.Message);
 
             var otherLabel = Assert.Throws<InvalidOperationException>(() => trainers.SoftVotingEnsemble(new IEstimator<ITransformer>[]
             {

@@ -81,8 +81,8 @@ namespace Microsoft.ML.Trainers.Mlp
                     if (predictor is not IValueMapperDist dist || dist.DistType != NumberDataViewType.Single)
                         throw new InvalidOperationException(
                             $"{describe} ({model.GetType().Name}) gives a score but no probability, and binary ensembles combine probabilities. "
-                            + "Use a calibrated binary trainer (LbfgsLogisticRegression, SdcaLogisticRegression, FastTree, LightGbm, Mlp), or append "
-                            + "mlContext.BinaryClassification.Calibrators.Platt() to the member in a separate pipeline.");
+                            + "Use a calibrated binary trainer (LbfgsLogisticRegression, SdcaLogisticRegression, FastTree, LightGbm, Mlp); a member must be "
+                            + "one trainer (a pipeline appending a calibrator to it is not a member the ensemble can score).");
                     width = 1;
                     break;
                 default:
