@@ -61,9 +61,9 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
-        public void AMemberPipelineOfAnotherTaskIsRejectedByItsModel()
+        public void AMemberPipelineIsRejectedAsNotATrainer()
         {
-            // A pipeline does not say its task before it is fitted: its model does.
+            // A pipeline would lose its transforms inside the ensemble's model: refused before it trains.
             var ml = new MLContext(seed: 1);
             var data = ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(60, 1).Select(r => new BinaryMlpTests.PointRow { Label = r.Label > 14, Features = r.Features[..2], Weight = 1 }).ToArray());
             var stray = ml.Transforms.CopyColumns("Copy", "Features").Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression());

@@ -108,6 +108,9 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new InvalidOperationException(
                     $"{describe} ({estimator.GetType().Name}) is a {trainer.PredictionKind} trainer, but this is a {Describe(task)} ensemble. "
                     + $"Pass {Describe(task)} trainers only, e.g. {Example(task)}.");
+            // A pipeline (transforms + trainer) would lose its transforms in the ensemble's model: refuse it before anything trains.
+            if (estimator is not ITrainer)
+                throw NotATrainer(task, describe, estimator.GetType().Name);
             var columns = weightColumn == null ? new[] { labelColumn, featureColumn } : new[] { labelColumn, featureColumn, weightColumn };
             var ensembleColumns = ColumnSelectingTransformer.CreateKeep(host, data, columns);
             try
@@ -125,14 +128,16 @@ namespace Microsoft.ML.Trainers.Mlp
             }
             var fitted = estimator.Fit(ensembleColumns);
             if (fitted is not ISingleFeaturePredictionTransformer<object> prediction)
-                throw new InvalidOperationException(
-                    $"{describe} ({estimator.GetType().Name}) is not a trainer (it produced {fitted.GetType().Name}). "
-                    + $"Pass {Describe(task)} trainers such as {Example(task)}; put shared transforms before the ensemble.");
+                throw NotATrainer(task, describe, $"{estimator.GetType().Name}, which produced {fitted.GetType().Name}");
             if (prediction.FeatureColumnName != featureColumn)
                 throw new InvalidOperationException(
                     $"{describe} reads features from '{prediction.FeatureColumnName}' but the ensemble from '{featureColumn}'. Use one featureColumnName for all.");
             return FromModel(task, prediction.Model, describe);
         }
+
+        private static InvalidOperationException NotATrainer(EnsembleTask task, string describe, string what) => new(
+            $"{describe} ({what}) is not a trainer. Pass {Describe(task)} trainers such as {Example(task)}; put shared transforms "
+            + "(normalizers, MapValueToKey) before the ensemble, in the pipeline, so that every member reads their output.");
 
         /// <summary>Fits <paramref name="estimator"/> as <see cref="Fit"/> and logs how long it took.</summary>
         public static EnsembleMember FitTimed(IHost host, IChannel channel, EnsembleTask task, IEstimator<ITransformer> estimator, string describe,
