@@ -70,7 +70,10 @@ namespace Microsoft.ML.Mlp.Tests
             options.ValidationFraction = 0.2f;
             options.NumberOfEpochs = 3;
             var model = ml.Regression.Trainers.Mlp(options).Fit(train).Model;
-            Assert.All(model.TrainingHistory, h => Assert.True(h.ValidationRmse > 0 && h.ValidationRSquared < 1));
+            Assert.Equal(3, model.TrainingHistory.Count);
+            Assert.All(model.TrainingHistory, h => Assert.True(h.ValidationRmse is double rmse && double.IsFinite(rmse) && h.ValidationRSquared is double r2 && double.IsFinite(r2)));
+            // Each epoch learns: the held-out R² rises from the first epoch to the last.
+            Assert.True(model.TrainingHistory[^1].ValidationRSquared > model.TrainingHistory[0].ValidationRSquared);
             Assert.True(model.TrainingHistory[^1].ValidationRSquared > 0.2, $"R² {model.TrainingHistory[^1].ValidationRSquared}");
         }
     }

@@ -60,7 +60,9 @@ namespace Microsoft.ML.Mlp.Tests
             var single = ml.Regression.Evaluate(ml.Regression.Trainers.Mlp(Options()).Fit(Friedman(ml, 1000, 1)).Transform(test));
             _output.WriteLine($"make_friedman1 (1,000 train / 500 test): members R² {string.Join(", ", members.Select(r => r.ToString("F4")))}; "
                 + $"ensemble R² {metrics.RSquared:F4} RMSE {metrics.RootMeanSquaredError:F3}; a single Mlp R² {single.RSquared:F4}");
-            Assert.True(metrics.RSquared >= single.RSquared, $"ensemble R² {metrics.RSquared:F4} vs a single Mlp {single.RSquared:F4}");
+            // Slack for other CPUs' summation order (see StackingEnsembleTests.CrossCpuTolerance); the margin here is 0.03.
+            Assert.True(metrics.RSquared >= single.RSquared - 0.002, $"ensemble R² {metrics.RSquared:F4} vs a single Mlp {single.RSquared:F4}");
+            // Averaging predictions never has a larger squared error than the members' mean (Jensen): this one holds exactly.
             Assert.True(metrics.RSquared >= members.Average(), $"ensemble R² {metrics.RSquared:F4} vs members' mean {members.Average():F4}");
             Assert.True(metrics.RSquared > 0.8, $"ensemble R² {metrics.RSquared:F4}");
             Assert.True(members.Distinct().Count() > 1, "members must differ");

@@ -21,6 +21,13 @@ namespace Microsoft.ML.Mlp.Tests
         internal const int TrainRows = 600, TestSkip = 600, TestRows = 400;
 
         /// <summary>The digits labelled "is it odd?": harder than one digit against the rest, so members differ.</summary>
+        /// <summary>
+        /// Slack in "at least as well as the best member": training runs through libtorch's matrix products, whose summation
+        /// order differs between CPUs (AVX2 or AVX-512, Intel or AMD), so figures move in their third decimal from machine to
+        /// machine. 0.002 is under one test row of accuracy (1/400) and far below the margins seen here (0.004–0.0125).
+        /// </summary>
+        private const double CrossCpuTolerance = 0.002;
+
         internal static IDataView OddDigits(MLContext ml, int skip, int take) =>
             ml.Data.LoadFromEnumerable(Digits.Rows(skip, take).Select(d => new BinaryMlpTests.DigitRow { Label = d.Label % 2 == 1, Features = d.Features }).ToArray());
 
@@ -56,7 +63,7 @@ namespace Microsoft.ML.Mlp.Tests
             var stacked = ml.MulticlassClassification.Evaluate(model.Transform(test));
             _output.WriteLine($"digits ({TrainRows} train / {TestRows} test): members {string.Join(", ", members.Select(m => $"{m.MicroAccuracy:P2} (log-loss {m.LogLoss:F3})"))}; "
                 + $"stacking {stacked.MicroAccuracy:P2} (log-loss {stacked.LogLoss:F3})");
-            Assert.True(stacked.MicroAccuracy >= members.Max(m => m.MicroAccuracy),
+            Assert.True(stacked.MicroAccuracy >= members.Max(m => m.MicroAccuracy) - CrossCpuTolerance,
                 $"stacking {stacked.MicroAccuracy:P2} is below its best member {members.Max(m => m.MicroAccuracy):P2}");
             Assert.Equal(3, stacking.Members.Count);
             Assert.IsType<MlpModelParameters>(stacking.Members[0]);
@@ -83,7 +90,7 @@ namespace Microsoft.ML.Mlp.Tests
             var stacked = ml.BinaryClassification.Evaluate(scored);
             _output.WriteLine($"odd digits ({TrainRows} train / {TestRows} test): members AUC {string.Join(", ", members.Select(m => $"{m.AreaUnderRocCurve:F4} (accuracy {m.Accuracy:P2})"))}; "
                 + $"stacking AUC {stacked.AreaUnderRocCurve:F4} (accuracy {stacked.Accuracy:P2}, log-loss {stacked.LogLoss:F3})");
-            Assert.True(stacked.AreaUnderRocCurve >= members.Max(m => m.AreaUnderRocCurve),
+            Assert.True(stacked.AreaUnderRocCurve >= members.Max(m => m.AreaUnderRocCurve) - CrossCpuTolerance,
                 $"stacking AUC {stacked.AreaUnderRocCurve:F4} is below its best member's {members.Max(m => m.AreaUnderRocCurve):F4}");
             Assert.InRange(stacked.LogLoss, 0, 0.5);
             // Score is the logit of Probability; PredictedLabel is Probability > 0.5.
@@ -114,7 +121,7 @@ namespace Microsoft.ML.Mlp.Tests
             var model = ml.Regression.Trainers.StackingEnsemble(Members(), seed: 1).Fit(train);
             var stacked = ml.Regression.Evaluate(model.Transform(test));
             _output.WriteLine($"make_friedman1 (800 train / 500 test): members R² {string.Join(", ", members.Select(m => m.RSquared.ToString("F4")))}; stacking R² {stacked.RSquared:F4} RMSE {stacked.RootMeanSquaredError:F3}");
-            Assert.True(stacked.RSquared >= members.Max(m => m.RSquared),
+            Assert.True(stacked.RSquared >= members.Max(m => m.RSquared) - CrossCpuTolerance,
                 $"stacking R² {stacked.RSquared:F4} is below its best member's {members.Max(m => m.RSquared):F4}");
         }
 

@@ -31,12 +31,22 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.All(history, h => Assert.Null(h.ValidationRmse));
             Assert.Equal(evaluated.AreaUnderRocCurve, history[^1].ValidationAuc.Value, 6);
 
-            options.NumberOfEpochs = 12;
-            options.EarlyStoppingPatience = 2;
-            options.EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAuc;
-            var stopped = ml.BinaryClassification.Trainers.Mlp(options).Fit(train, validation);
-            var best = stopped.Model.SubModel.TrainingHistory.Max(h => h.ValidationAuc.Value);
-            Assert.Equal(best, ml.BinaryClassification.Evaluate(stopped.Transform(validation)).AreaUnderRocCurve, 6);
+            // Early stopping on AUC where the network overfits: 150 digits ("is it a 3?"), a wide layer, a high rate. The validation
+            // AUC peaks, then falls; the model returned must be the peak's, not the last epoch's.
+            IDataView Threes(int skip, int take) => ml.Data.LoadFromEnumerable(
+                Digits.Rows(skip, take).Select(d => new BinaryMlpTests.DigitRow { Label = d.Label == 3, Features = d.Features }).ToArray());
+            var (small, held) = (Threes(0, 150), Threes(1000, 400));
+            var overfit = new MlpBinaryTrainer.Options
+            {
+                HiddenLayerSizes = new[] { 64 }, NumberOfEpochs = 40, LearningRate = 0.01f, Seed = 3, DropoutRate = 0,
+                EarlyStoppingPatience = 3, EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAuc,
+            };
+            var stopped = ml.BinaryClassification.Trainers.Mlp(overfit).Fit(small, held);
+            var stoppedHistory = stopped.Model.SubModel.TrainingHistory;
+            _output.WriteLine("stopped: " + string.Join(", ", stoppedHistory.Select(h => h.ValidationAuc.Value.ToString("F5"))));
+            var best = stoppedHistory.Max(h => h.ValidationAuc.Value);
+            Assert.True(stoppedHistory[^1].ValidationAuc < best, "the run must have gone past its best epoch for the restore to be tested");
+            Assert.Equal(best, ml.BinaryClassification.Evaluate(stopped.Transform(held)).AreaUnderRocCurve, 6);
         }
 
         [Fact]
@@ -56,11 +66,18 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(evaluated.RootMeanSquaredError, history[^1].ValidationRmse.Value, 1e-4 * evaluated.RootMeanSquaredError);
             Assert.Equal(evaluated.RSquared, history[^1].ValidationRSquared.Value, 1e-4);
 
-            options.NumberOfEpochs = 12;
-            options.EarlyStoppingPatience = 2;
-            options.EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationRSquared;
-            var stopped = ml.Regression.Trainers.Mlp(options).Fit(train, validation);
-            var best = stopped.Model.TrainingHistory.Max(h => h.ValidationRSquared.Value);
+            // Early stopping on R² where the network overfits: 60 rows, a wide layer, a high rate; the peak's model must come back.
+            var small = ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(60, 23));
+            var overfit = new MlpRegressionTrainer.Options
+            {
+                HiddenLayerSizes = new[] { 128 }, NumberOfEpochs = 80, LearningRate = 0.01f, Seed = 3, DropoutRate = 0, BatchSize = 8,
+                EarlyStoppingPatience = 3, EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationRSquared,
+            };
+            var stopped = ml.Regression.Trainers.Mlp(overfit).Fit(small, validation);
+            var stoppedHistory = stopped.Model.TrainingHistory;
+            _output.WriteLine("stopped: " + string.Join(", ", stoppedHistory.Select(h => h.ValidationRSquared.Value.ToString("F5"))));
+            var best = stoppedHistory.Max(h => h.ValidationRSquared.Value);
+            Assert.True(stoppedHistory[^1].ValidationRSquared < best, "the run must have gone past its best epoch for the restore to be tested");
             Assert.Equal(best, ml.Regression.Evaluate(stopped.Transform(validation)).RSquared, 1e-4);
         }
 
