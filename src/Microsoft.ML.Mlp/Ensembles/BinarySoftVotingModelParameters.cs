@@ -63,15 +63,8 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         public float PredictScore(float[] features) => Logit(PredictProbability(features));
 
-        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score)
-        {
-            var probability = new float[1];
-            return (in VBuffer<float> src, ref float dst) =>
-            {
-                score(in src, probability);
-                dst = Logit(probability[0]);
-            };
-        }
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score) =>
+            EnsembleMember.ScalarMapper(score, Logit);
 
         /// <summary>log(p / (1 − p)) in double, p clipped to [<see cref="MinimumProbability"/>, 1 − <see cref="MinimumProbability"/>]
         /// (the weights' float rounding can also put an all-certain average a hair above 1).</summary>

@@ -35,7 +35,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         // In double: a float 1 − p loses the digits that tell 0.9999 from 0.99999. p = 0 or 1 gives ∓∞, whose sigmoid is exact.
         private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer scorer) =>
-            ScalarMapper(scorer, p => (float)Math.Log(p / (1.0 - p)));
+            EnsembleMember.ScalarMapper(scorer, p => (float)Math.Log(p / (1.0 - p)));
 
         private static VersionInfo Info() => ModelFormat.VersionInfo("STACKBIN", LoaderSignature, typeof(BinaryStackingModelParameters));
 

@@ -190,6 +190,24 @@ namespace Microsoft.ML.Trainers.Mlp
             }
         }
 
+        /// <summary>ML.NET's mapper for an ensemble with a vector output (class probabilities) of <paramref name="width"/> values.</summary>
+        internal static ValueMapper<VBuffer<float>, VBuffer<float>> VectorMapper(Scorer scorer, int width) =>
+            (in VBuffer<float> src, ref VBuffer<float> dst) =>
+            {
+                var editor = VBufferEditor.Create(ref dst, width);
+                scorer(in src, editor.Values);
+                dst = editor.Commit();
+            };
+
+        /// <summary>ML.NET's mapper for an ensemble with one output, turned into the score by <paramref name="map"/>.</summary>
+        internal static ValueMapper<VBuffer<float>, float> ScalarMapper(Scorer scorer, Func<float, float> map) =>
+            (in VBuffer<float> src, ref float dst) =>
+            {
+                Span<float> output = stackalloc float[1];
+                scorer(in src, output);
+                dst = map(output[0]);
+            };
+
         /// <summary>Where member <paramref name="index"/> is saved inside its ensemble's model directory.</summary>
         public static string Directory(int index) => $"Member{index:D3}";
 
@@ -235,7 +253,8 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Disposes the member's model when it holds resources (MLP members).</summary>
         public void Dispose() => (Model as IDisposable)?.Dispose();
 
-        private static PredictionKind Kind(EnsembleTask task) => task switch
+        /// <summary>ML.NET's prediction kind of <paramref name="task"/>'s models.</summary>
+        internal static PredictionKind Kind(EnsembleTask task) => task switch
         {
             EnsembleTask.Multiclass => PredictionKind.MulticlassClassification,
             EnsembleTask.Binary => PredictionKind.BinaryClassification,

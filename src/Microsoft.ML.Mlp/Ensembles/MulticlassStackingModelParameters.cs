@@ -47,16 +47,8 @@ namespace Microsoft.ML.Trainers.Mlp
             return output;
         }
 
-        private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(EnsembleMember.Scorer scorer)
-        {
-            int classes = NumberOfClasses;
-            return (in VBuffer<float> src, ref VBuffer<float> dst) =>
-            {
-                var editor = VBufferEditor.Create(ref dst, classes);
-                scorer(in src, editor.Values);
-                dst = editor.Commit();
-            };
-        }
+        private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(EnsembleMember.Scorer scorer) =>
+            EnsembleMember.VectorMapper(scorer, NumberOfClasses);
 
         private static VersionInfo Info() => ModelFormat.VersionInfo("STACKMCL", LoaderSignature, typeof(MulticlassStackingModelParameters));
 

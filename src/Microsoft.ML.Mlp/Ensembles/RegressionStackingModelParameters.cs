@@ -31,7 +31,7 @@ namespace Microsoft.ML.Trainers.Mlp
         {
         }
 
-        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer scorer) => ScalarMapper(scorer, score => score);
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer scorer) => EnsembleMember.ScalarMapper(scorer, score => score);
 
         private static VersionInfo Info() => ModelFormat.VersionInfo("STACKREG", LoaderSignature, typeof(RegressionStackingModelParameters));
 

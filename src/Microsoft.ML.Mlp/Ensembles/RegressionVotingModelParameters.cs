@@ -53,15 +53,8 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float PredictMemberScore(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
 
-        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score)
-        {
-            var average = new float[1];
-            return (in VBuffer<float> src, ref float dst) =>
-            {
-                score(in src, average);
-                dst = average[0];
-            };
-        }
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score) =>
+            EnsembleMember.ScalarMapper(score, average => average);
 
         private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
 

@@ -63,16 +63,8 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float[] PredictMemberProbabilities(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features);
 
-        private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(EnsembleMember.Scorer score)
-        {
-            int classes = Core.Width;
-            return (in VBuffer<float> src, ref VBuffer<float> dst) =>
-            {
-                var editor = VBufferEditor.Create(ref dst, classes);
-                score(in src, editor.Values);
-                dst = editor.Commit();
-            };
-        }
+        private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(EnsembleMember.Scorer score) =>
+            EnsembleMember.VectorMapper(score, Core.Width);
 
         private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
 

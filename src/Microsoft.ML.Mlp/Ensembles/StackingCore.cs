@@ -57,7 +57,7 @@ namespace Microsoft.ML.Trainers.Mlp
         /// </summary>
         private void CheckTask(IEstimator<ITransformer> estimator, string describe, string parameter)
         {
-            if (estimator is ITrainer trainer && trainer.PredictionKind != Expected(_task))
+            if (estimator is ITrainer trainer && trainer.PredictionKind != EnsembleMember.Kind(_task))
                 throw new ArgumentException(
                     $"{describe} ({estimator.GetType().Name}) is a {trainer.PredictionKind} trainer, but this is a {EnsembleMember.Describe(_task)} stacking ensemble. "
                     + $"Pass {EnsembleMember.Describe(_task)} trainers only, e.g. {EnsembleMember.Example(_task)}"
@@ -160,13 +160,5 @@ namespace Microsoft.ML.Trainers.Mlp
             }
             return member;
         }
-
-        /// <summary>The ML.NET prediction kind of a task's trainers and models.</summary>
-        internal static PredictionKind Expected(EnsembleTask task) => task switch
-        {
-            EnsembleTask.Multiclass => PredictionKind.MulticlassClassification,
-            EnsembleTask.Binary => PredictionKind.BinaryClassification,
-            _ => PredictionKind.Regression,
-        };
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
@@ -44,7 +45,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Length of the meta-model's input: the members' outputs side by side.</summary>
         public int MetaFeatureCount { get; }
 
-        public object[] MemberModels => _members.Select(m => (object)m.Model).ToArray();
+        public IReadOnlyList<object> MemberModels => _memberModels ??= Array.AsReadOnly(_members.Select(m => (object)m.Model).ToArray());
+
+        private IReadOnlyList<object> _memberModels;
 
         /// <summary>A scorer for one cursor: members' outputs → meta-model → <see cref="Meta"/>'s output (class probabilities,
         /// P(true) or score).</summary>

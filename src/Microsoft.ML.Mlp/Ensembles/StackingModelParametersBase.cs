@@ -40,7 +40,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The member models, in the order given to the trainer, each refitted on all the training rows
         /// (e.g. <see cref="MlpModelParameters"/>, or another trainer's model parameters).</summary>
-        public IReadOnlyList<object> Members => Array.AsReadOnly(Model.MemberModels);
+        public IReadOnlyList<object> Members => Model.MemberModels;
 
         /// <summary>The meta-model: it reads the members' outputs side by side (member 0 first) and gives the ensemble's output.</summary>
         public object MetaModel => Model.Meta.Model;
@@ -59,7 +59,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The task's prediction kind.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => StackingCore.Expected(Model.Task);
+        public override PredictionKind PredictionKind => EnsembleMember.Kind(Model.Task);
 
         ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
         {
@@ -70,15 +70,6 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The task's mapper over one cursor's scorer (members → meta-model).</summary>
         private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateMapper(EnsembleMember.Scorer scorer);
-
-        /// <summary>A scalar task's mapper: the meta-model's one output, passed through <paramref name="map"/>.</summary>
-        private protected static ValueMapper<VBuffer<float>, float> ScalarMapper(EnsembleMember.Scorer scorer, Func<float, float> map) =>
-            (in VBuffer<float> src, ref float dst) =>
-            {
-                Span<float> output = stackalloc float[1];
-                scorer(in src, output);
-                dst = map(output[0]);
-            };
 
         /// <summary>The model-file header of the task's model.</summary>
         private protected abstract VersionInfo GetVersionInfo();

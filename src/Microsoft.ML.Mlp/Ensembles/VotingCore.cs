@@ -42,10 +42,14 @@ namespace Microsoft.ML.Trainers.Mlp
         public EnsembleTask Task { get; }
 
         /// <summary>The members' models, in training order.</summary>
-        public IReadOnlyList<object> Models => Array.AsReadOnly(_members.Select(m => (object)m.Model).ToArray());
+        public IReadOnlyList<object> Models => _models ??= Array.AsReadOnly(_members.Select(m => (object)m.Model).ToArray());
 
         /// <summary>The normalised weights (sum 1).</summary>
-        public IReadOnlyList<float> Weights => Array.AsReadOnly(_weights);
+        public IReadOnlyList<float> Weights => _readOnlyWeights ??= Array.AsReadOnly(_weights);
+
+        // Built once: callers index these in loops (ONNX export, member scorers).
+        private IReadOnlyList<object> _models;
+        private IReadOnlyList<float> _readOnlyWeights;
 
         /// <summary>Number of members.</summary>
         public int Count => _members.Length;
