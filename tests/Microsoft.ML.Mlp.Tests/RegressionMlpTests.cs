@@ -227,6 +227,19 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.ThrowsAny<OperationCanceledException>(() => ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(Weighted(false))));
         }
 
+        [Fact]
+        public void ANetworkTooLargeForOneBufferIsRefusedBeforeAllocating()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(Friedman1(20, 4));
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.Mlp(
+                new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 60_000, 60_000 }, NumberOfEpochs = 1 }).Fit(data));
+            _output.WriteLine(error.Message);
+            Assert.Equal("HiddenLayerSizes", error.ParamName);
+            Assert.Contains("Mlp (regression)", error.Message);
+            Assert.Contains("smaller hidden layers", error.Message);
+        }
+
         internal sealed class BoolLabelRow
         {
             public bool Label;

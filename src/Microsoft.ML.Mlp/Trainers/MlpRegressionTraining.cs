@@ -25,6 +25,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new InvalidOperationException($"{trainer}: validation data has {validationData.Schema.Feature.Value.Type.GetVectorSize()} features but the training data {featureCount}. "
                     + "Transform both with the same fitted pipeline.");
 
+            MlpTraining.CheckNetworkFits(trainer, options, featureCount, outputs: 1, seeds.Length);
             // Dense or sparse, in memory or streamed, as the classifiers (the rows carry their label as the target).
             var (train, validation) = TrainingSources.Open(options, data, validationData, classCount: 0, seed, channel, trainer);
             // Warm start keeps the initial model's scale, so its output keeps its meaning; otherwise the training rows' own.
@@ -40,7 +41,7 @@ namespace Microsoft.ML.Trainers.Mlp
             channel.Info("{0}: training {1}, {2} loss, label mean {3:G6} and standard deviation {4:G6}, {5} epochs, batch {6}, lr {7}, seed {8}.", trainer,
                 architecture.Describe() + (seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)"), options.Loss, mean, std, options.NumberOfEpochs,
                 options.BatchSize, options.LearningRate, string.Join(",", seeds));
-            var settings = MlpTraining.Settings(host, channel, options, seeds, validation,
+            var settings = MlpTraining.Settings(host, channel, trainer, options, seeds, validation,
                 initial == null ? null : new[] { initial.Network }, initial?.TrainingHistory, architecture, options.Loss, options.HuberDelta, std);
             return (NetworkTrainer.Train(architecture, settings, train), mean, std);
         }
