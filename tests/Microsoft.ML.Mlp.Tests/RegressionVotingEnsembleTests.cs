@@ -173,14 +173,22 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Contains("empty", Assert.Throws<ArgumentException>(() => trainers.VotingEnsemble(Array.Empty<IEstimator<ITransformer>>())).Message);
 
             var data = Friedman(ml, 50, 1);
+            // Refused when the ensemble is created, before anything trains (no Fit here).
             var binary = Assert.Throws<InvalidOperationException>(() => trainers.VotingEnsemble(new IEstimator<ITransformer>[]
             {
                 ml.BinaryClassification.Trainers.LbfgsLogisticRegression(),
-            }).Fit(data));
+            }));
             _output.WriteLine(binary.Message);
             Assert.Contains("member 0", binary.Message);
             Assert.Contains("BinaryClassification", binary.Message);
             Assert.Contains("Regression.Trainers.Sdca()", binary.Message);
+            var pipeline = Assert.Throws<InvalidOperationException>(() => trainers.VotingEnsemble(new IEstimator<ITransformer>[]
+            {
+                trainers.Sdca(), ml.Transforms.NormalizeMinMax("Features").Append(trainers.Sdca()),
+            }));
+            Assert.Contains("member 1", pipeline.Message);
+            Assert.Contains("is not a trainer", pipeline.Message);
+            Assert.Contains("before the ensemble", pipeline.Message);
 
             var bools = ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(20, 4).Select(r => new RegressionMlpTests.BoolLabelRow { Label = r.Label > 14, Features = r.Features }).ToArray());
             foreach (var ensemble in new IEstimator<ITransformer>[] { trainers.VotingEnsemble(Options(1), 2), trainers.VotingEnsemble(new[] { trainers.Sdca() }) })

@@ -47,7 +47,7 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, LoadName, MemberSource.CheckColumn(featureColumnName, nameof(featureColumnName), "feature vector", "Features"),
                 MemberSource.CheckColumn(labelColumnName, nameof(labelColumnName), "Boolean label", "Label"), null)
         {
-            _source = new TrainerMembers(members, "mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression()");
+            _source = new TrainerMembers(EnsembleTask.Binary, members);
             _weights = VotingCore.NormalizeWeights(weights, _source.Count);
         }
 

@@ -103,14 +103,7 @@ namespace Microsoft.ML.Trainers.Mlp
             string labelColumn, string featureColumn, string weightColumn)
         {
             host.CheckAlive();
-            // A trainer says its task before it trains: a regression trainer in a binary ensemble fails here, not on the label type.
-            if (estimator is ITrainer trainer && trainer.PredictionKind != Kind(task))
-                throw new InvalidOperationException(
-                    $"{describe} ({estimator.GetType().Name}) is a {trainer.PredictionKind} trainer, but this is a {Describe(task)} ensemble. "
-                    + $"Pass {Describe(task)} trainers only, e.g. {Example(task)}.");
-            // A pipeline (transforms + trainer) would lose its transforms in the ensemble's model: refuse it before anything trains.
-            if (estimator is not ITrainer)
-                throw NotATrainer(task, describe, estimator.GetType().Name);
+            CheckTrainer(task, estimator, describe); // also run when the ensemble is created; here for callers that fit directly
             var columns = weightColumn == null ? new[] { labelColumn, featureColumn } : new[] { labelColumn, featureColumn, weightColumn };
             var ensembleColumns = ColumnSelectingTransformer.CreateKeep(host, data, columns);
             try
@@ -135,7 +128,22 @@ namespace Microsoft.ML.Trainers.Mlp
             return FromModel(task, prediction.Model, describe);
         }
 
-        private static InvalidOperationException NotATrainer(EnsembleTask task, string describe, string what) => new(
+        /// <summary>
+        /// What an estimator says before it trains, checked when the ensemble is created: it must be one trainer (a pipeline would
+        /// lose its transforms inside the ensemble's model) of the ensemble's task (a regression trainer in a binary ensemble would
+        /// otherwise fail on the label type, after the other members trained).
+        /// </summary>
+        internal static void CheckTrainer(EnsembleTask task, IEstimator<ITransformer> estimator, string describe)
+        {
+            if (estimator is not ITrainer trainer)
+                throw NotATrainer(task, describe, estimator.GetType().Name);
+            if (trainer.PredictionKind != Kind(task))
+                throw new InvalidOperationException(
+                    $"{describe} ({estimator.GetType().Name}) is a {trainer.PredictionKind} trainer, but this is a {Describe(task)} ensemble. "
+                    + $"Pass {Describe(task)} trainers only, e.g. {Example(task)}.");
+        }
+
+        internal static InvalidOperationException NotATrainer(EnsembleTask task, string describe, string what) => new(
             $"{describe} ({what}) is not a trainer. Pass {Describe(task)} trainers such as {Example(task)}; put shared transforms "
             + "(normalizers, MapValueToKey) before the ensemble, in the pipeline, so that every member reads their output.");
 

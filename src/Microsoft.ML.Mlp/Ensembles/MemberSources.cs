@@ -89,17 +89,21 @@ namespace Microsoft.ML.Trainers.Mlp
         private readonly IEstimator<ITransformer>[] _estimators;
         private readonly Action<int, EnsembleMember, RoleMappedData> _check;
 
+        /// <param name="task">The ensemble's task: every member must be one trainer of it (checked here, before anything trains).</param>
         /// <param name="estimators">The member trainers.</param>
-        /// <param name="example">A trainer of the task, named in the empty-list message.</param>
         /// <param name="check">A task-specific check of each fitted member (e.g. multiclass: its Score is a probability vector), or null.</param>
-        public TrainerMembers(IEnumerable<IEstimator<ITransformer>> estimators, string example, Action<int, EnsembleMember, RoleMappedData> check = null)
+        public TrainerMembers(EnsembleTask task, IEnumerable<IEstimator<ITransformer>> estimators, Action<int, EnsembleMember, RoleMappedData> check = null)
         {
-            _estimators = estimators?.ToArray() ?? throw new ArgumentNullException("members");
+            _estimators = estimators?.ToArray()
+                ?? throw new ArgumentNullException("members", $"members is null; pass one or more trainers, e.g. {EnsembleMember.Example(task)}.");
             if (_estimators.Length == 0)
-                throw new ArgumentException($"The member list is empty; pass at least one trainer, e.g. {example}.", "members");
+                throw new ArgumentException($"The member list is empty; pass at least one trainer, e.g. {EnsembleMember.Example(task)}.", "members");
             for (int i = 0; i < _estimators.Length; i++)
+            {
                 if (_estimators[i] == null)
-                    throw new ArgumentException($"Member {i} is null.", "members");
+                    throw new ArgumentException($"members[{i}] is null; pass a trainer there or remove it.", "members");
+                EnsembleMember.CheckTrainer(task, _estimators[i], $"member {i}");
+            }
             _check = check;
         }
 

@@ -45,7 +45,7 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, LoadName, MemberSource.CheckColumn(featureColumnName, nameof(featureColumnName), "feature vector", "Features"),
                 MemberSource.CheckColumn(labelColumnName, nameof(labelColumnName), "Single label", "Label"), null)
         {
-            _source = new TrainerMembers(members, "mlContext.Regression.Trainers.Sdca()");
+            _source = new TrainerMembers(EnsembleTask.Regression, members);
             _weights = VotingCore.NormalizeWeights(weights, _source.Count);
         }
 

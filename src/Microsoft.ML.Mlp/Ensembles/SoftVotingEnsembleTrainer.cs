@@ -45,7 +45,7 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, LoadName, MemberSource.CheckColumn(featureColumnName, nameof(featureColumnName), "feature vector", "Features"),
                 MemberSource.CheckColumn(labelColumnName, nameof(labelColumnName), "key-typed label", "Label"), null)
         {
-            _source = new TrainerMembers(members, "mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy()", CheckProbabilities);
+            _source = new TrainerMembers(EnsembleTask.Multiclass, members, CheckProbabilities);
             _weights = VotingCore.NormalizeWeights(weights, _source.Count);
         }
 

@@ -52,11 +52,13 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>
-        /// A trainer that says it serves another task is refused before anything trains (ML.NET would otherwise fail on the
-        /// label type, after the other members' folds). Pipelines say nothing: <see cref="EnsembleMember.Fit"/> checks their model.
+        /// Refused before anything trains: a pipeline (its transforms would be lost inside the ensemble's model), and a trainer that
+        /// says it serves another task (ML.NET would otherwise fail on the label type, after the other members' folds).
         /// </summary>
         private void CheckTask(IEstimator<ITransformer> estimator, string describe, string parameter)
         {
+            if (estimator is not ITrainer)
+                throw EnsembleMember.NotATrainer(_task, describe, estimator.GetType().Name);
             if (estimator is ITrainer trainer && trainer.PredictionKind != EnsembleMember.Kind(_task))
                 throw new ArgumentException(
                     $"{describe} ({estimator.GetType().Name}) is a {trainer.PredictionKind} trainer, but this is a {EnsembleMember.Describe(_task)} stacking ensemble. "
