@@ -266,34 +266,41 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Scales each member's whole gradient to at most <paramref name="maxNorm"/> (L2), members independent.</summary>
         private void ClipGradients(double maxNorm)
         {
-            var gradients = _store.Gradients;
             for (int m = 0; m < _members; m++)
             {
-                double squares = 0;
-                foreach (var (offset, size) in GradientBlocks(m))
-                    squares += TensorPrimitives.SumOfSquares(gradients.AsSpan(offset, size));
-                double factor = Math.Min(1.0, maxNorm / (Math.Sqrt(squares) + 1e-6));
+                double factor = Math.Min(1.0, maxNorm / (Math.Sqrt(VisitGradient(m, 1f)) + 1e-6));
                 if (factor < 1)
-                    foreach (var (offset, size) in GradientBlocks(m))
-                        TensorPrimitives.Multiply(gradients.AsSpan(offset, size), (float)factor, gradients.AsSpan(offset, size));
+                    VisitGradient(m, (float)factor);
             }
         }
 
-        /// <summary>Member <paramref name="m"/>'s gradient blocks; with sparse rows, only the touched rows of the first kernel
-        /// (the rest of it is zero).</summary>
-        private IEnumerable<(int Offset, int Size)> GradientBlocks(int m)
+        /// <summary>
+        /// Member <paramref name="m"/>'s gradient, block by block — with sparse rows only the touched rows of the first kernel (the
+        /// rest of it is zero): returns its sum of squares when <paramref name="scale"/> is 1, else multiplies it by the scale.
+        /// Spans straight over the touched rows, so a clipped sparse step allocates nothing per row.
+        /// </summary>
+        private double VisitGradient(int m, float scale)
         {
+            var gradients = _store.Gradients;
             int firstKernel = _store.KernelOffset(0, m), width = _arch.LayerOutput(0);
-            foreach (var block in _layout.MemberBlocks(m))
+            double squares = 0;
+            foreach (var (offset, size) in _layout.MemberBlocks(m))
             {
-                if (_sparse == null || block.Offset != firstKernel)
-                {
-                    yield return block;
-                    continue;
-                }
-                var touched = _sparse.TouchedRows(m).ToArray();
-                foreach (int i in touched)
-                    yield return (firstKernel + i * width, width);
+                if (_sparse == null || offset != firstKernel)
+                    Visit(offset, size);
+                else
+                    foreach (int i in _sparse.TouchedRows(m))
+                        Visit(firstKernel + i * width, width);
+            }
+            return squares;
+
+            void Visit(int offset, int size)
+            {
+                var block = gradients.AsSpan(offset, size);
+                if (scale == 1f)
+                    squares += TensorPrimitives.SumOfSquares(block);
+                else
+                    TensorPrimitives.Multiply(block, scale, block);
             }
         }
 
