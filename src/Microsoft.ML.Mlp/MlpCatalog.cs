@@ -203,6 +203,11 @@ namespace Microsoft.ML
             IEnumerable<IEstimator<ITransformer>> members, float[] weights = null, string labelColumnName = "Label", string featureColumnName = "Features") =>
             new RegressionVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members, weights, labelColumnName, featureColumnName);
 
+        /// <summary>The stacking entry points' column names, checked before the default meta-model is made from them.</summary>
+        private static (string Label, string Features) StackingColumns(string labelColumnName, string featureColumnName) =>
+            (MemberSource.CheckColumn(labelColumnName, nameof(labelColumnName), "label", "Label"),
+             MemberSource.CheckColumn(featureColumnName, nameof(featureColumnName), "feature vector", "Features"));
+
         // ---- Stacking ensembles (scikit-learn's StackingClassifier / StackingRegressor), one entry point per task ----
 
         /// <summary>
@@ -225,12 +230,15 @@ namespace Microsoft.ML
         /// </code></example>
         public static MulticlassStackingEnsembleTrainer StackingEnsemble(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
             IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer = null, int numberOfFolds = 5,
-            string labelColumnName = "Label", string featureColumnName = "Features", int? seed = null) =>
-            new MulticlassStackingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members,
+            string labelColumnName = "Label", string featureColumnName = "Features", int? seed = null)
+        {
+            var (label, features) = StackingColumns(labelColumnName, featureColumnName);
+            return new MulticlassStackingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members,
                 // One thread: L-BFGS sums its gradient in thread order, and the ensemble must be reproducible.
                 metaTrainer ?? catalog.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
-                    { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, NumberOfThreads = 1 }),
-                numberOfFolds, labelColumnName, featureColumnName, seed);
+                    { LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = 1 }),
+                numberOfFolds, label, features, seed);
+        }
 
         /// <summary>
         /// Creates a <see cref="BinaryStackingEnsembleTrainer"/>: calibrated ML.NET binary trainers stacked like scikit-learn's
@@ -247,11 +255,14 @@ namespace Microsoft.ML
         /// <param name="seed">Seed of the fold assignment; null = from the MLContext's seed.</param>
         public static BinaryStackingEnsembleTrainer StackingEnsemble(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
             IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer = null, int numberOfFolds = 5,
-            string labelColumnName = "Label", string featureColumnName = "Features", int? seed = null) =>
-            new BinaryStackingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members,
+            string labelColumnName = "Label", string featureColumnName = "Features", int? seed = null)
+        {
+            var (label, features) = StackingColumns(labelColumnName, featureColumnName);
+            return new BinaryStackingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members,
                 metaTrainer ?? catalog.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
-                    { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, NumberOfThreads = 1 }),
-                numberOfFolds, labelColumnName, featureColumnName, seed);
+                    { LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = 1 }),
+                numberOfFolds, label, features, seed);
+        }
 
         /// <summary>
         /// Creates a <see cref="RegressionStackingEnsembleTrainer"/>: any ML.NET regression trainers stacked like scikit-learn's
@@ -268,11 +279,14 @@ namespace Microsoft.ML
         /// <param name="seed">Seed of the fold assignment; null = from the MLContext's seed.</param>
         public static RegressionStackingEnsembleTrainer StackingEnsemble(this RegressionCatalog.RegressionTrainers catalog,
             IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer = null, int numberOfFolds = 5,
-            string labelColumnName = "Label", string featureColumnName = "Features", int? seed = null) =>
-            new RegressionStackingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members,
+            string labelColumnName = "Label", string featureColumnName = "Features", int? seed = null)
+        {
+            var (label, features) = StackingColumns(labelColumnName, featureColumnName);
+            return new RegressionStackingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members,
                 // One thread: SDCA's parallel updates race, and the ensemble must be reproducible.
                 metaTrainer ?? catalog.Sdca(new SdcaRegressionTrainer.Options
-                    { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, NumberOfThreads = 1 }),
-                numberOfFolds, labelColumnName, featureColumnName, seed);
+                    { LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = 1 }),
+                numberOfFolds, label, features, seed);
+        }
     }
 }

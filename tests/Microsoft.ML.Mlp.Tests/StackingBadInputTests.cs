@@ -26,6 +26,8 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal("members", one.ParamName);
             Assert.Contains("members holds 1 trainer(s), but stacking needs at least 2", one.Message);
             Assert.Contains("at least 2", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.StackingEnsemble(Array.Empty<IEstimator<ITransformer>>())).Message);
+            Assert.Contains("labelColumnName must name", Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.StackingEnsemble(new[] { Logistic(ml), Logistic(ml) }, labelColumnName: null)).Message);
+            Assert.Contains("featureColumnName must name", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.StackingEnsemble(Array.Empty<IEstimator<ITransformer>>(), featureColumnName: "")).Message);
             Assert.Contains("members[1] is null", Assert.Throws<ArgumentException>(() => ml.BinaryClassification.Trainers.StackingEnsemble(new[] { Logistic(ml), null })).Message);
             var folds = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.StackingEnsemble(new[] { MaxEnt(ml), MaxEnt(ml) }, numberOfFolds: 1));
             Assert.Equal("numberOfFolds", folds.ParamName);
