@@ -151,10 +151,10 @@ namespace Microsoft.ML.Trainers.Mlp.Models
 
         private static float[] Finite(float[] values, string what)
         {
-            foreach (float v in values)
-                if (!float.IsFinite(v))
-                    throw FormatReader.Damaged($"{what} hold a value that is not a finite number ({v})");
-            return values;
+            if (Engine.FiniteValues.AllFinite(values)) // the vectorised check; the scalar search only names the bad value
+                return values;
+            float bad = Array.Find(values, v => !float.IsFinite(v));
+            throw FormatReader.Damaged($"{what} hold a value that is not a finite number ({bad})");
         }
     }
 }
