@@ -225,12 +225,14 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Contains("empty", Assert.Throws<ArgumentException>(() => trainers.SoftVotingEnsemble(Array.Empty<IEstimator<ITransformer>>())).Message);
 
             var rings = BinaryMlpTests.Rings(ml, 100, 1);
-            var regression = Assert.Throws<InvalidOperationException>(() => trainers.SoftVotingEnsemble(new IEstimator<ITransformer>[]
+            // A wrong member is a wrong argument: refused when the ensemble is created, naming the parameter.
+            var regression = Assert.Throws<ArgumentException>(() => trainers.SoftVotingEnsemble(new IEstimator<ITransformer>[]
             {
                 trainers.Mlp(options),
                 ml.Regression.Trainers.Sdca(),
             }).Fit(rings));
             _output.WriteLine(regression.Message);
+            Assert.Equal("members", regression.ParamName);
             Assert.Contains("member 1", regression.Message);
             Assert.Contains("Regression", regression.Message);
             Assert.Contains("LbfgsLogisticRegression()", regression.Message);

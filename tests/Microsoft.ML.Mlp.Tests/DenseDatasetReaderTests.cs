@@ -63,7 +63,7 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(7, data.RowCount);
             Assert.Equal(7 * 5, data.Features.Length);
             Assert.Equal(expected.SelectMany(r => r), data.Features);
-            Assert.Equal(Enumerable.Range(0, 7), data.Labels.Take(7));
+            Assert.Equal(Enumerable.Range(0, 7).Select(l => (float)l), data.Labels.Take(7));
             Assert.Equal(Enumerable.Range(0, 7).Select(l => l + 0.5f), data.Weights.Take(7));
         }
 

@@ -17,6 +17,9 @@ namespace Microsoft.ML.Mlp.Tests
     /// </summary>
     public class FastPathEquivalenceTests
     {
+        /// <summary>The digits' objective: softmax over 10 classes.</summary>
+        private static readonly Objective Digits10 = new SoftmaxObjective(10, reportsAuc: false);
+
         public static IEnumerable<object[]> Combinations() =>
             from activation in Enum.GetValues<MlpActivation>()
             from batchNorm in new[] { true, false }
@@ -31,6 +34,7 @@ namespace Microsoft.ML.Mlp.Tests
             var architecture = new NetworkArchitecture(784, new[] { 24, 12 }, 10, activation, batchNorm, dropout);
             var settings = new TrainingSettings
             {
+                Objective = Digits10,
                 Optimizer = optimizer, LearningRate = optimizer == MlpOptimizer.Sgd ? 0.05 : 0.003, WeightDecay = 1e-3,
                 Momentum = optimizer is MlpOptimizer.Sgd or MlpOptimizer.RmsProp ? 0.9 : 0, Nesterov = optimizer == MlpOptimizer.Sgd,
                 BatchSize = 16, Seeds = new[] { 11, 12 },
@@ -42,7 +46,7 @@ namespace Microsoft.ML.Mlp.Tests
         public void ExampleWeightsAndGradientClippingMatchToo()
         {
             var architecture = new NetworkArchitecture(784, new[] { 32, 16 }, 10, MlpActivation.Relu, true, 0.2f);
-            var settings = new TrainingSettings { BatchSize = 16, Seeds = new[] { 3, 4, 5 }, GradientClipNorm = 0.05, Optimizer = MlpOptimizer.AdamW, WeightDecay = 0.01 };
+            var settings = new TrainingSettings { Objective = Digits10, BatchSize = 16, Seeds = new[] { 3, 4, 5 }, GradientClipNorm = 0.05, Optimizer = MlpOptimizer.AdamW, WeightDecay = 0.01 };
             CompareSteps(architecture, settings, withWeights: true);
         }
 
@@ -54,7 +58,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             // One linear output; delta 0.5 so that the Huber batch holds rows on both sides of it.
             var architecture = new NetworkArchitecture(784, new[] { 24, 12 }, 1, MlpActivation.Relu, true, 0.2f);
-            var settings = new TrainingSettings { BatchSize = 16, Seeds = new[] { 21, 22 }, RegressionLoss = loss, HuberDelta = 0.5f, LearningRate = 0.003 };
+            var settings = new TrainingSettings { BatchSize = 16, Seeds = new[] { 21, 22 }, Objective = new RegressionObjective(loss, 0.5f, 1), LearningRate = 0.003 };
             CompareSteps(architecture, settings, withWeights);
         }
 
@@ -68,8 +72,8 @@ namespace Microsoft.ML.Mlp.Tests
             // Train a few steps so batch-norm running statistics are not trivial, then score both ways.
             var architecture = new NetworkArchitecture(784, new[] { 40, 20 }, 10, activation, batchNorm, 0.1f);
             var rows = Digits.Rows(0, 200).ToArray();
-            var data = new TrainingData(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => (int)r.Label).ToArray(), null, rows.Length, 784);
-            var trained = NetworkTrainer.Train(architecture, new TrainingSettings { Epochs = 2, Seeds = new[] { 9 } }, data).Members[0];
+            var data = new TrainingData(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => r.Label).ToArray(), null, rows.Length, 784);
+            var trained = NetworkTrainer.Train(architecture, new TrainingSettings { Objective = Digits10, Epochs = 2, Seeds = new[] { 9 } }, data).Members[0];
             var scorer = new InferenceNetwork(trained);
             using var network = ReferenceNetwork.FromWeights(new[] { trained });
             // Digits are mostly zeros (the input-major path); adding 0.01 makes every pixel non-zero (the dot-product path).
@@ -109,6 +113,7 @@ namespace Microsoft.ML.Mlp.Tests
             var architecture = new NetworkArchitecture(784, new[] { 24, 12 }, 10, MlpActivation.Relu, true, 0.2f);
             var settings = new TrainingSettings
             {
+                Objective = Digits10,
                 Optimizer = optimizer, LearningRate = optimizer == MlpOptimizer.Sgd ? 0.05 : 0.003, WeightDecay = 1e-3,
                 Momentum = optimizer is MlpOptimizer.Sgd or MlpOptimizer.RmsProp ? 0.9 : 0, BatchSize = 16, Seeds = new[] { 11, 12 },
                 GradientClipNorm = clip ? 0.05 : null, LazySparseUpdates = false,
@@ -147,7 +152,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             var architecture = new NetworkArchitecture(784, new[] { 16 }, 10, MlpActivation.Relu, false, 0f);
             var rows = Digits.Rows(0, 64).ToArray();
-            TrainingSettings Settings(bool lazy) => new() { BatchSize = 16, Seeds = new[] { 3 }, LazySparseUpdates = lazy, LearningRate = 0.01 };
+            TrainingSettings Settings(bool lazy) => new() { Objective = Digits10, BatchSize = 16, Seeds = new[] { 3 }, LazySparseUpdates = lazy, LearningRate = 0.01 };
             var initial = Initial(architecture, Settings(true));
             using var lazy = new FastTrainingNetwork(initial, Settings(true), SparseData(rows), null, new DropoutMasks(1));
             using var eager = new FastTrainingNetwork(initial, Settings(false), SparseData(rows), null, new DropoutMasks(1));
@@ -169,7 +174,7 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         private static TrainingData DenseData(MnistCatalog.MnistImage[] rows) =>
-            new(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => (int)r.Label).ToArray(), null, rows.Length, 784);
+            new(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => r.Label).ToArray(), null, rows.Length, 784);
 
         private static TrainingData SparseData(MnistCatalog.MnistImage[] rows)
         {
@@ -187,7 +192,7 @@ namespace Microsoft.ML.Mlp.Tests
                 starts.Add(indices.Count);
             }
             return new TrainingData(new SparseRows(starts.ToArray(), indices.ToArray(), values.ToArray(), rows.Length, 784),
-                rows.Select(r => (int)r.Label).ToArray(), null);
+                rows.Select(r => r.Label).ToArray(), null);
         }
 
         private static NetworkWeights[] Initial(NetworkArchitecture architecture, TrainingSettings settings)
@@ -202,12 +207,11 @@ namespace Microsoft.ML.Mlp.Tests
         private static void CompareSteps(NetworkArchitecture architecture, TrainingSettings settings, bool withWeights)
         {
             var rows = Digits.Rows(0, 64).ToArray();
-            var data = new TrainingData(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => (int)r.Label).ToArray(), null, rows.Length, 784);
-            if (settings.RegressionLoss != null)
+            var data = new TrainingData(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => r.Label).ToArray(), null, rows.Length, 784);
+            if (settings.Objective is RegressionObjective)
             {
-                // A standardised-looking target (the digit, centred and scaled) with every class label 0, as the regression reader gives.
-                data = new TrainingData(data.Features, new int[rows.Length], null, rows.Length, 784)
-                    { Targets = rows.Select(r => (r.Label - 4.5f) / 2.9f).ToArray() };
+                // A standardised-looking label (the digit, centred and scaled), as the regression reader gives.
+                data = new TrainingData(data.Features, rows.Select(r => (r.Label - 4.5f) / 2.9f).ToArray(), null, rows.Length, 784);
             }
             float[] rowWeights = withWeights ? rows.Select((_, i) => 0.5f + (i % 4) * 0.5f).ToArray() : null;
             var generators = settings.Seeds.Select(s => new Generator((ulong)s)).ToArray();

@@ -174,7 +174,7 @@ namespace Microsoft.ML.Mlp.Tests
 
             var data = Friedman(ml, 50, 1);
             // Refused when the ensemble is created, before anything trains (no Fit here).
-            var binary = Assert.Throws<InvalidOperationException>(() => trainers.VotingEnsemble(new IEstimator<ITransformer>[]
+            var binary = Assert.Throws<ArgumentException>(() => trainers.VotingEnsemble(new IEstimator<ITransformer>[]
             {
                 ml.BinaryClassification.Trainers.LbfgsLogisticRegression(),
             }));
@@ -182,7 +182,8 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Contains("member 0", binary.Message);
             Assert.Contains("BinaryClassification", binary.Message);
             Assert.Contains("Regression.Trainers.Sdca()", binary.Message);
-            var pipeline = Assert.Throws<InvalidOperationException>(() => trainers.VotingEnsemble(new IEstimator<ITransformer>[]
+            Assert.Equal("members", binary.ParamName);
+            var pipeline = Assert.Throws<ArgumentException>(() => trainers.VotingEnsemble(new IEstimator<ITransformer>[]
             {
                 trainers.Sdca(), ml.Transforms.NormalizeMinMax("Features").Append(trainers.Sdca()),
             }));

@@ -69,7 +69,8 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 1);
             var data = ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(60, 1).Select(r => new BinaryMlpTests.PointRow { Label = r.Label > 14, Features = r.Features[..2], Weight = 1 }).ToArray());
             var stray = ml.Transforms.CopyColumns("Copy", "Features").Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression());
-            var ex = Assert.Throws<InvalidOperationException>(() => ml.BinaryClassification.Trainers.StackingEnsemble(new[] { Logistic(ml), stray }, numberOfFolds: 2).Fit(data));
+            var ex = Assert.Throws<ArgumentException>(() => ml.BinaryClassification.Trainers.StackingEnsemble(new[] { Logistic(ml), stray }, numberOfFolds: 2).Fit(data));
+            Assert.Equal("members", ex.ParamName);
             Assert.Contains("member 1", ex.Message);
             Assert.Contains("is not a trainer", ex.Message);
         }

@@ -320,7 +320,7 @@ namespace Microsoft.ML.Mlp.Tests
             var data = ml.Transforms.Conversion.MapValueToKey("Label").Fit(Raw()).Transform(Raw());
             IDataView Raw() => ml.Data.LoadFromEnumerable(labels.Select(l => new MnistCatalog.MnistImage { Label = l, Features = new float[784] }).ToArray(), MnistCatalog.ImageSchema());
             using var channel = ((Microsoft.ML.Runtime.IHostEnvironment)ml).Start("test");
-            var folds = FoldAssignment.Assign(data, EnsembleTask.Multiclass, "Label", 5, seed: 4, channel);
+            var folds = FoldAssignment.Assign(data, Microsoft.ML.Trainers.Mlp.Tasks.MulticlassTask.Instance, "Label", 5, seed: 4, channel);
             Assert.Equal(103, folds.Length);
             var sizes = Enumerable.Range(0, 5).Select(k => folds.Count(f => f == k)).ToArray();
             Assert.True(sizes.Max() - sizes.Min() <= 1, string.Join(",", sizes));
@@ -329,8 +329,8 @@ namespace Microsoft.ML.Mlp.Tests
                 var perFold = Enumerable.Range(0, 5).Select(k => folds.Where((f, r) => f == k && labels[r] == label).Count()).ToArray();
                 Assert.True(perFold.Max() - perFold.Min() <= 1, $"class {label}: {string.Join(",", perFold)}");
             }
-            Assert.Equal(folds, FoldAssignment.Assign(data, EnsembleTask.Multiclass, "Label", 5, seed: 4, channel));
-            Assert.NotEqual(folds, FoldAssignment.Assign(data, EnsembleTask.Multiclass, "Label", 5, seed: 5, channel));
+            Assert.Equal(folds, FoldAssignment.Assign(data, Microsoft.ML.Trainers.Mlp.Tasks.MulticlassTask.Instance, "Label", 5, seed: 4, channel));
+            Assert.NotEqual(folds, FoldAssignment.Assign(data, Microsoft.ML.Trainers.Mlp.Tasks.MulticlassTask.Instance, "Label", 5, seed: 5, channel));
 
             // A fold's training rows stream through RowSubsetDataView in order, with the source's columns and a known count.
             var keep = folds.Select(f => f != 0).ToArray();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp.Data
 {
@@ -44,20 +45,19 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return sparse ? new SparseRowStore(width, weighted, rowCount, trainer) : new DenseRowStore(width, weighted, rowCount, trainer);
         }
 
-        public static TrainingData Read(RoleMappedData data, int classCount, IChannel channel, string trainer, bool sparse)
+        /// <summary>Every usable row of <paramref name="data"/>, its label read as <paramref name="task"/> reads it.</summary>
+        public static TrainingData Read(RoleMappedData data, MlpTask task, int outputWidth, IChannel channel, string trainer, bool sparse)
         {
             var clock = Stopwatch.StartNew();
             var store = NewStore(data, sparse, data.Data.GetRowCount(), trainer);
-            var targets = classCount == 0 ? new System.Collections.Generic.List<float>() : null; // regression: the Single label of each kept row
-            using (var cursor = new TrainingRowCursor(data, classCount))
+            using (var cursor = new TrainingRowCursor(data, task, outputWidth))
             {
                 while (cursor.MoveNextInto(store))
-                    targets?.Add(cursor.Target);
+                {
+                }
                 cursor.Report(store.RowCount, channel, trainer);
             }
             var dataset = store.ToTrainingData();
-            if (targets != null)
-                dataset = dataset.WithTargets(targets.ToArray());
             double seconds = clock.Elapsed.TotalSeconds, bytes = Bytes(dataset);
             channel.Info("{0}: read {1} rows × {2} features{3} into {4:F1} MB in {5:F3} s ({6:F2} GB/s).", trainer, dataset.RowCount, dataset.FeatureCount,
                 dataset.Sparse == null ? "" : $" as {dataset.Sparse.NonZeroCount:N0} non-zeros ({(double)dataset.Sparse.NonZeroCount / Math.Max(1L, (long)dataset.RowCount * dataset.FeatureCount):P2})",

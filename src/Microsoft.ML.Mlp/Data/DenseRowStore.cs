@@ -25,7 +25,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         private int _rowsInBlock;
         private int _blockCapacity;
         private bool _slotDirty;     // the current slot holds a rejected dense row; zeroed memory is assumed otherwise
-        private int[] _labels;
+        private float[] _labels;
         private float[] _weights;
         private int _rows;
 
@@ -41,7 +41,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             _maxRows = Array.MaxLength / _width;
             _blockRows = (int)Math.Clamp(blockFloats / _width, 1, _maxRows);
             int firstBlock = knownRowCount is long known ? (int)Math.Clamp(known, 1, _maxRows) : _blockRows;
-            _labels = new int[Math.Min(firstBlock, 1 << 20)];
+            _labels = new float[Math.Min(firstBlock, 1 << 20)];
             _weights = weighted ? new float[_labels.Length] : null;
             NewBlock(firstBlock);
         }
@@ -72,8 +72,8 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return true;
         }
 
-        /// <summary>Keeps the row just written, with its 0-based label and weight (ignored when unweighted).</summary>
-        public void Commit(int label, float weight)
+        /// <summary>Keeps the row just written, with its label (class index or value) and weight (ignored when unweighted).</summary>
+        public void Commit(float label, float weight)
         {
             if (_rows == _labels.Length)
             {

@@ -15,8 +15,8 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         /// <summary>Writes a sparse row (strictly increasing indices); false when a value is NaN or ±∞.</summary>
         bool TryWriteSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values);
 
-        /// <summary>Keeps the row just written with its 0-based label and weight (ignored when unweighted).</summary>
-        void Commit(int label, float weight);
+        /// <summary>Keeps the row just written with its label (a class index or a value) and weight (ignored when unweighted).</summary>
+        void Commit(float label, float weight);
 
         TrainingData ToTrainingData();
     }

@@ -9,8 +9,8 @@ namespace Microsoft.ML.Trainers.Mlp.Data
     {
         private readonly int _width;
         private readonly string _trainer;
-        private int[] _starts, _labels, _indices;
-        private float[] _weights, _values;
+        private int[] _starts, _indices;
+        private float[] _labels, _weights, _values;
         private int _rows, _written; // _written: non-zeros of the committed rows plus the row being written
 
         public SparseRowStore(int width, bool weighted, long? knownRowCount, string trainer)
@@ -19,7 +19,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             _trainer = trainer;
             int capacity = (int)Math.Clamp(knownRowCount ?? 1024, 16, Array.MaxLength - 1);
             _starts = new int[capacity + 1];
-            _labels = new int[capacity];
+            _labels = new float[capacity];
             _weights = weighted ? new float[capacity] : null;
             _indices = new int[Math.Max(1024, Math.Min(Array.MaxLength, capacity * 8L))];
             _values = new float[_indices.Length];
@@ -60,7 +60,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return true;
         }
 
-        public void Commit(int label, float weight)
+        public void Commit(float label, float weight)
         {
             if (_rows == _labels.Length)
             {

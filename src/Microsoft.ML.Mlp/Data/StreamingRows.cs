@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp.Data
 {
@@ -15,25 +16,28 @@ namespace Microsoft.ML.Trainers.Mlp.Data
     internal sealed class StreamingRows : IRowSource
     {
         private readonly RoleMappedData _data;
-        private readonly int _classCount;
+        private readonly MlpTask _task;
+        private readonly int _outputWidth;
         private readonly bool _sparse;
         private readonly IChannel _channel;
         private readonly string _trainer;
         private readonly Func<long, bool> _take;
         private bool _reported;
-        private (double Mean, double Std)? _targetScale;
+        private LabelScale? _labelScale;
 
         /// <param name="data">The role-mapped data view, read again at every pass.</param>
-        /// <param name="classCount">Number of label classes.</param>
+        /// <param name="task">How rows read their label.</param>
+        /// <param name="outputWidth">The network's output width (the class count for classification).</param>
         /// <param name="sparse">Keep each block's rows sparse (their non-zeros) rather than dense.</param>
         /// <param name="blockRows">Usable rows per block (a whole number of batches).</param>
         /// <param name="channel">Where the skipped-row warning goes.</param>
         /// <param name="trainer">Trainer name for messages.</param>
         /// <param name="take">Which rows (by position in the data view) belong to this source; null = all.</param>
-        public StreamingRows(RoleMappedData data, int classCount, bool sparse, int blockRows, IChannel channel, string trainer, Func<long, bool> take = null)
+        public StreamingRows(RoleMappedData data, MlpTask task, int outputWidth, bool sparse, int blockRows, IChannel channel, string trainer, Func<long, bool> take = null)
         {
             _data = data;
-            _classCount = classCount;
+            _task = task;
+            _outputWidth = outputWidth;
             _sparse = sparse;
             BlockRows = blockRows;
             _channel = channel;
@@ -48,28 +52,20 @@ namespace Microsoft.ML.Trainers.Mlp.Data
 
         public IEnumerable<TrainingData> Blocks()
         {
-            using var cursor = new TrainingRowCursor(_data, _classCount);
+            using var cursor = NewCursor();
             long kept = 0;
             while (true)
             {
                 var store = DatasetReader.NewStore(_data, _sparse, BlockRows, _trainer);
-                var targets = _classCount == 0 ? new float[BlockRows] : null; // regression: the cursor's label, row by row
                 while (store.RowCount < BlockRows && cursor.MoveNextInto(store, _take))
                 {
-                    if (targets != null)
-                        targets[store.RowCount - 1] = cursor.Target;
                 }
                 if (store.RowCount == 0)
                     break;
                 kept += store.RowCount;
                 bool last = store.RowCount < BlockRows;
                 var block = store.ToTrainingData();
-                if (targets != null)
-                {
-                    if (_targetScale is var (mean, std))
-                        Targets.Scale(targets, store.RowCount, mean, std);
-                    block = block.WithTargets(targets);
-                }
+                _labelScale?.Standardise(block.Labels, block.RowCount);
                 yield return block;
                 if (last)
                     break;
@@ -84,32 +80,34 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         public int[] ClassCounts(int classCount)
         {
             var counter = new LabelCounter(classCount);
-            using var cursor = new TrainingRowCursor(_data, _classCount);
+            using var cursor = NewCursor();
             while (cursor.MoveNextInto(counter, _take))
             {
             }
             return counter.Counts;
         }
 
-        /// <summary>One pass over the usable rows' targets: Welford's mean and variance, in double.</summary>
-        public (double Mean, double Std) TargetMoments()
+        /// <summary>One pass over the usable rows' labels: Welford's mean and variance, in double.</summary>
+        public LabelScale LabelMoments()
         {
-            var counter = new LabelCounter(1);
-            using var cursor = new TrainingRowCursor(_data, _classCount);
+            var counter = new LabelCounter(0);
+            using var cursor = NewCursor();
             double mean = 0, squares = 0;
             long n = 0;
             while (cursor.MoveNextInto(counter, _take))
             {
-                double delta = cursor.Target - mean;
+                double delta = cursor.Label - mean;
                 mean += delta / ++n;
-                squares += delta * (cursor.Target - mean);
+                squares += delta * (cursor.Label - mean);
             }
-            return (mean, Engine.Targets.UsableScale(n == 0 ? 1 : Math.Sqrt(squares / n)));
+            return LabelScale.Of(mean, n == 0 ? 1 : Math.Sqrt(squares / n));
         }
 
-        public void ScaleTargets(double mean, double std) => _targetScale = (mean, std);
+        public void ScaleLabels(LabelScale scale) => _labelScale = scale;
 
-        /// <summary>A store that keeps nothing but how many usable rows each class has.</summary>
+        private TrainingRowCursor NewCursor() => new(_data, _task, _outputWidth);
+
+        /// <summary>A store that keeps nothing but how many usable rows each class has (none counted for <c>classCount</c> 0).</summary>
         private sealed class LabelCounter : IRowStore
         {
             public LabelCounter(int classCount) => Counts = new int[classCount];
@@ -122,9 +120,10 @@ namespace Microsoft.ML.Trainers.Mlp.Data
 
             public bool TryWriteSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values) => FiniteValues.AllFinite(values);
 
-            public void Commit(int label, float weight)
+            public void Commit(float label, float weight)
             {
-                Counts[label]++;
+                if (Counts.Length > 0)
+                    Counts[(int)label]++;
                 RowCount++;
             }
 

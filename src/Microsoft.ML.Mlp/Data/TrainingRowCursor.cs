@@ -1,38 +1,37 @@
 using System;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp.Data
 {
     /// <summary>
-    /// One pass over a role-mapped IDataView that writes each usable row into an <see cref="IRowStore"/>. Rows with NaN/∞
-    /// features, a missing label or a bad weight are skipped and counted exactly as ML.NET's trainers do: ML.NET's own
-    /// training cursor checks the label, then the weight; the features are checked by the store, vectorised and in the
-    /// same pass as the copy (the cursor's value-by-value check cost more than the copy).
+    /// One pass over a role-mapped IDataView that writes each usable row into an <see cref="IRowStore"/>, its label read as the
+    /// task reads it (<see cref="MlpTask.OpenCursor"/>). Rows with NaN/∞ features, a missing label or a bad weight are skipped
+    /// and counted exactly as ML.NET's trainers do: ML.NET's own training cursor checks the label, then the weight; the features
+    /// are checked by the store, vectorised and in the same pass as the copy (the cursor's value-by-value check cost more than
+    /// the copy).
     /// </summary>
     internal sealed class TrainingRowCursor : IDisposable
     {
-        // One of the two ML.NET training cursors: a key label (classification) or a Single label (regression, classCount 0).
+        private readonly LabelCursor _labels;
         private readonly FeatureFloatVectorCursor _cursor;
-        private readonly MulticlassLabelCursor _classes;
-        private readonly FloatLabelCursor _values;
         private readonly RoleMappedData _data;
         private long _badFeatures;
 
-        public TrainingRowCursor(RoleMappedData data, int classCount)
+        public TrainingRowCursor(RoleMappedData data, MlpTask task, int outputWidth)
         {
             _data = data;
             bool weighted = data.Schema.Weight.HasValue;
             // AllowBadFeatures: the cursor still fetches the features (after the label and weight checks, so a row with
             // several faults is counted once, under the same heading as before) but leaves their check to the store.
             var options = CursOpt.Features | CursOpt.Label | CursOpt.AllowBadFeatures | (weighted ? CursOpt.Weight : 0);
-            _cursor = classCount == 0 ? _values = new FloatLabelCursor(data, options) : _classes = new MulticlassLabelCursor(classCount, data, options);
+            _labels = task.OpenCursor(data, options, outputWidth);
+            _cursor = _labels.Cursor;
         }
 
-        /// <summary>Regression (classCount 0): the Single label of the row last committed (ML.NET's cursor skips NaN labels).</summary>
-        public float Target { get; private set; }
-
-        private long BadLabelCount => _classes?.BadLabelCount ?? _values.BadLabelCount;
+        /// <summary>The label of the row last committed.</summary>
+        public float Label { get; private set; }
 
         /// <summary>Rows seen so far, kept or skipped, in the data view's order.</summary>
         public long Position { get; private set; }
@@ -55,9 +54,8 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                     _badFeatures++;
                     continue;
                 }
-                if (_values != null)
-                    Target = _values.Label;
-                store.Commit(_classes?.Label ?? 0, _cursor.Weight);
+                Label = _labels.Label;
+                store.Commit(Label, _cursor.Weight);
                 return true;
             }
             return false;
@@ -70,12 +68,12 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             long total = _cursor.SkippedRowCount + _cursor.KeptRowCount;
             if (skipped > 0)
                 channel.Warning("{0}: skipped {1} of {2} rows ({3} with NaN or infinite features, {4} with a missing or out-of-range label, {5} with a NaN or negative weight).",
-                    trainer, skipped, total, _badFeatures, BadLabelCount, _cursor.BadWeightCount);
+                    trainer, skipped, total, _badFeatures, _labels.BadLabelCount, _cursor.BadWeightCount);
             if (keptRows == 0)
                 throw new InvalidOperationException(
                     $"{trainer}: no usable training rows: {skipped} row(s) read, all skipped "
                     + $"({_badFeatures} with NaN or infinite features in '{_data.Schema.Feature.Value.Name}', "
-                    + $"{BadLabelCount} with a missing label in '{_data.Schema.Label.Value.Name}', {_cursor.BadWeightCount} with a bad weight). "
+                    + $"{_labels.BadLabelCount} with a missing label in '{_data.Schema.Label.Value.Name}', {_cursor.BadWeightCount} with a bad weight). "
                     + "Provide rows with finite features and a label, e.g. replace missing values with mlContext.Transforms.ReplaceMissingValues.");
         }
 

@@ -2,13 +2,14 @@ using System;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp.Data
 {
     /// <summary>
     /// Decides how a fit holds its rows — dense or sparse (<see cref="MlpFeatureStorage"/>), in memory or streamed in
-    /// blocks when they would exceed the training memory budget — and opens the training and validation sources, for every
-    /// task (classCount 0: regression, whose rows carry their Single label as the target).
+    /// blocks when they would exceed the training memory budget — and opens the training and validation sources, their labels
+    /// read as the task reads them.
     /// </summary>
     internal static class TrainingSources
     {
@@ -16,27 +17,36 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         /// memory, or a container's or GCHeapHardLimit's) that training data may take by default.</summary>
         public const double DefaultBudgetShare = 0.25;
 
-        public static (IRowSource Train, IRowSource Validation) Open(MlpOptionsBase options, RoleMappedData data, RoleMappedData validationData,
-            int classCount, int seed, IChannel channel, string trainer)
+        /// <param name="options">Storage, memory budget, validation fraction and batch size.</param>
+        /// <param name="task">How rows read their label (and whether a validation split is stratified).</param>
+        /// <param name="outputWidth">The network's output width (the class count for classification).</param>
+        /// <param name="data">Training data.</param>
+        /// <param name="validationData">Validation data, or null (then <see cref="RowSourceOptions.ValidationFraction"/> may hold rows out).</param>
+        /// <param name="seed">Seed of the validation split.</param>
+        /// <param name="channel">Where reading is logged.</param>
+        /// <param name="trainer">Trainer name for messages.</param>
+        public static (IRowSource Train, IRowSource Validation) Open(RowSourceOptions options, MlpTask task, int outputWidth, RoleMappedData data,
+            RoleMappedData validationData, int seed, IChannel channel, string trainer)
         {
-            double density = options.FeatureStorage == MlpFeatureStorage.Dense ? 1 : DatasetReader.ProbeDensity(data);
-            bool sparse = options.FeatureStorage == MlpFeatureStorage.Sparse
-                || (options.FeatureStorage == MlpFeatureStorage.Auto && density < DatasetReader.SparseDensity);
+            double density = options.Storage == MlpFeatureStorage.Dense ? 1 : DatasetReader.ProbeDensity(data);
+            bool sparse = options.Storage == MlpFeatureStorage.Sparse
+                || (options.Storage == MlpFeatureStorage.Auto && density < DatasetReader.SparseDensity);
             int width = data.Schema.Feature.Value.Type.GetVectorSize();
             double bytesPerRow = (sparse ? density * width * 8 : width * 4.0) + 8;
-            long budget = options.TrainingMemoryBudget ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultBudgetShare);
+            long budget = options.MemoryBudget ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultBudgetShare);
             long rows = data.Data.GetRowCount() ?? CountRows(data);
             double needed = rows * bytesPerRow;
 
             if (needed <= budget)
             {
-                var train = DatasetReader.Read(data, classCount, channel, trainer, sparse);
+                var train = DatasetReader.Read(data, task, outputWidth, channel, trainer, sparse);
                 if (validationData != null)
-                    return (new InMemoryRows(train), new InMemoryRows(DatasetReader.Read(validationData, classCount, channel, trainer + " validation", sparse)));
+                    return (new InMemoryRows(train), new InMemoryRows(DatasetReader.Read(validationData, task, outputWidth, channel, trainer + " validation", sparse)));
                 if (!(options.ValidationFraction > 0))
                     return (new InMemoryRows(train), null);
-                var (kept, heldOut) = train.SplitStratified(options.ValidationFraction, seed);
-                channel.Info("{0}: held out {1} of {2} rows (stratified) for validation.", trainer, heldOut.RowCount, heldOut.RowCount + kept.RowCount);
+                var (kept, heldOut) = train.Split(options.ValidationFraction, seed, byClass: task.HasClasses);
+                channel.Info("{0}: held out {1} of {2} rows{3} for validation.", trainer, heldOut.RowCount, heldOut.RowCount + kept.RowCount,
+                    task.HasClasses ? " (stratified)" : "");
                 if (kept.RowCount == 0 || heldOut.RowCount == 0)
                     throw new InvalidOperationException($"{trainer}: ValidationFraction {options.ValidationFraction} leaves {kept.RowCount} training and {heldOut.RowCount} validation rows; use more data or another fraction.");
                 return (new InMemoryRows(kept), new InMemoryRows(heldOut));
@@ -53,14 +63,14 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             channel.Info("{0}: {1:N0} rows × {2} features would take {3:F0} MB, over the training memory budget of {4:F0} MB: streaming them from the data view "
                 + "every epoch in blocks of {5:N0} rows, shuffled within each block.", trainer, rows, width, needed / 1e6, budget / 1e6, blockRows);
             if (validationData != null)
-                return (new StreamingRows(data, classCount, sparse, (int)blockRows, channel, trainer),
-                    new StreamingRows(validationData, classCount, sparse, (int)blockRows, channel, trainer + " validation"));
+                return (new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer),
+                    new StreamingRows(validationData, task, outputWidth, sparse, (int)blockRows, channel, trainer + " validation"));
             if (!(options.ValidationFraction > 0))
-                return (new StreamingRows(data, classCount, sparse, (int)blockRows, channel, trainer), null);
+                return (new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer), null);
             var split = new RowSplit(options.ValidationFraction, seed);
             channel.Info("{0}: holding out about {1:P0} of the rows for validation (row by row, seeded; not stratified while streaming).", trainer, options.ValidationFraction);
-            return (new StreamingRows(data, classCount, sparse, (int)blockRows, channel, trainer, p => !split.IsValidation(p)),
-                new StreamingRows(data, classCount, sparse, (int)blockRows, channel, trainer + " validation", split.IsValidation));
+            return (new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer, p => !split.IsValidation(p)),
+                new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer + " validation", split.IsValidation));
         }
 
         private static long CountRows(RoleMappedData data)
@@ -72,4 +82,11 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return rows;
         }
     }
+
+    /// <summary>What a trainer's options say about holding its rows: <see cref="TrainingSources.Open"/> reads only these.</summary>
+    /// <param name="Storage">Dense, sparse, or chosen by measured density.</param>
+    /// <param name="MemoryBudget">Bytes the rows may take in memory; null for the default share of what the GC may use.</param>
+    /// <param name="ValidationFraction">Fraction of the training rows held out for validation when no validation data is given.</param>
+    /// <param name="BatchSize">Rows per mini-batch: streamed blocks hold whole batches.</param>
+    internal sealed record RowSourceOptions(MlpFeatureStorage Storage, long? MemoryBudget, float ValidationFraction, int BatchSize);
 }

@@ -79,10 +79,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _h[l] = _arch.DropoutRate > 0 ? new AlignedBuffer(cells) : _y[l];
             }
             _input = _sparse == null ? new AlignedBuffer(_members * _batch * _arch.InputSize) : null; // sparse rows are never made dense
-            _logits = new AlignedBuffer(_members * _batch * _arch.ClassCount);
+            _logits = new AlignedBuffer(_members * _batch * _arch.OutputSize);
             _gradA = new AlignedBuffer(_members * _batch * widest);
             _gradB = new AlignedBuffer(_members * _batch * widest);
-            _scratchWidth = Math.Max(widest, _arch.ClassCount);
+            _scratchWidth = Math.Max(widest, _arch.OutputSize);
             _scratch = new float[_members * _scratchWidth];
             _workers = Math.Max(1, Math.Min(settings.MemberThreads, _members));
             _store.Load(members);
@@ -169,7 +169,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void StepMember(int m, ReadOnlySpan<int> rows, int count, double[] lossSum, long[] correct)
         {
-            int d = _arch.InputSize, hidden = _arch.HiddenLayerSizes.Length, classes = _arch.ClassCount;
+            int d = _arch.InputSize, hidden = _arch.HiddenLayerSizes.Length, classes = _arch.OutputSize;
             var memberRows = rows.Slice(m * count, count);
             if (_sparse == null)
                 for (int r = 0; r < count; r++)
@@ -195,11 +195,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
             int last = hidden;
             Linear(last, m, previous, previousWidth, _logits, count, memberRows);
-            var (loss, right) = _settings.RegressionLoss is MlpRegressionLoss kind
-                ? (Kernels.RegressionLoss(_logits.AsSpan(m * count * classes, count * classes), count, memberRows, _data.Targets, _rowWeights,
-                    kind, _settings.HuberDelta), 0)
-                : Kernels.SoftmaxCrossEntropy(_logits.AsSpan(m * count * classes, count * classes), count, classes,
-                    memberRows, _data.Labels, _rowWeights);
+            var (loss, right) = _settings.Objective.LossAndGradient(_logits.AsSpan(m * count * classes, count * classes), count, memberRows,
+                _data.Labels, _rowWeights);
             lossSum[m] += loss;
             correct[m] += right;
 

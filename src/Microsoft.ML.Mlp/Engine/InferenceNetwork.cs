@@ -69,7 +69,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public int InputSize => _inputs[0];
 
-        public int ClassCount => _outputs[^1];
+        public int OutputSize => _outputs[^1];
 
         /// <summary>Number of Linear layers, the output layer included.</summary>
         public int LayerCount => _weights.Length;

@@ -233,14 +233,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static (double Loss, int Correct) SoftmaxCrossEntropy(Span<float> logits, int rows, int classes,
-            ReadOnlySpan<int> batchRows, int[] labels, float[] rowWeights)
+            ReadOnlySpan<int> batchRows, float[] labels, float[] rowWeights)
         {
             double loss = 0;
             int correct = 0;
             for (int r = 0; r < rows; r++)
             {
                 var row = logits.Slice(r * classes, classes);
-                int label = labels[batchRows[r]];
+                int label = (int)labels[batchRows[r]];
                 float weight = rowWeights?[batchRows[r]] ?? 1f;
                 int best = TensorPrimitives.IndexOfMax(row);
                 if (best == label)

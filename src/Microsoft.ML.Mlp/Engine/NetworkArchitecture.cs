@@ -2,11 +2,11 @@ using System;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
-    /// <summary>The shape of one MLP: input → hidden blocks (Linear → [BatchNorm] → activation → [Dropout]) → class logits.</summary>
+    /// <summary>The shape of one MLP: input → hidden blocks (Linear → [BatchNorm] → activation → [Dropout]) → output layer (class logits, or a regression value).</summary>
     internal sealed record NetworkArchitecture(
         int InputSize,
         int[] HiddenLayerSizes,
-        int ClassCount,
+        int OutputSize,
         MlpActivation Activation,
         bool UseBatchNormalization,
         float DropoutRate)
@@ -24,16 +24,16 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public int LayerInput(int layer) => layer == 0 ? InputSize : HiddenLayerSizes[layer - 1];
 
         /// <summary>Output width of Linear layer <paramref name="layer"/>.</summary>
-        public int LayerOutput(int layer) => layer < HiddenLayerSizes.Length ? HiddenLayerSizes[layer] : ClassCount;
+        public int LayerOutput(int layer) => layer < HiddenLayerSizes.Length ? HiddenLayerSizes[layer] : OutputSize;
 
         /// <summary>True when the two describe the same layers (warm start needs this).</summary>
         public bool SameShape(NetworkArchitecture other) =>
-            other != null && InputSize == other.InputSize && ClassCount == other.ClassCount
+            other != null && InputSize == other.InputSize && OutputSize == other.OutputSize
             && UseBatchNormalization == other.UseBatchNormalization && Activation == other.Activation
             && HiddenLayerSizes.AsSpan().SequenceEqual(other.HiddenLayerSizes);
 
         /// <summary>Shape as text, e.g. 784→50→50→10.</summary>
         public string Describe() => InputSize + "→"
-            + string.Join("→", HiddenLayerSizes) + (HiddenLayerSizes.Length > 0 ? "→" : "") + ClassCount;
+            + string.Join("→", HiddenLayerSizes) + (HiddenLayerSizes.Length > 0 ? "→" : "") + OutputSize;
     }
 }

@@ -32,7 +32,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             try
             {
                 var initial = settings.InitialWeights ?? WeightInitializer.Initialize(architecture, settings.WeightInitialization, generators);
-                var classWeights = ClassWeights(settings, source, architecture.ClassCount);
+                var classWeights = ClassWeights(settings, source);
                 var masks = new DropoutMasks(settings.Seeds[0]);
                 TrainingData current = null;
                 ITrainingNetwork Network(TrainingData block)
@@ -95,9 +95,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     {
                         validation = new ValidationResult[members];
                         for (int m = 0; m < members; m++)
-                            validation[m] = settings.RegressionLoss is MlpRegressionLoss kind
-                                ? EvaluateRegression(Snapshot(m), settings.Validation, kind, settings.HuberDelta, settings.RegressionLabelScale)
-                                : Evaluate(Snapshot(m), settings.Validation);
+                            validation[m] = settings.Objective.Evaluate(Snapshot(m), settings.Validation);
                     }
 
                     var monitored = new double[members];
@@ -194,72 +192,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return (lossSum.Select(l => l / total).ToArray(), correct.Select(c => (double)c / total).ToArray(), -1);
         }
 
-        /// <summary>Mean cross-entropy and accuracy of one network over a whole dataset (inference mode, managed scoring); for a
-        /// two-class network also the AUC of class 1 (the binary trainer's true).</summary>
-        public static ValidationResult Evaluate(NetworkWeights network, IRowSource source)
-        {
-            var scorer = new InferenceNetwork(network);
-            int classCount = network.Architecture.ClassCount;
-            var probabilities = new float[classCount];
-            var auc = classCount == 2 ? new AreaUnderCurve() : null;
-            double loss = 0;
-            long correct = 0, rows = 0;
-            foreach (var data in source.Blocks())
-            {
-                for (int r = 0; r < data.RowCount; r++)
-                {
-                    if (data.Sparse != null)
-                        scorer.PredictSparse(data.Sparse.RowIndices(r), data.Sparse.RowValues(r), probabilities);
-                    else
-                        scorer.Predict(data.Features.AsSpan(r * data.FeatureCount, data.FeatureCount), probabilities);
-                    int label = data.Labels[r];
-                    loss -= Math.Log(Math.Max(probabilities[label], 1e-30f));
-                    if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities) == label)
-                        correct++;
-                    auc?.Add(probabilities[1], label == 1);
-                }
-                rows += data.RowCount;
-            }
-            return new ValidationResult(loss / rows, (double)correct / rows, auc?.Value(), null, null);
-        }
-
-        /// <summary>Mean regression loss (the training loss, on the standardised label) of one network over a whole dataset, with
-        /// its RMSE in label units (<paramref name="labelScale"/> is the label's standard deviation) and R².</summary>
-        public static ValidationResult EvaluateRegression(NetworkWeights network, IRowSource source, MlpRegressionLoss kind, float delta, double labelScale)
-        {
-            var scorer = new InferenceNetwork(network, logits: true);
-            var output = new float[1];
-            Span<int> self = stackalloc int[1];
-            double loss = 0, squaredError = 0, sum = 0, sumOfSquares = 0;
-            long rows = 0;
-            foreach (var data in source.Blocks())
-            {
-                for (int r = 0; r < data.RowCount; r++)
-                {
-                    if (data.Sparse != null)
-                        scorer.PredictSparse(data.Sparse.RowIndices(r), data.Sparse.RowValues(r), output);
-                    else
-                        scorer.Predict(data.Features.AsSpan(r * data.FeatureCount, data.FeatureCount), output);
-                    double target = data.Targets[r], error = output[0] - target; // before the loss kernel, which overwrites output with the gradient
-                    self[0] = r;
-                    loss += Kernels.RegressionLoss(output, 1, self, data.Targets, null, kind, delta);
-                    squaredError += error * error;
-                    sum += target;
-                    sumOfSquares += target * target;
-                }
-                rows += data.RowCount;
-            }
-            // R² is scale-free, so the standardised targets give it directly; its total sum of squares is around the rows' own mean.
-            double total = sumOfSquares - sum * sum / rows;
-            double rSquared = total > 0 ? 1 - squaredError / total : double.NaN;
-            return new ValidationResult(loss / rows, 0, null, Math.Sqrt(squaredError / rows) * labelScale, rSquared);
-        }
-
         /// <summary>Per-class loss weights (scikit-learn's 'balanced' over the whole source), or null when every class weighs 1.</summary>
-        private static float[] ClassWeights(TrainingSettings settings, IRowSource source, int classCount)
+        private static float[] ClassWeights(TrainingSettings settings, IRowSource source)
         {
-            if (settings.ClassWeighting != MlpClassWeighting.Balanced)
+            if (settings.ClassWeighting != MlpClassWeighting.Balanced || !settings.Objective.HasClasses)
                 return null;
+            int classCount = settings.Objective.OutputWidth;
             var counts = source.ClassCounts(classCount);
             long rows = counts.Sum(c => (long)c);
             int present = counts.Count(c => c > 0);
@@ -276,7 +214,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 return null;
             var rowWeights = new float[data.RowCount];
             for (int i = 0; i < data.RowCount; i++)
-                rowWeights[i] = (data.Weights?[i] ?? 1f) * (classWeights?[data.Labels[i]] ?? 1f);
+                rowWeights[i] = (data.Weights?[i] ?? 1f) * (classWeights?[(int)data.Labels[i]] ?? 1f);
             return rowWeights;
         }
     }

@@ -18,26 +18,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Rows of each class over the whole source (labels 0..classCount-1).</summary>
         int[] ClassCounts(int classCount);
 
-        /// <summary>Regression: mean and population standard deviation of the targets over the whole source, unweighted (a
-        /// constant target gets 1), as they are before <see cref="ScaleTargets"/>.</summary>
-        (double Mean, double Std) TargetMoments();
+        /// <summary>Value labels (regression): mean and population standard deviation over the whole source, unweighted (a
+        /// constant label gets 1), as they are before <see cref="ScaleLabels"/>.</summary>
+        LabelScale LabelMoments();
 
-        /// <summary>Regression: from now on every block's targets read (target − <paramref name="mean"/>) / <paramref name="std"/>.</summary>
-        void ScaleTargets(double mean, double std);
-    }
-
-    /// <summary>The target arithmetic every source shares.</summary>
-    internal static class Targets
-    {
-        /// <summary>A standard deviation usable as a scale: a constant target (or an impossible one) gets 1.</summary>
-        public static double UsableScale(double std) => std > 1e-12 && !double.IsInfinity(std) ? std : 1;
-
-        /// <summary>Rewrites <paramref name="targets"/> in place as (target − mean) / std.</summary>
-        public static void Scale(float[] targets, int rows, double mean, double std)
-        {
-            for (int i = 0; i < rows; i++)
-                targets[i] = (float)((targets[i] - mean) / std);
-        }
+        /// <summary>Value labels (regression): from now on every block's labels read (label − mean) / standard deviation.</summary>
+        void ScaleLabels(LabelScale scale);
     }
 
     /// <summary>A dataset held in memory: a source of exactly one block, the data itself.</summary>
@@ -57,17 +43,17 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public int[] ClassCounts(int classCount) => Data.ClassCounts(classCount);
 
         /// <summary>Two passes in double (mean, then squared deviations) over the rows held.</summary>
-        public (double Mean, double Std) TargetMoments()
+        public LabelScale LabelMoments()
         {
             double mean = 0, squares = 0;
             for (int i = 0; i < Data.RowCount; i++)
-                mean += Data.Targets[i];
+                mean += Data.Labels[i];
             mean /= Data.RowCount;
             for (int i = 0; i < Data.RowCount; i++)
-                squares += (Data.Targets[i] - mean) * (Data.Targets[i] - mean);
-            return (mean, Targets.UsableScale(System.Math.Sqrt(squares / Data.RowCount)));
+                squares += (Data.Labels[i] - mean) * (Data.Labels[i] - mean);
+            return LabelScale.Of(mean, System.Math.Sqrt(squares / Data.RowCount));
         }
 
-        public void ScaleTargets(double mean, double std) => Targets.Scale(Data.Targets, Data.RowCount, mean, std);
+        public void ScaleLabels(LabelScale scale) => scale.Standardise(Data.Labels, Data.RowCount);
     }
 }

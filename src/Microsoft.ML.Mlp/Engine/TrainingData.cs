@@ -4,11 +4,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
     /// A dataset as contiguous managed memory: features either dense row-major (<see cref="Features"/>) or as their
-    /// non-zeros (<see cref="Sparse"/>), 0-based class labels, optional row weights.
+    /// non-zeros (<see cref="Sparse"/>), one label per row as the <see cref="Objective"/> reads it, optional row weights.
     /// </summary>
     internal sealed class TrainingData
     {
-        public TrainingData(float[] features, int[] labels, float[] weights, int rowCount, int featureCount)
+        public TrainingData(float[] features, float[] labels, float[] weights, int rowCount, int featureCount)
             : this(labels, weights, rowCount, featureCount)
         {
             if (features.Length < (long)rowCount * featureCount)
@@ -16,13 +16,13 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             Features = features;
         }
 
-        public TrainingData(SparseRows sparse, int[] labels, float[] weights)
+        public TrainingData(SparseRows sparse, float[] labels, float[] weights)
             : this(labels, weights, sparse.RowCount, sparse.Width)
         {
             Sparse = sparse;
         }
 
-        private TrainingData(int[] labels, float[] weights, int rowCount, int featureCount)
+        private TrainingData(float[] labels, float[] weights, int rowCount, int featureCount)
         {
             if (labels.Length < rowCount || (weights != null && weights.Length < rowCount))
                 throw new ArgumentException("Buffers are shorter than rowCount.");
@@ -47,17 +47,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 Features.AsSpan(row * FeatureCount, FeatureCount).CopyTo(destination);
         }
 
-        /// <summary>0-based class of each row.</summary>
-        public int[] Labels { get; }
-
-        /// <summary>Regression: the (standardised) target of each row, with every <see cref="Labels"/> entry 0 so that the
-        /// class-based helpers (split, counts) still apply; null for classification.</summary>
-        public float[] Targets { get; init; }
-
-        /// <summary>This data with <paramref name="targets"/> (one per row) as its regression targets; the arrays are shared.</summary>
-        public TrainingData WithTargets(float[] targets) => Sparse != null
-            ? new TrainingData(Sparse, Labels, Weights) { Targets = targets }
-            : new TrainingData(Features, Labels, Weights, RowCount, FeatureCount) { Targets = targets };
+        /// <summary>The label of each row: a 0-based class index (classification) or the value (regression, standardised
+        /// once the source's labels are scaled).</summary>
+        public float[] Labels { get; }
 
         /// <summary>Per-row loss weight, or null for all ones.</summary>
         public float[] Weights { get; }
@@ -71,24 +63,26 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             var counts = new int[classCount];
             for (int i = 0; i < RowCount; i++)
-                counts[Labels[i]]++;
+                counts[(int)Labels[i]]++;
             return counts;
         }
 
-        /// <summary>A seeded, stratified split: about <paramref name="fraction"/> of each class goes to the second part.</summary>
-        public (TrainingData Train, TrainingData Validation) SplitStratified(double fraction, int seed)
+        /// <summary>A seeded split: about <paramref name="fraction"/> of the rows go to the second part; with
+        /// <paramref name="byClass"/>, that fraction of each class (labels are class indices), else of all rows.</summary>
+        public (TrainingData Train, TrainingData Validation) Split(double fraction, int seed, bool byClass)
         {
             var random = new Random(seed);
-            var byClass = new System.Collections.Generic.Dictionary<int, System.Collections.Generic.List<int>>();
+            var strata = new System.Collections.Generic.Dictionary<int, System.Collections.Generic.List<int>>();
             for (int i = 0; i < RowCount; i++)
             {
-                if (!byClass.TryGetValue(Labels[i], out var rows))
-                    byClass[Labels[i]] = rows = new System.Collections.Generic.List<int>();
+                int stratum = byClass ? (int)Labels[i] : 0;
+                if (!strata.TryGetValue(stratum, out var rows))
+                    strata[stratum] = rows = new System.Collections.Generic.List<int>();
                 rows.Add(i);
             }
             var validation = new System.Collections.Generic.List<int>();
             var train = new System.Collections.Generic.List<int>();
-            foreach (var rows in byClass.Values)
+            foreach (var rows in strata.Values)
             {
                 // Fisher–Yates with the split's own seed, then the first round(fraction · n) rows of the class validate.
                 for (int i = rows.Count - 1; i > 0; i--)
@@ -107,23 +101,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         private TrainingData Subset(System.Collections.Generic.List<int> rows)
         {
-            var labels = new int[rows.Count];
+            var labels = new float[rows.Count];
             var weights = Weights == null ? null : new float[rows.Count];
-            var targets = Targets == null ? null : new float[rows.Count];
             for (int r = 0; r < rows.Count; r++)
             {
                 labels[r] = Labels[rows[r]];
-                if (targets != null)
-                    targets[r] = Targets[rows[r]];
                 if (weights != null)
                     weights[r] = Weights[rows[r]];
             }
             if (Sparse != null)
-                return new TrainingData(Sparse.Subset(rows), labels, weights) { Targets = targets };
+                return new TrainingData(Sparse.Subset(rows), labels, weights);
             var features = new float[rows.Count * FeatureCount];
             for (int r = 0; r < rows.Count; r++)
                 Array.Copy(Features, (long)rows[r] * FeatureCount, features, (long)r * FeatureCount, FeatureCount);
-            return new TrainingData(features, labels, weights, rows.Count, FeatureCount) { Targets = targets };
+            return new TrainingData(features, labels, weights, rows.Count, FeatureCount);
         }
     }
 }

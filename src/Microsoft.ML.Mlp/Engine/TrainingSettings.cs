@@ -27,15 +27,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public MlpClassWeighting ClassWeighting { get; init; }
 
-        /// <summary>Null: classification (softmax cross-entropy over the class logits). Otherwise a regression run: one linear
-        /// output trained on <see cref="TrainingData.Targets"/> with this loss.</summary>
-        public MlpRegressionLoss? RegressionLoss { get; init; }
-
-        /// <summary>Where <see cref="MlpRegressionLoss.Huber"/> turns from quadratic to linear (in standardised label units).</summary>
-        public float HuberDelta { get; init; } = 1f;
-
-        /// <summary>Regression: the label's standard deviation, so validation RMSE is reported in label units.</summary>
-        public double RegressionLabelScale { get; init; } = 1;
+        /// <summary>The task as the engine sees it: output width, loss and validation figures.</summary>
+        public Objective Objective { get; init; }
 
         /// <summary>Early stopping patience in epochs; null = off.</summary>
         public int? EarlyStoppingPatience { get; init; }

@@ -5,6 +5,7 @@ using System.Linq;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers.Mlp.Data;
 using Microsoft.ML.Trainers.Mlp.Internals;
 
@@ -19,48 +20,27 @@ namespace Microsoft.ML.Trainers.Mlp
     /// calibrated metrics. Create it with
     /// <see cref="MlpCatalog.SoftVotingEnsemble(BinaryClassificationCatalog.BinaryClassificationTrainers, MlpBinaryTrainer.Options, int, float[])"/>.
     /// </summary>
-    public sealed class BinarySoftVotingEnsembleTrainer : BinaryTrainerBase<BinarySoftVotingModelParameters>
+    public sealed class BinarySoftVotingEnsembleTrainer : VotingTrainerBase<BinaryPredictionTransformer<CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator>>,
+        CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator>>
     {
         internal const string LoadName = "BinarySoftVotingEnsemble";
         internal const string TrainerName = "SoftVotingEnsemble (binary)";
 
-        private readonly MemberSource _source;
-        private readonly float[] _weights;
-
         /// <summary>N copies of one binary MLP recipe.</summary>
         internal BinarySoftVotingEnsembleTrainer(IHostEnvironment env, MlpBinaryTrainer.Options memberOptions, int numberOfModels, float[] weights)
-            : base(env, LoadName, MlpTrainer.CheckOptions(memberOptions).FeatureColumnName, memberOptions.LabelColumnName, memberOptions.ExampleWeightColumnName)
+            : base(env, LoadName, BinaryTask.Instance, TrainerName, memberOptions, new MlpBinaryTrainer(env, memberOptions), numberOfModels, weights)
         {
-            var options = memberOptions.Clone();
-            _source = new FusedMlpCopies(numberOfModels, options.Seed, (host, data, seeds, validation) =>
-            {
-                var result = MlpTraining.Run(host, options, data, seeds, validation, booleanLabel: true);
-                return result.Members.Select((network, i) => ((object)MlNetBridge.WithSigmoid(host, new MlpBinaryModelParameters(host, network, result.Histories[i])),
-                    (IReadOnlyList<MlpEpochMetrics>)result.Histories[i])).ToArray();
-            });
-            _weights = VotingCore.NormalizeWeights(weights, numberOfModels);
         }
 
         /// <summary>Any calibrated ML.NET binary trainers side by side.</summary>
         internal BinarySoftVotingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, float[] weights,
             string labelColumnName, string featureColumnName)
-            : base(env, LoadName, MemberSource.CheckColumn(featureColumnName, nameof(featureColumnName), "feature vector", "Features"),
-                MemberSource.CheckColumn(labelColumnName, nameof(labelColumnName), "Boolean label", "Label"), null)
+            : base(env, LoadName, BinaryTask.Instance, TrainerName, members, weights, labelColumnName, "Boolean label", featureColumnName)
         {
-            _source = new TrainerMembers(EnsembleTask.Binary, members);
-            _weights = VotingCore.NormalizeWeights(weights, _source.Count);
         }
 
-        private protected override string DisplayName => TrainerName;
-
-        private protected override bool SupportsWarmStart => false;
-
-        /// <summary>Trains every member and combines them, with the exact sigmoid as calibrator (Probability = the average).</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator> TrainModelCore(TrainContext context)
-        {
-            var members = _source.Train(Host, EnsembleTask.Binary, TrainerName, context.TrainingSet, context.ValidationSet);
-            return MlNetBridge.WithSigmoid(Host, new BinarySoftVotingModelParameters(Host, new VotingCore(EnsembleTask.Binary, members, _weights, TrainerName)));
-        }
+        /// <summary>The ensemble with the exact sigmoid as calibrator (Probability = the average).</summary>
+        private protected override CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator> CreateModel(VotingCore core) =>
+            MlNetBridge.WithSigmoid(Host, new BinarySoftVotingModelParameters(Host, core));
     }
 }

@@ -5,6 +5,7 @@ using System.IO;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Internals;
@@ -28,9 +29,6 @@ namespace Microsoft.ML.Trainers.Mlp
         internal const string LoaderSignature = "SoftVotingBinaryExec";
         private const string RegistrationName = "BinarySoftVotingModelParameters";
 
-        /// <summary>Where the average probability is clipped: exactly 0 or 1 would make an infinite logit.</summary>
-        internal const double MinimumProbability = 1e-15;
-
         internal BinarySoftVotingModelParameters(IHostEnvironment env, VotingCore core)
             : base(env, RegistrationName, core)
         {
@@ -38,7 +36,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private BinarySoftVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
-            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Binary, nameof(BinarySoftVotingModelParameters))
+            : base(env, RegistrationName, ctx, formatVersion, BinaryTask.Instance, nameof(BinarySoftVotingModelParameters))
         {
         }
 
@@ -61,20 +59,10 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The Score of one feature vector: the logit of <see cref="PredictProbability"/> (clipped as the class says).</summary>
         /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
-        public float PredictScore(float[] features) => Logit(PredictProbability(features));
+        public float PredictScore(float[] features) => BinaryTask.Logit(PredictProbability(features));
 
-        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score) =>
-            EnsembleMember.ScalarMapper(score, Logit);
-
-        /// <summary>log(p / (1 − p)) in double, p clipped to [<see cref="MinimumProbability"/>, 1 − <see cref="MinimumProbability"/>]
-        /// (the weights' float rounding can also put an all-certain average a hair above 1).</summary>
-        private static float Logit(float probability)
-        {
-            double p = Math.Clamp((double)probability, MinimumProbability, 1 - MinimumProbability);
-            return (float)(Math.Log(p) - Math.Log(1 - p));
-        }
-
-        private protected override double? OnnxMinimumProbability => MinimumProbability;
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(MemberScorer score) =>
+            EnsembleMember.ScalarMapper(score, BinaryTask.Logit);
 
         private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
 

@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using System.ComponentModel;
 using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers.Mlp.Internals;
 
 namespace Microsoft.ML.Trainers.Mlp
@@ -13,7 +15,8 @@ namespace Microsoft.ML.Trainers.Mlp
     /// the columns of <c>LbfgsLogisticRegression</c>, so <c>BinaryClassification.Evaluate</c> gives calibrated metrics.
     /// Create it with <see cref="MlpCatalog.StackingEnsemble(BinaryClassificationCatalog.BinaryClassificationTrainers, IEnumerable{IEstimator{ITransformer}}, IEstimator{ITransformer}, int, string, string, int?)"/>.
     /// </summary>
-    public sealed class BinaryStackingEnsembleTrainer : BinaryTrainerBase<BinaryStackingModelParameters>
+    public sealed class BinaryStackingEnsembleTrainer : TaskTrainerBase<BinaryPredictionTransformer<CalibratedModelParametersBase<BinaryStackingModelParameters, PlattCalibrator>>,
+        CalibratedModelParametersBase<BinaryStackingModelParameters, PlattCalibrator>>
     {
         internal const string LoadName = "BinaryStackingEnsemble";
 
@@ -21,12 +24,10 @@ namespace Microsoft.ML.Trainers.Mlp
 
         internal BinaryStackingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
             int numberOfFolds, string labelColumnName, string featureColumnName, int? seed)
-            : base(env, LoadName, featureColumnName, labelColumnName, null)
+            : base(env, LoadName, BinaryTask.Instance, StackingCore.Name, featureColumnName, labelColumnName, null)
         {
-            _core = new StackingCore(Host, EnsembleTask.Binary, members, metaTrainer, numberOfFolds, seed);
+            _core = new StackingCore(Host, Task, members, metaTrainer, numberOfFolds, seed);
         }
-
-        private protected override string DisplayName => StackingCore.Name;
 
         private protected override bool SupportsWarmStart => false;
 

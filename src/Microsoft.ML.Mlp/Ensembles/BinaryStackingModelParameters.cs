@@ -3,6 +3,7 @@ using System.ComponentModel;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Models;
 
@@ -13,7 +14,8 @@ namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
     /// A binary stacking ensemble (scikit-learn's <c>StackingClassifier</c>): the members' probabilities of true go into a
-    /// calibrated binary meta-model. The score is the logit of the meta-model's probability, log(p / (1 − p)), so that the
+    /// calibrated binary meta-model. The score is the logit of the meta-model's probability, log p − log(1 − p) with p clipped to
+    /// [1e-15, 1 − 1e-15] (the one formula of every binary ensemble), so that the
     /// fixed sigmoid <see cref="BinaryStackingEnsembleTrainer"/> wraps it with gives back exactly that probability, as
     /// <see cref="MlpBinaryModelParameters"/> does.
     /// </summary>
@@ -29,13 +31,12 @@ namespace Microsoft.ML.Trainers.Mlp
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private BinaryStackingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
-            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Binary)
+            : base(env, RegistrationName, ctx, formatVersion, BinaryTask.Instance)
         {
         }
 
-        // In double: a float 1 − p loses the digits that tell 0.9999 from 0.99999. p = 0 or 1 gives ∓∞, whose sigmoid is exact.
-        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer scorer) =>
-            EnsembleMember.ScalarMapper(scorer, p => (float)Math.Log(p / (1.0 - p)));
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(MemberScorer scorer) =>
+            EnsembleMember.ScalarMapper(scorer, BinaryTask.Logit);
 
         private static VersionInfo Info() => ModelFormat.VersionInfo("STACKBIN", LoaderSignature, typeof(BinaryStackingModelParameters));
 

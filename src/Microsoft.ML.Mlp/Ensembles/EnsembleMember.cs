@@ -4,24 +4,12 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Transforms;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
-    /// <summary>The supervised task an ensemble serves: what each member must output and what the ensemble outputs.</summary>
-    internal enum EnsembleTask
-    {
-        /// <summary>Members output class probabilities (a vector of the label's class count).</summary>
-        Multiclass,
-
-        /// <summary>Members output the probability of true (calibrated binary models).</summary>
-        Binary,
-
-        /// <summary>Members output a score in the label's units.</summary>
-        Regression,
-    }
-
     /// <summary>
     /// One trained member of a voting or stacking ensemble, seen the same way for every task: a saved-with-the-ensemble ML.NET
     /// model and a scorer that writes its output — multiclass class probabilities, binary P(true), regression score — into
@@ -29,10 +17,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// </summary>
     internal sealed class EnsembleMember
     {
-        /// <summary>Scores one feature vector into <c>output</c> (<see cref="Width"/> values).</summary>
-        public delegate void Scorer(in VBuffer<float> features, Span<float> output);
-
-        private EnsembleMember(EnsembleTask task, IPredictor model, int featureCount, int width)
+        private EnsembleMember(MlpTask task, IPredictor model, int featureCount, int width)
         {
             Task = task;
             Model = model;
@@ -41,7 +26,7 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>The task the member serves.</summary>
-        public EnsembleTask Task { get; }
+        public MlpTask Task { get; }
 
         /// <summary>The member's model: what the ensemble saves and disposes.</summary>
         public IPredictor Model { get; }
@@ -58,39 +43,18 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <param name="model">The member's model (e.g. a prediction transformer's <c>Model</c>, or a loaded sub-model).</param>
         /// <param name="describe">The member as messages name it, e.g. "SoftVotingEnsemble: member 2 (LightGbmMulticlassTrainer)".</param>
         /// <exception cref="InvalidOperationException">The model does not serve the task; the message says what to pass instead.</exception>
-        public static EnsembleMember FromModel(EnsembleTask task, object model, string describe)
+        public static EnsembleMember FromModel(MlpTask task, object model, string describe)
         {
             var predictor = model as IPredictor;
-            if (predictor == null || predictor.PredictionKind != Kind(task))
+            if (predictor == null || predictor.PredictionKind != task.PredictionKind)
                 throw new InvalidOperationException(
-                    $"{describe} is a {(predictor == null ? model?.GetType().Name ?? "null" : predictor.PredictionKind.ToString())} model, but this is a {Describe(task)} ensemble. "
-                    + $"Pass {Describe(task)} trainers only, e.g. {Example(task)}; put shared transforms (normalizers, MapValueToKey) before the ensemble.");
+                    $"{describe} is a {(predictor == null ? model?.GetType().Name ?? "null" : predictor.PredictionKind.ToString())} model, but this is a {task.Description} ensemble. "
+                    + $"Pass {task.Description} trainers only, e.g. {task.ExampleTrainer}; put shared transforms (normalizers, MapValueToKey) before the ensemble.");
             if (predictor is not IValueMapper mapper || mapper.InputType is not VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } input)
                 throw new InvalidOperationException(
                     $"{describe} ({model.GetType().Name}) does not map a known-size feature vector to a score, so the ensemble cannot score it. "
                     + "Use an ML.NET trainer that reads a fixed-size Single feature vector.");
-            int width;
-            switch (task)
-            {
-                case EnsembleTask.Multiclass:
-                    if (mapper.OutputType is not VectorDataViewType { ItemType: NumberDataViewType, Size: >= 2 } scores)
-                        throw new InvalidOperationException($"{describe} ({model.GetType().Name}) outputs {mapper.OutputType}, not a vector of class scores.");
-                    width = scores.Size;
-                    break;
-                case EnsembleTask.Binary:
-                    if (predictor is not IValueMapperDist dist || dist.DistType != NumberDataViewType.Single)
-                        throw new InvalidOperationException(
-                            $"{describe} ({model.GetType().Name}) gives a score but no probability, and binary ensembles combine probabilities. "
-                            + "Use a calibrated binary trainer (LbfgsLogisticRegression, SdcaLogisticRegression, FastTree, LightGbm, Mlp); a member must be "
-                            + "one trainer (a pipeline appending a calibrator to it is not a member the ensemble can score).");
-                    width = 1;
-                    break;
-                default:
-                    if (mapper.OutputType != NumberDataViewType.Single)
-                        throw new InvalidOperationException($"{describe} ({model.GetType().Name}) outputs {mapper.OutputType}, not a Single score.");
-                    width = 1;
-                    break;
-            }
+            int width = task.CheckMember(predictor, mapper, describe);
             return new EnsembleMember(task, predictor, input.Size, width);
         }
 
@@ -99,11 +63,10 @@ namespace Microsoft.ML.Trainers.Mlp
         /// for other columns fails here with a message that names them, rather than quietly training on something else. The fit
         /// must give a prediction transformer reading <paramref name="featureColumn"/>.
         /// </summary>
-        public static EnsembleMember Fit(IHost host, EnsembleTask task, IEstimator<ITransformer> estimator, string describe, IDataView data,
+        public static EnsembleMember Fit(IHost host, MlpTask task, IEstimator<ITransformer> estimator, string describe, IDataView data,
             string labelColumn, string featureColumn, string weightColumn)
         {
             host.CheckAlive();
-            CheckTrainer(task, estimator, describe); // also run when the ensemble is created; here for callers that fit directly
             var columns = weightColumn == null ? new[] { labelColumn, featureColumn } : new[] { labelColumn, featureColumn, weightColumn };
             var ensembleColumns = ColumnSelectingTransformer.CreateKeep(host, data, columns);
             try
@@ -121,34 +84,16 @@ namespace Microsoft.ML.Trainers.Mlp
             }
             var fitted = estimator.Fit(ensembleColumns);
             if (fitted is not ISingleFeaturePredictionTransformer<object> prediction)
-                throw NotATrainer(task, describe, $"{estimator.GetType().Name}, which produced {fitted.GetType().Name}");
+                throw new InvalidOperationException(
+                    $"{describe} ({estimator.GetType().Name}) produced {fitted.GetType().Name}, not a prediction transformer. Pass {task.Description} trainers such as {task.ExampleTrainer}.");
             if (prediction.FeatureColumnName != featureColumn)
                 throw new InvalidOperationException(
                     $"{describe} reads features from '{prediction.FeatureColumnName}' but the ensemble from '{featureColumn}'. Use one featureColumnName for all.");
             return FromModel(task, prediction.Model, describe);
         }
 
-        /// <summary>
-        /// What an estimator says before it trains, checked when the ensemble is created: it must be one trainer (a pipeline would
-        /// lose its transforms inside the ensemble's model) of the ensemble's task (a regression trainer in a binary ensemble would
-        /// otherwise fail on the label type, after the other members trained).
-        /// </summary>
-        internal static void CheckTrainer(EnsembleTask task, IEstimator<ITransformer> estimator, string describe)
-        {
-            if (estimator is not ITrainer trainer)
-                throw NotATrainer(task, describe, estimator.GetType().Name);
-            if (trainer.PredictionKind != Kind(task))
-                throw new InvalidOperationException(
-                    $"{describe} ({estimator.GetType().Name}) is a {trainer.PredictionKind} trainer, but this is a {Describe(task)} ensemble. "
-                    + $"Pass {Describe(task)} trainers only, e.g. {Example(task)}.");
-        }
-
-        internal static InvalidOperationException NotATrainer(EnsembleTask task, string describe, string what) => new(
-            $"{describe} ({what}) is not a trainer. Pass {Describe(task)} trainers such as {Example(task)}; put shared transforms "
-            + "(normalizers, MapValueToKey) before the ensemble, in the pipeline, so that every member reads their output.");
-
         /// <summary>Fits <paramref name="estimator"/> as <see cref="Fit"/> and logs how long it took.</summary>
-        public static EnsembleMember FitTimed(IHost host, IChannel channel, EnsembleTask task, IEstimator<ITransformer> estimator, string describe,
+        public static EnsembleMember FitTimed(IHost host, IChannel channel, MlpTask task, IEstimator<ITransformer> estimator, string describe,
             IDataView data, string labelColumn, string featureColumn, string weightColumn)
         {
             var clock = Stopwatch.StartNew();
@@ -158,48 +103,10 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>A scorer for one cursor (ML.NET's convention: its buffers need no locking).</summary>
-        public Scorer CreateScorer()
-        {
-            switch (Task)
-            {
-                case EnsembleTask.Multiclass:
-                {
-                    var map = ((IValueMapper)Model).GetMapper<VBuffer<float>, VBuffer<float>>();
-                    VBuffer<float> scores = default;
-                    return (in VBuffer<float> features, Span<float> output) =>
-                    {
-                        map(in features, ref scores);
-                        if (scores.IsDense)
-                            scores.GetValues().CopyTo(output);
-                        else
-                            scores.CopyTo(output);
-                    };
-                }
-                case EnsembleTask.Binary:
-                {
-                    var map = ((IValueMapperDist)Model).GetMapper<VBuffer<float>, float, float>();
-                    float score = 0, probability = 0;
-                    return (in VBuffer<float> features, Span<float> output) =>
-                    {
-                        map(in features, ref score, ref probability);
-                        output[0] = probability;
-                    };
-                }
-                default:
-                {
-                    var map = ((IValueMapper)Model).GetMapper<VBuffer<float>, float>();
-                    float score = 0;
-                    return (in VBuffer<float> features, Span<float> output) =>
-                    {
-                        map(in features, ref score);
-                        output[0] = score;
-                    };
-                }
-            }
-        }
+        public MemberScorer CreateScorer() => Task.MemberScorer(Model);
 
         /// <summary>ML.NET's mapper for an ensemble with a vector output (class probabilities) of <paramref name="width"/> values.</summary>
-        internal static ValueMapper<VBuffer<float>, VBuffer<float>> VectorMapper(Scorer scorer, int width) =>
+        internal static ValueMapper<VBuffer<float>, VBuffer<float>> VectorMapper(MemberScorer scorer, int width) =>
             (in VBuffer<float> src, ref VBuffer<float> dst) =>
             {
                 var editor = VBufferEditor.Create(ref dst, width);
@@ -208,7 +115,7 @@ namespace Microsoft.ML.Trainers.Mlp
             };
 
         /// <summary>ML.NET's mapper for an ensemble with one output, turned into the score by <paramref name="map"/>.</summary>
-        internal static ValueMapper<VBuffer<float>, float> ScalarMapper(Scorer scorer, Func<float, float> map) =>
+        internal static ValueMapper<VBuffer<float>, float> ScalarMapper(MemberScorer scorer, Func<float, float> map) =>
             (in VBuffer<float> src, ref float dst) =>
             {
                 Span<float> output = stackalloc float[1];
@@ -224,12 +131,12 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Loads member <paramref name="index"/> of an ensemble and checks that it serves <paramref name="task"/>; errors say
         /// which member of which model failed and why (a damaged file, a newer format, a trainer assembly the application lacks).</summary>
-        public static EnsembleMember Load(IHostEnvironment env, ModelLoadContext ctx, int index, EnsembleTask task, string ensembleName) =>
+        public static EnsembleMember Load(IHostEnvironment env, ModelLoadContext ctx, int index, MlpTask task, string ensembleName) =>
             Load(env, ctx, Directory(index), $"member {index}", task, ensembleName);
 
-        /// <summary>Loads the sub-model in <paramref name="directory"/> (e.g. a stacking ensemble's meta-model) as <see cref="Load(IHostEnvironment, ModelLoadContext, int, EnsembleTask, string)"/>
+        /// <summary>Loads the sub-model in <paramref name="directory"/> (e.g. a stacking ensemble's meta-model) as <see cref="Load(IHostEnvironment, ModelLoadContext, int, MlpTask, string)"/>
         /// loads a member; <paramref name="describe"/> names it in errors ("member 2", "the meta-model").</summary>
-        public static EnsembleMember Load(IHostEnvironment env, ModelLoadContext ctx, string directory, string describe, EnsembleTask task, string ensembleName)
+        public static EnsembleMember Load(IHostEnvironment env, ModelLoadContext ctx, string directory, string describe, MlpTask task, string ensembleName)
         {
             IPredictor model;
             try
@@ -260,27 +167,5 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Disposes the member's model when it holds resources (MLP members).</summary>
         public void Dispose() => (Model as IDisposable)?.Dispose();
-
-        /// <summary>ML.NET's prediction kind of <paramref name="task"/>'s models.</summary>
-        internal static PredictionKind Kind(EnsembleTask task) => task switch
-        {
-            EnsembleTask.Multiclass => PredictionKind.MulticlassClassification,
-            EnsembleTask.Binary => PredictionKind.BinaryClassification,
-            _ => PredictionKind.Regression,
-        };
-
-        internal static string Describe(EnsembleTask task) => task switch
-        {
-            EnsembleTask.Multiclass => "multiclass classification",
-            EnsembleTask.Binary => "binary classification",
-            _ => "regression",
-        };
-
-        internal static string Example(EnsembleTask task) => task switch
-        {
-            EnsembleTask.Multiclass => "mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy()",
-            EnsembleTask.Binary => "mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression()",
-            _ => "mlContext.Regression.Trainers.Sdca()",
-        };
     }
 }

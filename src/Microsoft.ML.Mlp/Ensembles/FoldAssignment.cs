@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
@@ -21,7 +22,7 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <param name="seed">Seed of the shuffle.</param>
         /// <param name="channel">Where a class with fewer rows than folds is reported.</param>
         /// <exception cref="InvalidOperationException">The data has fewer rows than folds.</exception>
-        public static int[] Assign(IDataView data, EnsembleTask task, string labelColumn, int folds, int seed, IChannel channel)
+        public static int[] Assign(IDataView data, MlpTask task, string labelColumn, int folds, int seed, IChannel channel)
         {
             var strata = ReadStrata(data, task, labelColumn);
             if (strata.Length < folds)
@@ -43,7 +44,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 // Dealing continues where the previous class stopped, so fold sizes differ by at most one row.
                 foreach (int row in shuffled)
                     fold[row] = next++ % folds;
-                if (task != EnsembleTask.Regression && shuffled.Length < folds)
+                if (task.HasClasses && shuffled.Length < folds)
                     channel.Warning(
                         "StackingEnsemble: label class {0} has only {1} row(s), fewer than numberOfFolds = {2}: some folds hold none of it out, and a member "
                         + "trained without that class's only row never predicts it. Stratification is best-effort (as scikit-learn's StratifiedKFold); "
@@ -52,41 +53,16 @@ namespace Microsoft.ML.Trainers.Mlp
             return fold;
         }
 
-        /// <summary>One stratum per row: the label's key value or Boolean for classification (missing keys are their own
-        /// stratum), one stratum for all rows for regression.</summary>
-        private static long[] ReadStrata(IDataView data, EnsembleTask task, string labelColumn)
+        /// <summary>One stratum per row, as the task reads its label (classification: the class; regression: one stratum).</summary>
+        private static long[] ReadStrata(IDataView data, MlpTask task, string labelColumn)
         {
             var label = data.Schema[labelColumn];
             var strata = new List<long>();
-            using var cursor = data.GetRowCursor(task == EnsembleTask.Regression ? Array.Empty<DataViewSchema.Column>() : new[] { label });
-            Func<long> stratum = task switch
-            {
-                // ML.NET keys may be Byte, UInt16, UInt32 or UInt64 underneath (MapValueToKey makes UInt32; a loader or a
-                // [KeyType] on a byte field makes others): the getter must ask for the raw type.
-                EnsembleTask.Multiclass => label.Type.RawType switch
-                {
-                    Type t when t == typeof(byte) => Reader<byte>(cursor, label, k => k),
-                    Type t when t == typeof(ushort) => Reader<ushort>(cursor, label, k => k),
-                    Type t when t == typeof(ulong) => Reader<ulong>(cursor, label, k => (long)Math.Min(k, long.MaxValue)),
-                    _ => Reader<uint>(cursor, label, k => k),
-                },
-                EnsembleTask.Binary => Reader<bool>(cursor, label, b => b ? 1 : 0),
-                _ => () => 0,
-            };
+            using var cursor = data.GetRowCursor(task.StratumColumns(label));
+            var stratum = task.StratumReader(cursor, label);
             while (cursor.MoveNext())
                 strata.Add(stratum());
             return strata.ToArray();
-        }
-
-        private static Func<long> Reader<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, long> stratum)
-        {
-            var getter = cursor.GetGetter<T>(column);
-            T value = default;
-            return () =>
-            {
-                getter(ref value);
-                return stratum(value);
-            };
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
@@ -22,7 +23,7 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <param name="ensembleName">The ensemble as messages name it.</param>
         /// <param name="data">Training data, role-mapped with the ensemble's label and feature columns.</param>
         /// <param name="validation">Validation data, or null.</param>
-        public abstract EnsembleMember[] Train(IHost host, EnsembleTask task, string ensembleName, RoleMappedData data, RoleMappedData validation);
+        public abstract EnsembleMember[] Train(IHost host, MlpTask task, string ensembleName, RoleMappedData data, RoleMappedData validation);
 
         /// <summary>Checks a member count given by the user.</summary>
         public static int CheckNumberOfModels(int numberOfModels) => numberOfModels >= 1 ? numberOfModels
@@ -39,39 +40,33 @@ namespace Microsoft.ML.Trainers.Mlp
     /// N copies of one MLP recipe, trained together as one fused network (each with its own seed, initialisation, shuffling,
     /// dropout, batch-norm statistics and early stopping): as fast as one wide network. Member i's seed is the base seed
     /// (the options' <see cref="MlpOptionsBase.Seed"/>, else the MLContext's) plus i × 1,000,003, so members differ and the
-    /// ensemble is reproducible. The task-specific step — which trainer path runs and which model wraps each network — is
-    /// the <c>train</c> delegate the per-task trainer passes in.
+    /// ensemble is reproducible. The task's Mlp trainer trains the fused network and makes each member's model.
     /// </summary>
     internal sealed class FusedMlpCopies : MemberSource
     {
-        /// <summary>Trains one network per seed and returns each as the task's model with its history.</summary>
-        public delegate (object Model, IReadOnlyList<MlpEpochMetrics> History)[] TrainNetworks(IHost host, RoleMappedData data, int[] seeds, RoleMappedData validation);
-
         private readonly int _count;
-        private readonly int? _seed;
-        private readonly TrainNetworks _train;
+        private readonly IFusedMemberTrainer _trainer;
 
-        public FusedMlpCopies(int numberOfModels, int? seed, TrainNetworks train)
+        public FusedMlpCopies(int numberOfModels, IFusedMemberTrainer trainer)
         {
             _count = CheckNumberOfModels(numberOfModels);
-            _seed = seed;
-            _train = train;
+            _trainer = trainer;
         }
 
         public override int Count => _count;
 
-        public override EnsembleMember[] Train(IHost host, EnsembleTask task, string ensembleName, RoleMappedData data, RoleMappedData validation)
+        public override EnsembleMember[] Train(IHost host, MlpTask task, string ensembleName, RoleMappedData data, RoleMappedData validation)
         {
-            int baseSeed = _seed ?? host.Rand.Next();
+            int baseSeed = _trainer.Seed ?? host.Rand.Next();
             var seeds = Enumerable.Range(0, _count).Select(i => unchecked(baseSeed + i * 1_000_003)).ToArray();
-            var trained = _train(host, data, seeds, validation);
+            var trained = _trainer.TrainMembers(host, data, seeds, validation);
             using var channel = host.Start("Members");
             var members = new EnsembleMember[_count];
             for (int i = 0; i < members.Length; i++)
             {
                 var last = trained[i].History[^1];
                 channel.Info("{0}: member {1} (seed {2}): {3} epochs, final loss {4:F4}{5}{6}.", ensembleName, i, seeds[i], trained[i].History.Count,
-                    last.TrainingLoss, task == EnsembleTask.Regression ? "" : $", training accuracy {last.TrainingAccuracy:P2}",
+                    last.TrainingLoss, task.HasClasses ? $", training accuracy {last.TrainingAccuracy:P2}" : "",
                     last.ValidationLoss is double vl ? $", validation loss {vl:F4}" : "");
                 members[i] = EnsembleMember.FromModel(task, trained[i].Model, $"{ensembleName}: member {i}");
             }
@@ -92,24 +87,24 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <param name="task">The ensemble's task: every member must be one trainer of it (checked here, before anything trains).</param>
         /// <param name="estimators">The member trainers.</param>
         /// <param name="check">A task-specific check of each fitted member (e.g. multiclass: its Score is a probability vector), or null.</param>
-        public TrainerMembers(EnsembleTask task, IEnumerable<IEstimator<ITransformer>> estimators, Action<int, EnsembleMember, RoleMappedData> check = null)
+        public TrainerMembers(MlpTask task, IEnumerable<IEstimator<ITransformer>> estimators, Action<int, EnsembleMember, RoleMappedData> check = null)
         {
             _estimators = estimators?.ToArray()
-                ?? throw new ArgumentNullException("members", $"members is null; pass one or more trainers, e.g. {EnsembleMember.Example(task)}.");
+                ?? throw new ArgumentNullException("members", $"members is null; pass one or more trainers, e.g. {task.ExampleTrainer}.");
             if (_estimators.Length == 0)
-                throw new ArgumentException($"The member list is empty; pass at least one trainer, e.g. {EnsembleMember.Example(task)}.", "members");
+                throw new ArgumentException($"The member list is empty; pass at least one trainer, e.g. {task.ExampleTrainer}.", "members");
             for (int i = 0; i < _estimators.Length; i++)
             {
                 if (_estimators[i] == null)
                     throw new ArgumentException($"members[{i}] is null; pass a trainer there or remove it.", "members");
-                EnsembleMember.CheckTrainer(task, _estimators[i], $"member {i}");
+                task.CheckTrainer(_estimators[i], $"member {i}", "members");
             }
             _check = check;
         }
 
         public override int Count => _estimators.Length;
 
-        public override EnsembleMember[] Train(IHost host, EnsembleTask task, string ensembleName, RoleMappedData data, RoleMappedData validation)
+        public override EnsembleMember[] Train(IHost host, MlpTask task, string ensembleName, RoleMappedData data, RoleMappedData validation)
         {
             using var channel = host.Start("Members");
             if (validation != null)

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.ComponentModel;
+using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
@@ -10,7 +12,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// on all rows. Outputs Score (class probabilities) and PredictedLabel as every ML.NET multiclass trainer.
     /// Create it with <see cref="MlpCatalog.StackingEnsemble(MulticlassClassificationCatalog.MulticlassClassificationTrainers, IEnumerable{IEstimator{ITransformer}}, IEstimator{ITransformer}, int, string, string, int?)"/>.
     /// </summary>
-    public sealed class MulticlassStackingEnsembleTrainer : MulticlassTrainerBase<MulticlassStackingModelParameters>
+    public sealed class MulticlassStackingEnsembleTrainer : TaskTrainerBase<MulticlassPredictionTransformer<MulticlassStackingModelParameters>, MulticlassStackingModelParameters>
     {
         internal const string LoadName = "MulticlassStackingEnsemble";
 
@@ -18,12 +20,10 @@ namespace Microsoft.ML.Trainers.Mlp
 
         internal MulticlassStackingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
             int numberOfFolds, string labelColumnName, string featureColumnName, int? seed)
-            : base(env, LoadName, featureColumnName, labelColumnName, null)
+            : base(env, LoadName, MulticlassTask.Instance, StackingCore.Name, featureColumnName, labelColumnName, null)
         {
-            _core = new StackingCore(Host, EnsembleTask.Multiclass, members, metaTrainer, numberOfFolds, seed);
+            _core = new StackingCore(Host, Task, members, metaTrainer, numberOfFolds, seed);
         }
-
-        private protected override string DisplayName => StackingCore.Name;
 
         private protected override bool SupportsWarmStart => false;
 

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Models;
 
@@ -28,7 +29,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private MulticlassStackingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
-            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Multiclass)
+            : base(env, RegistrationName, ctx, formatVersion, MulticlassTask.Instance)
         {
         }
 
@@ -47,7 +48,7 @@ namespace Microsoft.ML.Trainers.Mlp
             return output;
         }
 
-        private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(EnsembleMember.Scorer scorer) =>
+        private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(MemberScorer scorer) =>
             EnsembleMember.VectorMapper(scorer, NumberOfClasses);
 
         private static VersionInfo Info() => ModelFormat.VersionInfo("STACKMCL", LoaderSignature, typeof(MulticlassStackingModelParameters));

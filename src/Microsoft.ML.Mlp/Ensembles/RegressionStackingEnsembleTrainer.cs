@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.ComponentModel;
+using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
@@ -10,7 +12,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// Outputs a Score column, so <c>Regression.Evaluate</c> works.
     /// Create it with <see cref="MlpCatalog.StackingEnsemble(RegressionCatalog.RegressionTrainers, IEnumerable{IEstimator{ITransformer}}, IEstimator{ITransformer}, int, string, string, int?)"/>.
     /// </summary>
-    public sealed class RegressionStackingEnsembleTrainer : RegressionTrainerBase<RegressionStackingModelParameters>
+    public sealed class RegressionStackingEnsembleTrainer : TaskTrainerBase<RegressionPredictionTransformer<RegressionStackingModelParameters>, RegressionStackingModelParameters>
     {
         internal const string LoadName = "RegressionStackingEnsemble";
 
@@ -18,12 +20,10 @@ namespace Microsoft.ML.Trainers.Mlp
 
         internal RegressionStackingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
             int numberOfFolds, string labelColumnName, string featureColumnName, int? seed)
-            : base(env, LoadName, featureColumnName, labelColumnName, null)
+            : base(env, LoadName, RegressionTask.Default, StackingCore.Name, featureColumnName, labelColumnName, null)
         {
-            _core = new StackingCore(Host, EnsembleTask.Regression, members, metaTrainer, numberOfFolds, seed);
+            _core = new StackingCore(Host, Task, members, metaTrainer, numberOfFolds, seed);
         }
-
-        private protected override string DisplayName => StackingCore.Name;
 
         private protected override bool SupportsWarmStart => false;
 

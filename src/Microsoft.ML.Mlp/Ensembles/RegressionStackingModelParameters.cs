@@ -3,6 +3,7 @@ using System.ComponentModel;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Models;
 
@@ -27,11 +28,11 @@ namespace Microsoft.ML.Trainers.Mlp
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private RegressionStackingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
-            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Regression)
+            : base(env, RegistrationName, ctx, formatVersion, RegressionTask.Default)
         {
         }
 
-        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer scorer) => EnsembleMember.ScalarMapper(scorer, score => score);
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(MemberScorer scorer) => EnsembleMember.ScalarMapper(scorer, score => score);
 
         private static VersionInfo Info() => ModelFormat.VersionInfo("STACKREG", LoaderSignature, typeof(RegressionStackingModelParameters));
 

@@ -5,6 +5,7 @@ using System.IO;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Internals;
@@ -32,7 +33,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private RegressionVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
-            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Regression, nameof(RegressionVotingModelParameters))
+            : base(env, RegistrationName, ctx, formatVersion, RegressionTask.Default, nameof(RegressionVotingModelParameters))
         {
         }
 
@@ -53,7 +54,7 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float PredictMemberScore(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
 
-        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score) =>
+        private protected override ValueMapper<VBuffer<float>, float> CreateMapper(MemberScorer score) =>
             EnsembleMember.ScalarMapper(score, average => average);
 
         private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();

@@ -7,6 +7,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Internals;
@@ -38,7 +39,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private SoftVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
-            : base(env, RegistrationName, ctx, formatVersion, EnsembleTask.Multiclass, nameof(SoftVotingModelParameters))
+            : base(env, RegistrationName, ctx, formatVersion, MulticlassTask.Instance, nameof(SoftVotingModelParameters))
         {
             _outputType = new VectorDataViewType(NumberDataViewType.Single, Core.Width);
         }
@@ -63,7 +64,7 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float[] PredictMemberProbabilities(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features);
 
-        private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(EnsembleMember.Scorer score) =>
+        private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(MemberScorer score) =>
             EnsembleMember.VectorMapper(score, Core.Width);
 
         private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
@@ -17,7 +18,7 @@ namespace Microsoft.ML.Trainers.Mlp
         internal const string Name = "StackingEnsemble";
 
         private readonly IHost _host;
-        private readonly EnsembleTask _task;
+        private readonly MlpTask _task;
         private readonly IEstimator<ITransformer>[] _members;
         private readonly IEstimator<ITransformer> _metaTrainer;
         private readonly int _numberOfFolds;
@@ -25,46 +26,31 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <exception cref="ArgumentException">Fewer than 2 members, a null member, fewer than 2 folds, or a member or meta
         /// trainer of another task; each message names the argument, its value and the fix.</exception>
-        public StackingCore(IHost host, EnsembleTask task, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
+        public StackingCore(IHost host, MlpTask task, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
             int numberOfFolds, int? seed)
         {
             _host = host;
             _task = task;
-            _members = members?.ToArray() ?? throw new ArgumentNullException(nameof(members), $"{Name}: members is null; pass two or more trainers, e.g. {EnsembleMember.Example(task)}.");
+            _members = members?.ToArray() ?? throw new ArgumentNullException(nameof(members), $"{Name}: members is null; pass two or more trainers, e.g. {task.ExampleTrainer}.");
             if (_members.Length < 2)
                 throw new ArgumentOutOfRangeException(nameof(members), _members.Length,
                     $"{Name}: members holds {_members.Length} trainer(s), but stacking needs at least 2: its meta-model learns how to combine them. "
-                    + $"Pass two or more trainers (e.g. {EnsembleMember.Example(task)} and an Mlp); to use one model, train it alone.");
+                    + $"Pass two or more trainers (e.g. {task.ExampleTrainer} and an Mlp); to use one model, train it alone.");
             for (int i = 0; i < _members.Length; i++)
             {
                 if (_members[i] == null)
                     throw new ArgumentException($"{Name}: members[{i}] is null; pass a trainer there or remove it.", nameof(members));
-                CheckTask(_members[i], $"{Name}: member {i}", nameof(members));
+                task.CheckTrainer(_members[i], $"{Name}: member {i}", nameof(members), "stacking ensemble",
+                    "; put shared transforms (normalizers, MapValueToKey) before the ensemble.");
             }
             if (numberOfFolds < 2)
                 throw new ArgumentOutOfRangeException(nameof(numberOfFolds), numberOfFolds,
                     $"{Name}: numberOfFolds is {numberOfFolds}, but it must be at least 2: each member is trained on k − 1 folds and predicts the held-out one, "
                     + "so that the meta-model learns from predictions on rows the member never saw. Use the default 5 (scikit-learn's), or 3 for small data.");
             _metaTrainer = metaTrainer ?? throw new ArgumentNullException(nameof(metaTrainer));
-            CheckTask(metaTrainer, $"{Name}: metaTrainer", nameof(metaTrainer));
+            task.CheckTrainer(metaTrainer, $"{Name}: metaTrainer", nameof(metaTrainer), "stacking ensemble", ", or null for the default meta-model.");
             _numberOfFolds = numberOfFolds;
             _seed = seed;
-        }
-
-        /// <summary>
-        /// Refused before anything trains: a pipeline (its transforms would be lost inside the ensemble's model), and a trainer that
-        /// says it serves another task (ML.NET would otherwise fail on the label type, after the other members' folds).
-        /// </summary>
-        private void CheckTask(IEstimator<ITransformer> estimator, string describe, string parameter)
-        {
-            if (estimator is not ITrainer)
-                throw EnsembleMember.NotATrainer(_task, describe, estimator.GetType().Name);
-            if (estimator is ITrainer trainer && trainer.PredictionKind != EnsembleMember.Kind(_task))
-                throw new ArgumentException(
-                    $"{describe} ({estimator.GetType().Name}) is a {trainer.PredictionKind} trainer, but this is a {EnsembleMember.Describe(_task)} stacking ensemble. "
-                    + $"Pass {EnsembleMember.Describe(_task)} trainers only, e.g. {EnsembleMember.Example(_task)}"
-                    + (parameter == "metaTrainer" ? ", or null for the default meta-model." : "; put shared transforms (normalizers, MapValueToKey) before the ensemble."),
-                    parameter);
         }
 
         /// <summary>Out-of-fold predictions → meta-model → members refitted on all rows.</summary>
@@ -76,14 +62,14 @@ namespace Microsoft.ML.Trainers.Mlp
                 channel.Warning("{0}: validation data is not used; members and meta-model train on the training data (the folds hold rows out).", Name);
             string label = data.Schema.Label.Value.Name, features = data.Schema.Feature.Value.Name;
             int featureCount = data.Schema.Feature.Value.Type.GetVectorSize();
-            int width = _task == EnsembleTask.Multiclass ? checked((int)data.Schema.Label.Value.Type.GetKeyCount()) : 1;
+            int width = _task.MemberWidth(_task.CheckLabel(Name, label, data.Schema.Label.Value.Type));
             int seed = _seed ?? _host.Rand.Next();
             var folds = FoldAssignment.Assign(data.Data, _task, label, _numberOfFolds, seed, channel);
             var predictions = OutOfFoldPredictions(data.Data, label, features, featureCount, width, folds, channel);
 
             var metaData = new MetaFeatureDataView(data.Data, label, features, predictions, _members.Length * width);
             var meta = EnsembleMember.FitTimed(_host, channel, _task, _metaTrainer, $"{Name}: the meta-model (metaTrainer)", metaData, label, features, null);
-            if (meta.FeatureCount != _members.Length * width || (_task == EnsembleTask.Multiclass && meta.Width != width))
+            if (meta.FeatureCount != _members.Length * width || meta.Width != width)
             {
                 meta.Dispose();
                 throw new InvalidOperationException(

@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Onnx;
 
@@ -23,7 +24,7 @@ namespace Microsoft.ML.Trainers.Mlp
         private readonly EnsembleMember[] _members;
         private volatile bool _disposed;
 
-        public StackingModel(EnsembleTask task, EnsembleMember[] members, EnsembleMember meta, int numberOfFolds)
+        public StackingModel(MlpTask task, EnsembleMember[] members, EnsembleMember meta, int numberOfFolds)
         {
             Task = task;
             _members = members;
@@ -33,7 +34,7 @@ namespace Microsoft.ML.Trainers.Mlp
             MetaFeatureCount = members.Sum(m => m.Width);
         }
 
-        public EnsembleTask Task { get; }
+        public MlpTask Task { get; }
 
         public EnsembleMember Meta { get; }
 
@@ -51,7 +52,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>A scorer for one cursor: members' outputs → meta-model → <see cref="Meta"/>'s output (class probabilities,
         /// P(true) or score).</summary>
-        public EnsembleMember.Scorer CreateScorer(string modelName)
+        public MemberScorer CreateScorer(string modelName)
         {
             CheckNotDisposed(modelName);
             var scorers = _members.Select(m => m.CreateScorer()).ToArray();
@@ -79,8 +80,8 @@ namespace Microsoft.ML.Trainers.Mlp
         public void CheckOnnx(OnnxContext ctx, string modelName)
         {
             CheckNotDisposed(modelName);
-            OnnxEnsembleWriter.CheckMembers(ctx, modelName, MemberModels);
-            OnnxEnsembleWriter.CheckPart(ctx, modelName, Meta.Model, "the meta-model");
+            EnsembleOnnx.CheckMembers(ctx, modelName, MemberModels);
+            EnsembleOnnx.CheckPart(ctx, modelName, Meta.Model, "the meta-model");
         }
 
         /// <summary>Writes the graph as <see cref="CreateScorer"/> scores: each member's output from <paramref name="features"/>,
@@ -89,10 +90,10 @@ namespace Microsoft.ML.Trainers.Mlp
         public string WriteOnnx(OnnxContext ctx, string features, string modelName)
         {
             CheckNotDisposed(modelName);
-            var outputs = _members.Select((m, i) => OnnxEnsembleWriter.WriteOutput(ctx, m.Model, $"Member{i}", Task, features)).ToArray();
+            var outputs = _members.Select((m, i) => EnsembleOnnx.WriteOutput(ctx, m.Model, $"Member{i}", Task, features)).ToArray();
             string metaFeatures = MlpOnnxWriter.Intermediate(ctx, "StackingMetaFeatures");
             ctx.CreateNode("Concat", outputs, new[] { metaFeatures }, ctx.GetNodeName("Concat"), "").AddAttribute("axis", 1L);
-            return OnnxEnsembleWriter.WriteOutput(ctx, Meta.Model, "Meta", Task, metaFeatures);
+            return EnsembleOnnx.WriteOutput(ctx, Meta.Model, "Meta", Task, metaFeatures);
         }
 
         /// <summary>Writes the checksummed block (docs/model-format.md), then each member and the meta-model as sub-models.</summary>
@@ -107,7 +108,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Reads what <see cref="Save"/> wrote and proves the parts fit together: every member scores the stored feature
         /// length into its stored width, and the meta-model maps all of them to the task's output.</summary>
-        public static StackingModel Load(IHostEnvironment env, ModelLoadContext ctx, int formatVersion, EnsembleTask task, string modelName)
+        public static StackingModel Load(IHostEnvironment env, ModelLoadContext ctx, int formatVersion, MlpTask task, string modelName)
         {
             if (formatVersion < 2)
                 throw FormatReader.Damaged($"a stacking ensemble exists from format version 2 on, but the header says version {formatVersion}");
@@ -121,7 +122,7 @@ namespace Microsoft.ML.Trainers.Mlp
                         + $"stores {featureCount} to {widths[i]}");
             }
             var meta = EnsembleMember.Load(env, ctx, MetaDirectory, "the meta-model", task, modelName);
-            if (meta.FeatureCount != widths.Sum() || (task == EnsembleTask.Multiclass && meta.Width != widths[0]))
+            if (meta.FeatureCount != widths.Sum() || meta.Width != widths[0])
                 throw FormatReader.Damaged($"the meta-model maps {meta.FeatureCount} values to {meta.Width} where the members output {widths.Sum()}");
             return new StackingModel(task, members, meta, folds);
         }

@@ -4,6 +4,7 @@ using System.ComponentModel;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Onnx;
@@ -29,7 +30,7 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         // Loading: ML.NET's own prefix (sizeof(float)) first, then our block and sub-models, read by format version.
-        private protected StackingModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx, int formatVersion, EnsembleTask task)
+        private protected StackingModelParametersBase(IHostEnvironment env, string name, ModelLoadContext ctx, int formatVersion, MlpTask task)
             : base(env, name, ctx)
         {
             Model = StackingModel.Load(env, ctx, formatVersion, task, name);
@@ -59,7 +60,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The task's prediction kind.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => EnsembleMember.Kind(Model.Task);
+        public override PredictionKind PredictionKind => Model.Task.PredictionKind;
 
         ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
         {
@@ -69,7 +70,7 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>The task's mapper over one cursor's scorer (members → meta-model).</summary>
-        private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateMapper(EnsembleMember.Scorer scorer);
+        private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateMapper(MemberScorer scorer);
 
         /// <summary>The model-file header of the task's model.</summary>
         private protected abstract VersionInfo GetVersionInfo();
@@ -94,10 +95,10 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>ML.NET's ONNX export hook: the members' graphs, their outputs side by side into the meta-model's graph, then the
-        /// task's columns (<see cref="OnnxEnsembleWriter.WriteHead"/>; binary: the logit of the meta-model's probability).</summary>
+        /// task's columns (<see cref="MlpTask.WriteOnnxHead"/>; binary: the logit of the meta-model's probability).</summary>
         bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
         {
-            OnnxEnsembleWriter.WriteHead(ctx, Model.Task, Model.WriteOnnx(ctx, featureColumn, GetType().Name), outputNames);
+            Model.Task.WriteOnnxHead(ctx, Model.WriteOnnx(ctx, featureColumn, GetType().Name), outputNames);
             return true;
         }
 

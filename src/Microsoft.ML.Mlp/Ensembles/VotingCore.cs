@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers.Mlp.Models;
 
 namespace Microsoft.ML.Trainers.Mlp
@@ -22,7 +23,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>An ensemble of <paramref name="members"/> (all serving <paramref name="task"/>) with weights already normalised.</summary>
         /// <exception cref="InvalidOperationException">The members disagree on the feature count or output width.</exception>
-        public VotingCore(EnsembleTask task, IReadOnlyList<EnsembleMember> members, float[] weights, string ensembleName)
+        public VotingCore(MlpTask task, IReadOnlyList<EnsembleMember> members, float[] weights, string ensembleName)
         {
             Task = task;
             _members = members.ToArray();
@@ -39,7 +40,7 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>The task the members serve.</summary>
-        public EnsembleTask Task { get; }
+        public MlpTask Task { get; }
 
         /// <summary>The members' models, in training order.</summary>
         public IReadOnlyList<object> Models => _models ??= Array.AsReadOnly(_members.Select(m => (object)m.Model).ToArray());
@@ -84,7 +85,7 @@ namespace Microsoft.ML.Trainers.Mlp
         /// A scorer for one cursor: the weighted sum of the members' outputs, in float, member by member in order, members of
         /// weight 0 skipped. (That exact arithmetic is what the multiclass golden models were written with; keep it.)
         /// </summary>
-        public EnsembleMember.Scorer CreateScorer()
+        public MemberScorer CreateScorer()
         {
             CheckNotDisposed();
             var scorers = _members.Select(m => m.CreateScorer()).ToArray();
@@ -106,7 +107,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>A scorer of member <paramref name="member"/> alone.</summary>
         /// <exception cref="ArgumentOutOfRangeException">No such member.</exception>
-        public EnsembleMember.Scorer CreateMemberScorer(int member)
+        public MemberScorer CreateMemberScorer(int member)
         {
             CheckNotDisposed();
             if (member < 0 || member >= _members.Length)
@@ -115,7 +116,7 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>One feature vector through <paramref name="scorer"/>, checked for length.</summary>
-        public float[] Score(EnsembleMember.Scorer scorer, float[] features)
+        public float[] Score(MemberScorer scorer, float[] features)
         {
             if (features == null)
                 throw new ArgumentNullException(nameof(features));
@@ -139,7 +140,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Reads what <see cref="Save"/> wrote (the weights payload of <paramref name="formatVersion"/>, then the members).</summary>
         /// <exception cref="System.IO.InvalidDataException">A member is damaged, cannot be loaded, or does not serve the task.</exception>
-        public static VotingCore Load(IHostEnvironment env, ModelLoadContext ctx, int formatVersion, EnsembleTask task, string ensembleName)
+        public static VotingCore Load(IHostEnvironment env, ModelLoadContext ctx, int formatVersion, MlpTask task, string ensembleName)
         {
             var weights = SoftVotingFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
             var members = new EnsembleMember[weights.Length];

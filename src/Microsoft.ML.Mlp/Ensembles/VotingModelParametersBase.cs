@@ -4,6 +4,7 @@ using System.ComponentModel;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Onnx;
@@ -26,7 +27,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         // The base constructor reads ML.NET's own prefix (sizeof(float)); the rest is the voting core's, read by format version.
         private protected VotingModelParametersBase(IHostEnvironment env, string registrationName, ModelLoadContext ctx, int formatVersion,
-            EnsembleTask task, string ensembleName)
+            MlpTask task, string ensembleName)
             : base(env, registrationName, ctx)
         {
             Initialize(VotingCore.Load(env, ctx, formatVersion, task, ensembleName));
@@ -64,7 +65,7 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>The ML.NET output of the weighted average <paramref name="score"/> writes.</summary>
-        private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateMapper(EnsembleMember.Scorer score);
+        private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateMapper(MemberScorer score);
 
         /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
         private protected abstract VersionInfo GetVersionInfoCore();
@@ -78,31 +79,28 @@ namespace Microsoft.ML.Trainers.Mlp
             Core.Save(ctx);
         }
 
-        /// <summary>Where the binary head clips the average before its logit (null: no clip, the other tasks).</summary>
-        private protected virtual double? OnnxMinimumProbability => null;
-
         /// <summary>True when every member that votes (weight ≠ 0) can export; otherwise throws, naming the member that cannot.</summary>
         /// <exception cref="NotSupportedException">A member has no ONNX form (its index and type are in the message).</exception>
         bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx)
         {
             MlNetVersionGuard.EnsureSupported();
             Core.CheckNotDisposed();
-            OnnxEnsembleWriter.CheckMembers(ctx, GetType().Name, Members, i => Weights[i] != 0);
+            EnsembleOnnx.CheckMembers(ctx, GetType().Name, Members, i => Weights[i] != 0);
             return true;
         }
 
         /// <summary>ML.NET's ONNX export hook: each voting member's graph, the weighted average of their outputs (probabilities,
-        /// P(true) or scores, as the managed scoring sums them), then the task's columns (<see cref="OnnxEnsembleWriter.WriteHead"/>).</summary>
+        /// P(true) or scores, as the managed scoring sums them), then the task's columns (<see cref="MlpTask.WriteOnnxHead"/>).</summary>
         bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
         {
             Core.CheckNotDisposed();
             var outputs = new string[Core.Count];
             for (int m = 0; m < outputs.Length; m++)
                 if (Weights[m] != 0)
-                    outputs[m] = OnnxEnsembleWriter.WriteOutput(ctx, Members[m], $"Member{m}", Core.Task, featureColumn);
+                    outputs[m] = EnsembleOnnx.WriteOutput(ctx, Members[m], $"Member{m}", Core.Task, featureColumn);
             string average = MlpOnnxWriter.Intermediate(ctx, "VotingAverage");
-            OnnxEnsembleWriter.WriteWeightedAverage(ctx, outputs, Weights, average);
-            OnnxEnsembleWriter.WriteHead(ctx, Core.Task, average, outputNames, OnnxMinimumProbability);
+            EnsembleOnnx.WriteWeightedAverage(ctx, outputs, Weights, average);
+            Core.Task.WriteOnnxHead(ctx, average, outputNames);
             return true;
         }
 

@@ -43,8 +43,8 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, RegistrationName, Kind, ctx)
         {
             var (network, history) = MlpFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
-            if (network.Architecture.ClassCount != 2)
-                throw FormatReader.Damaged($"a binary model needs 2 outputs but this one has {network.Architecture.ClassCount}");
+            if (network.Architecture.OutputSize != 2)
+                throw FormatReader.Damaged($"a binary model needs 2 outputs but this one has {network.Architecture.OutputSize}");
             Initialize(network, history, logits: true);
         }
 
@@ -72,9 +72,6 @@ namespace Microsoft.ML.Trainers.Mlp
             Score(network, src, z);
             dst = z[1] - z[0];
         }
-
-        /// <summary>This model as a two-class multiclass model over the same weights and history: what warm start continues.</summary>
-        internal MlpModelParameters AsTwoClassModel() => new MlpModelParameters(Host, Network, History);
 
         /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
         private static VersionInfo GetVersionInfo() =>

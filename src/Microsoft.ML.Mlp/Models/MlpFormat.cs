@@ -23,7 +23,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             writer.Write(arch.HiddenLayerSizes.Length);
             foreach (int size in arch.HiddenLayerSizes)
                 writer.Write(size);
-            writer.Write(arch.ClassCount);
+            writer.Write(arch.OutputSize);
             writer.Write((int)arch.Activation);
             writer.Write(arch.UseBatchNormalization);
             writer.Write(arch.DropoutRate);

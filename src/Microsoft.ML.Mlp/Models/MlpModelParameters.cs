@@ -54,7 +54,7 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>Number of classes (length of the Score vector).</summary>
-        public int NumberOfClasses => Network.Architecture.ClassCount;
+        public int NumberOfClasses => Network.Architecture.OutputSize;
 
         /// <summary>Always <see cref="PredictionKind.MulticlassClassification"/>.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]

@@ -21,7 +21,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// the logit z₁ − z₀; <see cref="MlpRegressionModelParameters"/>: output × standard deviation + mean).
     /// </summary>
     /// <typeparam name="TOutput">The Score column's type: a vector for multiclass, a single value for binary and regression.</typeparam>
-    public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISingleCanSaveOnnx, IDisposable
+    public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISingleCanSaveOnnx, IDisposable, ITrainedNetwork
     {
         private readonly string _kind;
         private InferenceNetwork _inference;
@@ -70,6 +70,15 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The trained weights (engine form).</summary>
         internal NetworkWeights Network { get; private set; }
+
+        /// <summary>The label scale the network's output is in: identity unless the task standardises its label (regression).</summary>
+        private protected virtual LabelScale LabelScale => LabelScale.Identity;
+
+        NetworkWeights ITrainedNetwork.Network => Network;
+
+        LabelScale ITrainedNetwork.LabelScale => LabelScale;
+
+        bool ITrainedNetwork.IsDisposed => IsDisposed;
 
         DataViewType IValueMapper.InputType => _inputType;
 

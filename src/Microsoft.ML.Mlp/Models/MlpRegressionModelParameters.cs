@@ -48,8 +48,8 @@ namespace Microsoft.ML.Trainers.Mlp
             if (!double.IsFinite(mean) || !(std > 0) || double.IsInfinity(std))
                 throw FormatReader.Damaged($"the label scale is impossible (mean {mean}, standard deviation {std})");
             var (network, history) = MlpFormat.Read(reader, minimumOutputs: 1);
-            if (network.Architecture.ClassCount != 1)
-                throw FormatReader.Damaged($"a regression model needs 1 output but this one has {network.Architecture.ClassCount}");
+            if (network.Architecture.OutputSize != 1)
+                throw FormatReader.Damaged($"a regression model needs 1 output but this one has {network.Architecture.OutputSize}");
             Initialize(network, history, mean, std);
         }
 
@@ -65,6 +65,9 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Standard deviation of the training label (unweighted, population; 1 for a constant label): one network output unit in label units.</summary>
         public double LabelStandardDeviation { get; private set; }
+
+        /// <summary>The scale warm start keeps.</summary>
+        private protected override LabelScale LabelScale => new(LabelMean, LabelStandardDeviation);
 
         /// <summary>Always <see cref="PredictionKind.Regression"/>.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]

@@ -1,3 +1,5 @@
+using Microsoft.ML.Trainers.Mlp.Tasks;
+
 namespace Microsoft.ML.Trainers.Mlp.Models
 {
     /// <summary>
@@ -8,9 +10,9 @@ namespace Microsoft.ML.Trainers.Mlp.Models
     /// </summary>
     internal static class StackingFormat
     {
-        public static void Write(System.IO.BinaryWriter writer, EnsembleTask task, int numberOfFolds, int featureCount, int[] memberWidths)
+        public static void Write(System.IO.BinaryWriter writer, MlpTask task, int numberOfFolds, int featureCount, int[] memberWidths)
         {
-            writer.Write((int)task);
+            writer.Write(task.FormatCode);
             writer.Write(numberOfFolds);
             writer.Write(featureCount);
             writer.Write(memberWidths.Length);
@@ -18,11 +20,11 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 writer.Write(width);
         }
 
-        public static (int NumberOfFolds, int FeatureCount, int[] MemberWidths) Read(FormatReader reader, EnsembleTask expected)
+        public static (int NumberOfFolds, int FeatureCount, int[] MemberWidths) Read(FormatReader reader, MlpTask expected)
         {
             int task = reader.ReadInt32("the task");
-            if (task != (int)expected)
-                throw FormatReader.Damaged($"the task is {task} where a {expected} stacking ensemble has {(int)expected}");
+            if (task != expected.FormatCode)
+                throw FormatReader.Damaged($"the task is {task} where a {expected.Description} stacking ensemble has {expected.FormatCode}");
             int folds = reader.ReadInt32("the number of folds");
             if (folds < 2)
                 throw FormatReader.Damaged($"the number of folds is {folds}, below 2");
@@ -36,8 +38,8 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             for (int i = 0; i < count; i++)
             {
                 widths[i] = reader.ReadInt32($"member {i}'s output width");
-                if (widths[i] < 1 || (expected != EnsembleTask.Multiclass && widths[i] != 1) || (expected == EnsembleTask.Multiclass && widths[i] != widths[0]))
-                    throw FormatReader.Damaged($"member {i}'s output width is {widths[i]}, impossible for a {expected} ensemble whose member 0 outputs {widths[0]}");
+                if (!expected.IsMemberWidth(widths[i]) || widths[i] != widths[0])
+                    throw FormatReader.Damaged($"member {i}'s output width is {widths[i]}, impossible for a {expected.Description} ensemble whose member 0 outputs {widths[0]}");
             }
             reader.ExpectEnd("member widths");
             return (folds, features, widths);

@@ -61,6 +61,25 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
             ctx.CreateNode("Cast", key, predictedLabel, ctx.GetNodeName("Cast"), "").AddAttribute("to", typeof(uint));
         }
 
+        /// <summary><paramref name="output"/> = (float)(log(p) − log(1 − p)) computed in double with p first clipped to
+        /// [<paramref name="clip"/>, 1 − <paramref name="clip"/>]: the one binary-ensemble logit (BinaryTask.Logit), with opset 9
+        /// operators only (the clip is Max/Min with constants, not Clip-11's inputs).</summary>
+        public static void WriteLogit(OnnxContext ctx, string probability, string output, double clip)
+        {
+            string p = Intermediate(ctx, "EnsembleProbabilityDouble");
+            ctx.CreateNode("Cast", probability, p, ctx.GetNodeName("Cast"), "").AddAttribute("to", typeof(double));
+            string atLeast = Intermediate(ctx, "EnsembleProbabilityAtLeast"), clipped = Intermediate(ctx, "EnsembleProbabilityClipped");
+            ctx.CreateNode("Max", new[] { p, ctx.AddInitializer(clip, "MinimumProbability") }, new[] { atLeast }, ctx.GetNodeName("Max"), "");
+            ctx.CreateNode("Min", new[] { atLeast, ctx.AddInitializer(1 - clip, "MaximumProbability") }, new[] { clipped }, ctx.GetNodeName("Min"), "");
+            string complement = Intermediate(ctx, "EnsembleComplement"), logComplement = Intermediate(ctx, "EnsembleLogComplement"),
+                logP = Intermediate(ctx, "EnsembleLogP"), logit = Intermediate(ctx, "EnsembleLogit");
+            ctx.CreateNode("Sub", new[] { ctx.AddInitializer(1.0, "OneDouble"), clipped }, new[] { complement }, ctx.GetNodeName("Sub"), "");
+            ctx.CreateNode("Log", clipped, logP, ctx.GetNodeName("Log"), "");
+            ctx.CreateNode("Log", complement, logComplement, ctx.GetNodeName("Log"), "");
+            ctx.CreateNode("Sub", new[] { logP, logComplement }, new[] { logit }, ctx.GetNodeName("Sub"), "");
+            ctx.CreateNode("Cast", logit, output, ctx.GetNodeName("Cast"), "").AddAttribute("to", typeof(float));
+        }
+
         /// <summary>A fresh variable name for a node's output inside the graph (no column, no declared type: ONNX Runtime infers it).</summary>
         public static string Intermediate(OnnxContext ctx, string name) => ctx.AddIntermediateVariable(null, name, skip: true);
 

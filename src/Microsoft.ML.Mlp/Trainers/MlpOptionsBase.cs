@@ -9,7 +9,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// for binary): network, optimisation, training control and data. Defaults reproduce the Keras reference recipe's blocks
     /// and live in <see cref="MlpDefaults"/>, which the catalog's simple overloads use too.
     /// </summary>
-    public abstract class MlpOptionsBase : TrainerInputBaseWithWeight
+    public abstract partial class MlpOptionsBase : TrainerInputBaseWithWeight
     {
         /// <summary>Width of each hidden layer. Default {50, 50, 50, 50}. Empty = multinomial logistic regression.</summary>
         public int[] HiddenLayerSizes = MlpDefaults.HiddenLayerSizes();
@@ -139,6 +139,9 @@ namespace Microsoft.ML.Trainers.Mlp
             LabelColumnName = DefaultColumnNames.Label;
             FeatureColumnName = DefaultColumnNames.Features;
         }
+
+        /// <summary>What these options say about holding the training rows (Data layer).</summary>
+        internal Data.RowSourceOptions RowSources() => new(FeatureStorage, TrainingMemoryBudget, ValidationFraction, BatchSize);
 
         /// <summary>A shallow copy with its own <see cref="HiddenLayerSizes"/> array, so a trainer is not changed by later edits of the options.</summary>
         internal MlpOptionsBase CloneOptions()

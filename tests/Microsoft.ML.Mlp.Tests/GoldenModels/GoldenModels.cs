@@ -236,7 +236,7 @@ namespace Microsoft.ML.Mlp.Tests
         private static void AddNetwork(IncrementalHash hash, Microsoft.ML.Trainers.Mlp.Engine.NetworkWeights network, IReadOnlyList<MlpEpochMetrics> history)
         {
             var arch = network.Architecture;
-            Ints(hash, arch.InputSize, arch.HiddenLayerSizes.Length, arch.ClassCount, (int)arch.Activation, arch.UseBatchNormalization ? 1 : 0);
+            Ints(hash, arch.InputSize, arch.HiddenLayerSizes.Length, arch.OutputSize, (int)arch.Activation, arch.UseBatchNormalization ? 1 : 0);
             Ints(hash, arch.HiddenLayerSizes);
             Floats(hash, arch.DropoutRate);
             foreach (var layer in network.Layers)

@@ -34,7 +34,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
             _features = tensor(features, new long[] { data.RowCount, data.FeatureCount });
             _labels = tensor(data.Labels.AsSpan(0, data.RowCount).ToArray().Select(l => (long)l).ToArray(), new long[] { data.RowCount });
             _weights = rowWeights == null ? null : tensor(rowWeights, new long[] { data.RowCount });
-            _targets = data.Targets == null ? null : tensor(data.Targets.AsSpan(0, data.RowCount).ToArray(), new long[] { data.RowCount });
+            _targets = tensor(data.Labels.AsSpan(0, data.RowCount).ToArray(), new long[] { data.RowCount });
         }
 
         private void DisposeData()
@@ -66,8 +66,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
             var y = _labels.index_select(0, index).view(members, count);
 
             var logits = _network.Forward(x, training: true, DropoutScale);
-            var rowLoss = _settings.RegressionLoss is MlpRegressionLoss kind
-                ? RegressionRowLoss(logits.squeeze(2), _targets.index_select(0, index).view(members, count), kind)
+            var regression = _settings.Objective as RegressionObjective;
+            var rowLoss = regression != null
+                ? RegressionRowLoss(logits.squeeze(2), _targets.index_select(0, index).view(members, count), regression)
                 : nn.functional.log_softmax(logits, 2).gather(2, y.unsqueeze(2)).squeeze(2).neg();
             if (_weights is not null)
                 rowLoss = rowLoss.mul(_weights.index_select(0, index).view(members, count));
@@ -81,7 +82,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
 
             var losses = memberLoss.detach().to(ScalarType.Float64).data<double>().ToArray();
             // Regression has no "correct" rows: its history's accuracy stays 0.
-            var right = _settings.RegressionLoss != null ? new long[members] : logits.argmax(2).eq(y).sum(1).data<long>().ToArray();
+            var right = regression != null ? new long[members] : logits.argmax(2).eq(y).sum(1).data<long>().ToArray();
             for (int m = 0; m < members; m++)
             {
                 lossSum[m] += losses[m];
@@ -90,10 +91,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
         }
 
         /// <summary>Per-row regression loss, torch's own functions with reduction 'none' (weighting and the mean follow).</summary>
-        private Tensor RegressionRowLoss(Tensor outputs, Tensor targets, MlpRegressionLoss kind) => kind switch
+        private static Tensor RegressionRowLoss(Tensor outputs, Tensor targets, RegressionObjective objective) => objective.Loss switch
         {
             MlpRegressionLoss.Squared => nn.functional.mse_loss(outputs, targets, reduction: nn.Reduction.None),
-            MlpRegressionLoss.Huber => nn.functional.huber_loss(outputs, targets, delta: _settings.HuberDelta, reduction: nn.Reduction.None),
+            MlpRegressionLoss.Huber => nn.functional.huber_loss(outputs, targets, delta: objective.HuberDelta, reduction: nn.Reduction.None),
             _ => nn.functional.l1_loss(outputs, targets, reduction: nn.Reduction.None),
         };
 

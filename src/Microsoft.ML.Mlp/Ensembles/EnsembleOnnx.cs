@@ -3,16 +3,18 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.Trainers.Mlp.Onnx;
+using Microsoft.ML.Trainers.Mlp.Tasks;
 
-namespace Microsoft.ML.Trainers.Mlp.Onnx
+namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
     /// ONNX export for ensembles of any task: checks that every member can export (naming the one that cannot), writes each
     /// member's graph into variables of its own, combines them (weighted average, or a stacking meta-model), and writes the
     /// task's head. A voting or stacking model calls <see cref="CheckMembers"/> from its <c>CanSaveOnnx</c>, then
-    /// <see cref="WriteOutput"/> per member, its combiner and <see cref="WriteHead"/> from its <c>SaveAsOnnx</c>.
+    /// <see cref="WriteOutput"/> per member, its combiner and the task's <see cref="MlpTask.WriteOnnxHead"/> from its <c>SaveAsOnnx</c>.
     /// </summary>
-    internal static class OnnxEnsembleWriter
+    internal static class EnsembleOnnx
     {
         /// <summary>
         /// Throws a <see cref="NotSupportedException"/> naming the first member (index and type) that cannot be written as ONNX.
@@ -54,70 +56,8 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
         /// the calibrated probability of true [N, 1] for binary, the score [N, 1] for regression. <paramref name="name"/> prefixes
         /// its variables, e.g. "Member2" or "Meta".
         /// </summary>
-        public static string WriteOutput(OnnxContext ctx, object model, string name, EnsembleTask task, string features) => task switch
-        {
-            // ML.NET's column order per task; a calibrated binary model writes Score into [1] and its calibrator Probability into [2].
-            EnsembleTask.Multiclass => WriteMember(ctx, model, name, new[] { DefaultColumnNames.PredictedLabel, DefaultColumnNames.Score }, features)[1],
-            EnsembleTask.Binary => WriteMember(ctx, model, name,
-                new[] { DefaultColumnNames.PredictedLabel, DefaultColumnNames.Score, DefaultColumnNames.Probability }, features)[2],
-            _ => WriteMember(ctx, model, name, new[] { DefaultColumnNames.Score }, features)[0],
-        };
-
-        /// <summary>
-        /// The ensemble's own outputs (<paramref name="outputNames"/>, as the task's scorer names them) from <paramref name="combined"/>,
-        /// the variable the task's scorer would read: multiclass probabilities → Score and its arg-max PredictedLabel; binary P(true)
-        /// → Score = log(p / (1 − p)) in double (p first clipped to [<paramref name="clip"/>, 1 − <paramref name="clip"/>] when given),
-        /// to which ML.NET's calibrator wrapper adds Probability and PredictedLabel; regression score → Score.
-        /// </summary>
-        public static void WriteHead(OnnxContext ctx, EnsembleTask task, string combined, string[] outputNames, double? clip = null)
-        {
-            switch (task)
-            {
-                case EnsembleTask.Multiclass:
-                    ctx.CreateNode("Identity", combined, outputNames[1], ctx.GetNodeName("Identity"), "");
-                    MlpOnnxWriter.WritePredictedLabel(ctx, outputNames[1], outputNames[0]);
-                    break;
-                case EnsembleTask.Binary:
-                    WriteLogit(ctx, combined, outputNames[0], clip);
-                    break;
-                default:
-                    ctx.CreateNode("Identity", combined, outputNames[0], ctx.GetNodeName("Identity"), "");
-                    break;
-            }
-        }
-
-        /// <summary><paramref name="output"/> = (float)log(p / (1 − p)) computed in double, as the managed binary ensembles do (opset 9
-        /// operators only: the clip is Max/Min with constants, not Clip-11's inputs).</summary>
-        private static void WriteLogit(OnnxContext ctx, string probability, string output, double? clip)
-        {
-            string p = MlpOnnxWriter.Intermediate(ctx, "EnsembleProbabilityDouble");
-            ctx.CreateNode("Cast", probability, p, ctx.GetNodeName("Cast"), "").AddAttribute("to", typeof(double));
-            if (clip is double low)
-            {
-                string atLeast = MlpOnnxWriter.Intermediate(ctx, "EnsembleProbabilityAtLeast"), clipped = MlpOnnxWriter.Intermediate(ctx, "EnsembleProbabilityClipped");
-                ctx.CreateNode("Max", new[] { p, ctx.AddInitializer(low, "MinimumProbability") }, new[] { atLeast }, ctx.GetNodeName("Max"), "");
-                ctx.CreateNode("Min", new[] { atLeast, ctx.AddInitializer(1 - low, "MaximumProbability") }, new[] { clipped }, ctx.GetNodeName("Min"), "");
-                p = clipped;
-            }
-            string complement = MlpOnnxWriter.Intermediate(ctx, "EnsembleComplement"), odds = MlpOnnxWriter.Intermediate(ctx, "EnsembleOdds"),
-                logit = MlpOnnxWriter.Intermediate(ctx, "EnsembleLogit");
-            ctx.CreateNode("Sub", new[] { ctx.AddInitializer(1.0, "OneDouble"), p }, new[] { complement }, ctx.GetNodeName("Sub"), "");
-            if (clip == null)
-            {
-                // log(p / (1 − p)): the stacking models' arithmetic.
-                ctx.CreateNode("Div", new[] { p, complement }, new[] { odds }, ctx.GetNodeName("Div"), "");
-                ctx.CreateNode("Log", odds, logit, ctx.GetNodeName("Log"), "");
-            }
-            else
-            {
-                // log(p) − log(1 − p): the voting model's arithmetic.
-                string logP = MlpOnnxWriter.Intermediate(ctx, "EnsembleLogP");
-                ctx.CreateNode("Log", p, logP, ctx.GetNodeName("Log"), "");
-                ctx.CreateNode("Log", complement, odds, ctx.GetNodeName("Log"), "");
-                ctx.CreateNode("Sub", new[] { logP, odds }, new[] { logit }, ctx.GetNodeName("Sub"), "");
-            }
-            ctx.CreateNode("Cast", logit, output, ctx.GetNodeName("Cast"), "").AddAttribute("to", typeof(float));
-        }
+        public static string WriteOutput(OnnxContext ctx, object model, string name, MlpTask task, string features) =>
+            WriteMember(ctx, model, name, task.OnnxMemberColumns, features)[task.OnnxMemberOutput];
 
         /// <summary>
         /// Writes a member's graph from <paramref name="features"/> through its own ONNX export hook and returns its output

@@ -1,0 +1,48 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Trainers.Mlp.Tasks
+{
+    /// <summary>
+    /// One of ML.NET's training cursors (features, label, weight; rows with a missing label or a bad weight skipped and counted
+    /// as ML.NET's trainers do) with the label read as the engine stores it: a class index or a value.
+    /// </summary>
+    internal abstract class LabelCursor
+    {
+        /// <summary>The underlying ML.NET cursor: features, weight and the skipped-row counts.</summary>
+        public abstract FeatureFloatVectorCursor Cursor { get; }
+
+        /// <summary>The current row's label.</summary>
+        public abstract float Label { get; }
+
+        /// <summary>Rows skipped so far for a missing or out-of-range label.</summary>
+        public abstract long BadLabelCount { get; }
+
+        /// <summary>A key (multiclass) or Boolean (binary) label read as its 0-based class index.</summary>
+        public sealed class Classes : LabelCursor
+        {
+            private readonly MulticlassLabelCursor _cursor;
+
+            public Classes(RoleMappedData data, CursOpt options, int classCount) => _cursor = new MulticlassLabelCursor(classCount, data, options);
+
+            public override FeatureFloatVectorCursor Cursor => _cursor;
+
+            public override float Label => _cursor.Label;
+
+            public override long BadLabelCount => _cursor.BadLabelCount;
+        }
+
+        /// <summary>A Single label read as its value (ML.NET's cursor skips NaN labels).</summary>
+        public sealed class Values : LabelCursor
+        {
+            private readonly FloatLabelCursor _cursor;
+
+            public Values(RoleMappedData data, CursOpt options) => _cursor = new FloatLabelCursor(data, options);
+
+            public override FeatureFloatVectorCursor Cursor => _cursor;
+
+            public override float Label => _cursor.Label;
+
+            public override long BadLabelCount => _cursor.BadLabelCount;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Data;
+using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Tasks;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>What a fit produced: one network and one history per seed, and the label scale their outputs are in.</summary>
+    internal sealed record FitResult(NetworkWeights[] Networks, List<MlpEpochMetrics>[] Histories, LabelScale LabelScale);
+
+    /// <summary>
+    /// The one data → engine → networks path of every Mlp trainer, whatever its task, and of fused ensemble members: schema
+    /// checks, the rows (dense or sparse, in memory or streamed), the task's label scale, the architecture, warm start, and the
+    /// engine's settings. What differs by task comes from the <see cref="MlpTask"/>.
+    /// </summary>
+    internal static class MlpFit
+    {
+        /// <param name="host">The trainer's host (log, cancellation).</param>
+        /// <param name="task">The task: label, objective, metrics.</param>
+        /// <param name="options">The trainer's options (checked).</param>
+        /// <param name="data">Training data, role-mapped.</param>
+        /// <param name="seeds">One seed per network; several train as one fused network.</param>
+        /// <param name="validationData">Validation data, or null.</param>
+        /// <param name="initial">Warm start (one seed only): the model to continue, or null.</param>
+        public static FitResult Run(IHost host, MlpTask task, MlpOptionsBase options, RoleMappedData data, int[] seeds,
+            RoleMappedData validationData, ITrainedNetwork initial)
+        {
+            task.CheckEarlyStoppingMetric(options.EarlyStoppingMetric);
+            string trainer = task.MlpTrainerName;
+            using var channel = host.Start("Training");
+            var (featureCount, width) = CheckSchemas(task, trainer, data, validationData);
+            NetworkSize.Check(trainer, options, featureCount, width, seeds.Length);
+            var (train, validation) = TrainingSources.Open(options.RowSources(), task, width, data, validationData, seeds[0], channel, trainer);
+            var scale = task.ScaleLabels(train, validation, initial?.LabelScale);
+            var architecture = new NetworkArchitecture(featureCount, options.HiddenLayerSizes, width, options.Activation, options.UseBatchNormalization, options.DropoutRate);
+            if (initial != null && !initial.Network.Architecture.SameShape(architecture))
+                throw new InvalidOperationException(
+                    $"{trainer}: the initial model is {Describe(initial.Network.Architecture)} but these options and data make {Describe(architecture)}. "
+                    + "Warm start needs the same features, outputs, HiddenLayerSizes, Activation and UseBatchNormalization.");
+            channel.Info("{0}: training {1}{2}, {3}, {4} epochs, batch {5}, {6} lr {7}, seed {8}{9}.", trainer, architecture.Describe(),
+                seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)", options.Activation, options.NumberOfEpochs, options.BatchSize,
+                options.Optimizer, options.LearningRate, string.Join(",", seeds),
+                task.HasClasses ? "" : $", label mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}");
+            var settings = TrainingSettingsBuilder.Build(host, channel, task, options, seeds, validation, initial, architecture, scale);
+            var result = NetworkTrainer.Train(architecture, settings, train);
+            return new FitResult(result.Members, result.Histories, scale);
+        }
+
+        /// <summary>Checks the training data and, when given, that the validation data has the same features and outputs.</summary>
+        private static (int FeatureCount, int OutputWidth) CheckSchemas(MlpTask task, string trainer, RoleMappedData data, RoleMappedData validationData)
+        {
+            var (featureCount, width) = task.CheckSchema(data.Data.Schema, trainer, data.Schema.Label.Value.Name, data.Schema.Feature.Value.Name, data.Schema.Weight?.Name);
+            if (validationData == null)
+                return (featureCount, width);
+            var (validationFeatures, validationWidth) = task.CheckSchema(validationData.Data.Schema, trainer,
+                validationData.Schema.Label.Value.Name, validationData.Schema.Feature.Value.Name, null);
+            if (validationWidth != width || validationFeatures != featureCount)
+                throw new InvalidOperationException(
+                    $"{trainer}: validation data has {validationFeatures} features{task.DescribeOutputs(validationWidth)} but the training data "
+                    + $"{featureCount} features{task.DescribeOutputs(width)}. Transform both with the same fitted pipeline (the same MapValueToKey for a key label).");
+            return (featureCount, width);
+        }
+
+        private static string Describe(NetworkArchitecture architecture) =>
+            $"{architecture.Describe()} ({architecture.Activation}, batch norm {architecture.UseBatchNormalization})";
+    }
+
+    /// <summary>A trained network a fit can continue from (warm start): every Mlp model is one.</summary>
+    internal interface ITrainedNetwork
+    {
+        /// <summary>The weights and architecture.</summary>
+        NetworkWeights Network { get; }
+
+        /// <summary>The history the continued fit extends.</summary>
+        IReadOnlyList<MlpEpochMetrics> TrainingHistory { get; }
+
+        /// <summary>The label scale the network's output is in (identity for classification).</summary>
+        LabelScale LabelScale { get; }
+
+        /// <summary>True once the model was disposed: warm start refuses it.</summary>
+        bool IsDisposed { get; }
+    }
+}

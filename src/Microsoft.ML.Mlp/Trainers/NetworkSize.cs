@@ -1,0 +1,32 @@
+using System;
+using System.Linq;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>Refuses, before anything is allocated, a network whose parameters or one batch of activations would not fit in one buffer.</summary>
+    internal static class NetworkSize
+    {
+        /// <summary>Checks <paramref name="networks"/> fused copies of <paramref name="features"/> → hidden layers → <paramref name="outputs"/>.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">Too many parameters (names HiddenLayerSizes) or too large a batch (names BatchSize).</exception>
+        public static void Check(string trainer, MlpOptionsBase options, int features, int outputs, int networks)
+        {
+            long parameters = 0;
+            for (int l = 0, fanIn = features; l <= options.HiddenLayerSizes.Length; l++)
+            {
+                int fanOut = l < options.HiddenLayerSizes.Length ? options.HiddenLayerSizes[l] : outputs;
+                parameters += ((long)fanIn + 3) * fanOut;
+                fanIn = fanOut;
+            }
+            if (parameters * networks > int.MaxValue / 4)
+                throw new ArgumentOutOfRangeException(nameof(options.HiddenLayerSizes), string.Join(",", options.HiddenLayerSizes),
+                    $"{trainer}: {features} features and HiddenLayerSizes {{{string.Join(", ", options.HiddenLayerSizes)}}} make {parameters:N0} parameters "
+                    + $"per network ({networks} network(s)); at most {int.MaxValue / 4 / networks:N0} fit in one buffer. Use smaller hidden layers or fewer features.");
+            // One batch of every member's activations sits in one buffer too (the input rows as well, when stored dense).
+            long widest = Math.Max(options.HiddenLayerSizes.DefaultIfEmpty(0).Max(), Math.Max(outputs, options.FeatureStorage == MlpFeatureStorage.Sparse ? 0 : features));
+            if ((long)networks * options.BatchSize * widest > Array.MaxLength)
+                throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize,
+                    $"{trainer}: {networks} network(s) × BatchSize {options.BatchSize} × {widest:N0} values per row do not fit in one buffer. "
+                    + "Use a smaller BatchSize, fewer members or FeatureStorage = Sparse.");
+        }
+    }
+}

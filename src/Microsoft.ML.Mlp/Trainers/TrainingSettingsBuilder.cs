@@ -1,0 +1,60 @@
+using System.Linq;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Data;
+using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Tasks;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>Translates a trainer's options (ML.NET side) into the engine's <see cref="TrainingSettings"/>.</summary>
+    internal static class TrainingSettingsBuilder
+    {
+        /// <summary>The engine settings of one fit.</summary>
+        public static TrainingSettings Build(IHost host, IChannel channel, MlpTask task, MlpOptionsBase options, int[] seeds, IRowSource validation,
+            ITrainedNetwork initial, NetworkArchitecture architecture, LabelScale scale)
+        {
+            string trainer = task.MlpTrainerName;
+            var history = initial?.TrainingHistory;
+            return new TrainingSettings
+            {
+                Objective = task.Objective(architecture.OutputSize, scale),
+                WeightInitialization = options.WeightInitialization,
+                Optimizer = options.Optimizer,
+                LearningRate = options.LearningRate,
+                WeightDecay = options.WeightDecay,
+                Momentum = options.Momentum,
+                Nesterov = options.Nesterov,
+                BatchSize = options.BatchSize,
+                Epochs = options.NumberOfEpochs,
+                Shuffle = options.Shuffle,
+                Seeds = seeds,
+                UseFastPath = !options.UseReferenceEngine,
+                Schedule = options.LearningRateSchedule,
+                LearningRateDecay = options.LearningRateDecay ?? (options.LearningRateSchedule == MlpLearningRateSchedule.ExponentialDecay ? 0.95f : 0.1f),
+                LearningRateStepSize = options.LearningRateStepSize,
+                MinimumLearningRate = options.MinimumLearningRate,
+                ReduceOnPlateauPatience = options.ReduceOnPlateauPatience,
+                GradientClipNorm = options.GradientClipNorm,
+                ClassWeighting = options.ClassWeighting,
+                EarlyStoppingPatience = options.EarlyStoppingPatience,
+                EarlyStoppingMetric = options.EarlyStoppingMetric,
+                EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
+                Validation = validation,
+                // The initial weights under the new options' architecture: e.g. a new DropoutRate applies to the continued run.
+                InitialWeights = initial == null ? null : new[] { new NetworkWeights(architecture, initial.Network.Layers) },
+                EpochOffset = history?.Count > 0 ? history[^1].Epoch : 0,
+                Threads = options.NumberOfThreads ?? 1,
+                CancellationToken = options.CancellationToken,
+                CheckAlive = host.CheckAlive,
+                LazySparseUpdates = options.LazySparseUpdates,
+                KeepLastFiniteWeights = options.DivergenceHandling == MlpDivergenceHandling.KeepLastFiniteWeights,
+                Warn = message => channel.Warning("{0}: {1}", trainer, message),
+                OnEpoch = (member, metrics) =>
+                {
+                    channel.Info("{0}{1}: {2}", trainer, seeds.Length == 1 ? "" : $" member {member}", task.EpochSummary(metrics));
+                    options.EpochCallback?.Invoke(metrics);
+                },
+            };
+        }
+    }
+}
