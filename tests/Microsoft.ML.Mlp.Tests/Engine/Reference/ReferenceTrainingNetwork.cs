@@ -16,6 +16,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
         private Tensor _features, _labels, _targets, _weights;
         private readonly DropoutMasks _masks;
 
+        /// <summary>Plugs this path into a run (<see cref="TrainingSettings.NetworkFactory"/>, <see cref="MlpOptionsBase.NetworkFactory"/>).</summary>
+        public static readonly TrainingNetworkFactory Factory =
+            (members, settings, data, rowWeights, masks) => new ReferenceTrainingNetwork(members, settings, data, rowWeights, masks);
+
         public ReferenceTrainingNetwork(NetworkWeights[] members, TrainingSettings settings, TrainingData data, float[] rowWeights, DropoutMasks masks)
         {
             _settings = settings;
