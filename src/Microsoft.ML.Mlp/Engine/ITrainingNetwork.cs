@@ -27,12 +27,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>The first member with a NaN or ±∞ parameter or batch-norm statistic, or −1; members marked in
         /// <paramref name="ignore"/> are not looked at.</summary>
         int FirstNonFiniteMember(bool[] ignore = null);
-
-        /// <summary>All trainable parameters, flat: per layer W [N, in, out], b [N, out], then γ, β [N, out] when normalised.</summary>
-        float[] FlatParameters();
-
-        /// <summary>The last step's gradients in the <see cref="FlatParameters"/> layout.</summary>
-        float[] FlatGradients();
     }
 
     /// <summary>Builds an <see cref="ITrainingNetwork"/> from the initial members (copied, not kept) and the first block of
