@@ -93,9 +93,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public int MemberCount => _members;
 
-        public float[] FlatParameters() => _store.Parameters.ToArray();
-
-        public float[] FlatGradients() => _store.Gradients.ToArray();
+        /// <summary>The flat parameters and last gradients (tests compare them with the autograd reference's).</summary>
+        internal ParameterStore Store => _store;
 
         public NetworkWeights SnapshotMember(int m) => _store.Snapshot(m);
 

@@ -3,10 +3,11 @@ using System;
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
-    /// One of the two interchangeable training paths: <see cref="FastTrainingNetwork"/> (hand-derived backward pass,
-    /// flat parameters, managed optimizer) and <see cref="Reference.ReferenceTrainingNetwork"/> (torch autograd and optimizers,
-    /// the reference). Both see the same batches and dropout masks and keep parameters in the same flat layout, so a
-    /// test can compare their gradients and updates step by step.
+    /// A training path the loop (<see cref="NetworkTrainer"/>) steps: <see cref="FastTrainingNetwork"/> (hand-derived backward
+    /// pass, flat parameters, managed optimizer) in the package, and the tests' autograd reference (torch autograd and
+    /// optimizers), plugged in through <see cref="TrainingSettings.NetworkFactory"/>. Both see the same batches and dropout
+    /// masks and keep parameters in the same flat layout (<see cref="FlatLayout"/>), so a test can compare their gradients
+    /// and updates step by step.
     /// </summary>
     internal interface ITrainingNetwork : IDisposable
     {
@@ -26,11 +27,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>The first member with a NaN or ±∞ parameter or batch-norm statistic, or −1; members marked in
         /// <paramref name="ignore"/> are not looked at.</summary>
         int FirstNonFiniteMember(bool[] ignore = null);
-
-        /// <summary>All trainable parameters, flat: per layer W [N, in, out], b [N, out], then γ, β [N, out] when normalised.</summary>
-        float[] FlatParameters();
-
-        /// <summary>The last step's gradients in the <see cref="FlatParameters"/> layout.</summary>
-        float[] FlatGradients();
     }
+
+    /// <summary>Builds an <see cref="ITrainingNetwork"/> from the initial members (copied, not kept) and the first block of
+    /// rows. A delegate, so that tests can swap in a network the package does not contain.</summary>
+    internal delegate ITrainingNetwork TrainingNetworkFactory(NetworkWeights[] members, TrainingSettings settings, TrainingData data,
+        float[] rowWeights, DropoutMasks masks);
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using Microsoft.ML.Trainers.Mlp.Engine.Reference;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
@@ -43,9 +42,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     var rowWeights = RowWeights(block, classWeights);
                     if (network == null)
                     {
-                        network = settings.UseFastPath
-                            ? new FastTrainingNetwork(initial, settings, block, rowWeights, masks)
-                            : new ReferenceTrainingNetwork(initial, settings, block, rowWeights, masks);
+                        network = settings.CreateNetwork(initial, block, rowWeights, masks);
                         if (settings.InitialWeights == null)
                             initial = null; // copied into the network; a wide first layer should not be held twice
                         return network;

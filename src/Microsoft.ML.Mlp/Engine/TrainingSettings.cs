@@ -44,8 +44,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Epochs already trained (warm start): history numbering continues after it.</summary>
         public int EpochOffset { get; init; }
 
-        /// <summary>True: hand-derived fast path; false: the autograd reference path.</summary>
-        public bool UseFastPath { get; init; } = true;
+        /// <summary>Builds the network the run trains; null = the fast path (<see cref="FastTrainingNetwork"/>). The only other
+        /// network is the tests' autograd reference, so the package never names it (<see cref="MlpOptionsBase.NetworkFactory"/>).</summary>
+        public TrainingNetworkFactory NetworkFactory { get; init; }
 
         /// <summary>One seed per member; the member count of the run.</summary>
         public int[] Seeds { get; init; } = { 0 };
@@ -54,8 +55,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// members run side by side on this many threads with libtorch at 1 thread each.</summary>
         public int Threads { get; init; } = 1;
 
-        /// <summary>Threads that run members side by side (fast path, several members).</summary>
-        public int MemberThreads => UseFastPath && Seeds.Length > 1 ? Threads : 1;
+        /// <summary>Threads that run members side by side (fast path, several members). A substituted network runs all
+        /// members in one set of batched torch ops, so it gets libtorch's threads instead.</summary>
+        public int MemberThreads => NetworkFactory == null && Seeds.Length > 1 ? Threads : 1;
+
+        /// <summary>The network for this run: <see cref="NetworkFactory"/>'s, or the fast path's.</summary>
+        public ITrainingNetwork CreateNetwork(NetworkWeights[] members, TrainingData data, float[] rowWeights, DropoutMasks masks) =>
+            NetworkFactory != null
+                ? NetworkFactory(members, this, data, rowWeights, masks)
+                : new FastTrainingNetwork(members, this, data, rowWeights, masks);
 
         /// <summary>With sparse rows: update only the first-layer kernel rows a batch touches (LazyAdam); false = every parameter
         /// every step, exactly as the dense path does.</summary>

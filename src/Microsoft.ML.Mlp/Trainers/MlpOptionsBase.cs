@@ -130,8 +130,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Called after every epoch with that epoch's metrics (not saved with the model).</summary>
         public Action<MlpEpochMetrics> EpochCallback;
 
-        /// <summary>Train with the autograd reference path instead of the fast path (tests and diagnosis).</summary>
-        internal bool UseReferenceEngine;
+        /// <summary>Builds the training network instead of the fast path; null (default) = the fast path. Tests set their
+        /// autograd reference here.</summary>
+        internal Engine.TrainingNetworkFactory NetworkFactory;
 
         /// <summary>Creates options with the default column names (Label, Features, no weight).</summary>
         private protected MlpOptionsBase()

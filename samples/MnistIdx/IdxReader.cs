@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.IO.Compression;
 
-namespace Microsoft.ML.Trainers.Mlp.Data
+namespace MnistIdx
 {
     /// <summary>Reads MNIST-format IDX files (images: magic 0x00000803, labels: 0x00000801), gzipped or not.</summary>
     internal static class IdxReader

@@ -16,6 +16,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
         private Tensor _features, _labels, _targets, _weights;
         private readonly DropoutMasks _masks;
 
+        /// <summary>Plugs this path into a run (<see cref="TrainingSettings.NetworkFactory"/>, <see cref="MlpOptionsBase.NetworkFactory"/>).</summary>
+        public static readonly TrainingNetworkFactory Factory =
+            (members, settings, data, rowWeights, masks) => new ReferenceTrainingNetwork(members, settings, data, rowWeights, masks);
+
         public ReferenceTrainingNetwork(NetworkWeights[] members, TrainingSettings settings, TrainingData data, float[] rowWeights, DropoutMasks masks)
         {
             _settings = settings;
@@ -116,8 +120,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
             return -1;
         }
 
+        /// <summary>All trainable parameters, flat: per layer W [N, in, out], b [N, out], then γ, β [N, out] when normalised
+        /// (<see cref="FlatLayout"/>, as the fast path's <see cref="ParameterStore"/> holds them).</summary>
         public float[] FlatParameters() => Flatten(_network.InLayoutOrder().Select(p => (Tensor)p));
 
+        /// <summary>The last step's gradients in the <see cref="FlatParameters"/> layout.</summary>
         public float[] FlatGradients() => Flatten(_network.InLayoutOrder().Select(p => p.grad));
 
         private static float[] Flatten(System.Collections.Generic.IEnumerable<Tensor> tensors) =>

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Engine.Reference;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -76,7 +77,7 @@ namespace Microsoft.ML.Mlp.Tests
             {
                 using var cts = new CancellationTokenSource();
                 var options = TrainedDigits.QuickOptions(epochs: 50);
-                options.UseReferenceEngine = reference;
+                options.NetworkFactory = reference ? ReferenceTrainingNetwork.Factory : null;
                 options.CancellationToken = cts.Token;
                 options.EpochCallback = m => { if (m.Epoch == 2) cts.Cancel(); };
                 long before = LiveTensors();

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using Microsoft.ML.Data;
-using Microsoft.ML.Trainers.Mlp.Data;
+using MnistIdx;
 
 namespace Microsoft.ML
 {
