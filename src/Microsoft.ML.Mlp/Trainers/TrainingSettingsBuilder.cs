@@ -28,7 +28,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 Epochs = options.NumberOfEpochs,
                 Shuffle = options.Shuffle,
                 Seeds = seeds,
-                UseFastPath = !options.UseReferenceEngine,
+                NetworkFactory = options.NetworkFactory,
                 Schedule = options.LearningRateSchedule,
                 LearningRateDecay = options.LearningRateDecay ?? (options.LearningRateSchedule == MlpLearningRateSchedule.ExponentialDecay ? 0.95f : 0.1f),
                 LearningRateStepSize = options.LearningRateStepSize,
