@@ -54,11 +54,8 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private protected override VersionInfo GetVersionInfo() => Info();
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="System.IO.InvalidDataException">The stored ensemble, a member or the meta-model is damaged, or cannot be loaded.</exception>
-        /// <exception cref="NotSupportedException">The ensemble or a part of it was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static MulticlassStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
-            Load(env, ctx, Info, version => new MulticlassStackingModelParameters(env, ctx, version));
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static MulticlassStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, Info, version => new MulticlassStackingModelParameters(env, ctx, version));
     }
 }

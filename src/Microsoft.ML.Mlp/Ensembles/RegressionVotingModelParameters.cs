@@ -62,17 +62,8 @@ namespace Microsoft.ML.Trainers.Mlp
         private static VersionInfo GetVersionInfo() =>
             ModelFormat.VersionInfo("VOTE REG", LoaderSignature, typeof(RegressionVotingModelParameters));
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="InvalidDataException">The stored ensemble or one of its members is damaged, or a member cannot be loaded.</exception>
-        /// <exception cref="NotSupportedException">The ensemble or a member was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static RegressionVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(RegressionVotingModelParameters), version => new RegressionVotingModelParameters(env, ctx, version));
-        }
-
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static RegressionVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new RegressionVotingModelParameters(env, ctx, version));
     }
 }

@@ -72,17 +72,8 @@ namespace Microsoft.ML.Trainers.Mlp
         private static VersionInfo GetVersionInfo() =>
             ModelFormat.VersionInfo("SOFTVOTE", LoaderSignature, typeof(SoftVotingModelParameters));
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="InvalidDataException">The stored ensemble or one of its members is damaged, or a member cannot be loaded.</exception>
-        /// <exception cref="NotSupportedException">The ensemble or a member was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static SoftVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(SoftVotingModelParameters), version => new SoftVotingModelParameters(env, ctx, version));
-        }
-
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static SoftVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new SoftVotingModelParameters(env, ctx, version));
     }
 }

@@ -106,14 +106,5 @@ namespace Microsoft.ML.Trainers.Mlp
         /// pipeline or a PredictionEngine) and saving throw <see cref="ObjectDisposedException"/>, whatever the members are.
         /// </summary>
         public void Dispose() => Model.Dispose();
-
-        /// <summary>ML.NET's loader step shared by the tasks: version check, then <paramref name="read"/> by format version.</summary>
-        private protected static T Load<T>(IHostEnvironment env, ModelLoadContext ctx, Func<VersionInfo> info, Func<int, T> read)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, info(), typeof(T).Name, read);
-        }
     }
 }

@@ -91,16 +91,8 @@ namespace Microsoft.ML.Trainers.Mlp
             ctx.CreateNode("MatMul", new[] { logits, difference }, new[] { outputNames[0] }, ctx.GetNodeName("MatMul"), "");
         }
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="System.IO.InvalidDataException">The stored model is damaged (checksum, length or value check failed).</exception>
-        /// <exception cref="NotSupportedException">The model was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static MlpBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(MlpBinaryModelParameters), version => new MlpBinaryModelParameters(env, ctx, version));
-        }
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static MlpBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new MlpBinaryModelParameters(env, ctx, version));
     }
 }

@@ -120,16 +120,8 @@ namespace Microsoft.ML.Trainers.Mlp
             MlpOnnxWriter.WritePredictedLabel(ctx, score, outputNames[0]);
         }
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="System.IO.InvalidDataException">The stored model is damaged (checksum, length or value check failed).</exception>
-        /// <exception cref="NotSupportedException">The model was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static MlpModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(MlpModelParameters), version => new MlpModelParameters(env, ctx, version));
-        }
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static MlpModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new MlpModelParameters(env, ctx, version));
     }
 }

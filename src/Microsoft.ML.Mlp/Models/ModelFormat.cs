@@ -1,9 +1,11 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Internals;
 
 namespace Microsoft.ML.Trainers.Mlp.Models
 {
@@ -36,14 +38,34 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 verWeCanReadBack: VersionBase | Oldest, loaderSignature: loaderSignature, loaderAssemblyName: loaderType.Assembly.FullName);
 
         /// <summary>
-        /// Loads one of our models: checks the header's version (a newer file gets a message naming both versions, before
-        /// ML.NET's generic one), then runs <paramref name="read"/> with the format version, turning any failure into an
-        /// <see cref="InvalidDataException"/> that names the model, where it sits in the zip, and that the file is damaged.
+        /// The loader of every model of this package: each model's <c>Create(IHostEnvironment, ModelLoadContext)</c>, which ML.NET
+        /// finds through the model's LoadableClass attribute, is this one call. Checks the arguments and the ML.NET version, then
+        /// the header's format version (a newer file gets a message naming both versions, before ML.NET's generic one), then runs
+        /// <paramref name="read"/> with the format version. Any failure becomes an <see cref="InvalidDataException"/> that names
+        /// the model (<typeparamref name="TModel"/>), where it sits in the zip, and that the file is damaged.
         /// </summary>
-        public static T Load<T>(ModelLoadContext ctx, VersionInfo info, string model, Func<int, T> read)
+        /// <param name="env">The environment ML.NET loads with.</param>
+        /// <param name="ctx">The model's place in the zip, positioned at its header.</param>
+        /// <param name="versionInfo">The model's header (its signature, loader signature and the format versions).</param>
+        /// <param name="read">Reads the model's bytes in the given format version (the model's loading constructor).</param>
+        /// <exception cref="InvalidDataException">The stored model (or a part of it) is damaged, or cannot be loaded.</exception>
+        /// <exception cref="NotSupportedException">The model was saved in a newer format than this library reads.</exception>
+        public static TModel Load<TModel>(IHostEnvironment env, ModelLoadContext ctx, Func<VersionInfo> versionInfo, Func<int, TModel> read)
         {
+            if (env == null)
+                throw new ArgumentNullException(nameof(env));
             if (ctx == null)
                 throw new ArgumentNullException(nameof(ctx));
+            // First: the reading below names ML.NET internals, which the JIT resolves before a method runs, so on an ML.NET where
+            // one moved, only a check made in this method, before that one is called, can give the guard's message.
+            MlNetVersionGuard.EnsureSupported();
+            return Read(ctx, versionInfo, typeof(TModel).Name, read);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)] // see Load: compiled only after the version check ran
+        private static T Read<T>(ModelLoadContext ctx, Func<VersionInfo> versionInfo, string model, Func<int, T> read)
+        {
+            var info = versionInfo();
             int version = CheckVersion(ctx, model);
             try
             {
