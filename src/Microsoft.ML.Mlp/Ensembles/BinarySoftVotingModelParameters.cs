@@ -1,13 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.ComponentModel;
-using System.IO;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
-using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 
 [assembly: LoadableClass(typeof(BinarySoftVotingModelParameters), null, typeof(SignatureLoadModel),
@@ -46,21 +42,19 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
 
-        private protected override DataViewType OutputType => NumberDataViewType.Single;
-
         /// <summary>The ensemble's probability of true for one feature vector: the weighted average of the members'.</summary>
-        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float PredictProbability(float[] features) => Core.Score(Core.CreateScorer(), features)[0];
 
         /// <summary>Member <paramref name="member"/>'s probability of true for one feature vector.</summary>
         /// <param name="member">0-based member index.</param>
-        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float PredictMemberProbability(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
 
         /// <summary>The Score of one feature vector: the logit of <see cref="PredictProbability"/> (clipped as the class says).</summary>
-        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         public float PredictScore(float[] features) => Logit(PredictProbability(features));
 
         private protected override ValueMapper<VBuffer<float>, float> CreateMapper(EnsembleMember.Scorer score) =>
@@ -76,11 +70,11 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private protected override double? OnnxMinimumProbability => MinimumProbability;
 
-        private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
-
-        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
+        /// <summary>The model-file header (written since format version 2; the versions are in docs/model-format.md).</summary>
         private static VersionInfo GetVersionInfo() =>
             ModelFormat.VersionInfo("VOTE BIN", LoaderSignature, typeof(BinarySoftVotingModelParameters));
+
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
         /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
         private static BinarySoftVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>

@@ -6,10 +6,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
-using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Onnx;
 
@@ -52,10 +50,8 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
 
-        private protected override DataViewType OutputType => NumberDataViewType.Single;
-
         /// <summary>The score of one feature vector: the logit of true (sigmoid(score) is its probability); the Score column's value.</summary>
-        /// <param name="features">A vector of <see cref="MlpModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public float PredictScore(ReadOnlySpan<float> features)
         {
@@ -76,12 +72,6 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>This model as a two-class multiclass model over the same weights and history: what warm start continues.</summary>
         internal MlpModelParameters AsTwoClassModel() => new MlpModelParameters(Host, Network, History);
 
-        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
-        private static VersionInfo GetVersionInfo() =>
-            ModelFormat.VersionInfo("MLP BINR", LoaderSignature, typeof(MlpBinaryModelParameters));
-
-        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
-
         /// <summary>The binary head: Score = z₁ − z₀ (a product with [−1, 1], exact as the managed subtraction). ML.NET's calibrated
         /// wrapper asks for the Score only and adds its own sigmoid for the Probability; its scorer adds the PredictedLabel.</summary>
         private protected override void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames)
@@ -90,6 +80,12 @@ namespace Microsoft.ML.Trainers.Mlp
             string difference = ctx.AddInitializer(new[] { -1f, 1f }, new long[] { 2, 1 }, "MlpLogitDifference");
             ctx.CreateNode("MatMul", new[] { logits, difference }, new[] { outputNames[0] }, ctx.GetNodeName("MatMul"), "");
         }
+
+        /// <summary>The model-file header (written since format version 2; the versions are in docs/model-format.md).</summary>
+        private static VersionInfo GetVersionInfo() =>
+            ModelFormat.VersionInfo("MLP BINR", LoaderSignature, typeof(MlpBinaryModelParameters));
+
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
         /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
         private static MlpBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>

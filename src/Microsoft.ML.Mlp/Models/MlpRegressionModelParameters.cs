@@ -7,10 +7,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
-using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Onnx;
 
@@ -70,10 +68,8 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.Regression;
 
-        private protected override DataViewType OutputType => NumberDataViewType.Single;
-
         /// <summary>The prediction for one feature vector, in the label's units; the Score column's value.</summary>
-        /// <param name="features">A vector of <see cref="MlpModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public float PredictScore(ReadOnlySpan<float> features)
         {
@@ -93,12 +89,6 @@ namespace Microsoft.ML.Trainers.Mlp
             dst = Unscale(z[0]);
         }
 
-        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
-        private static VersionInfo GetVersionInfo() =>
-            ModelFormat.VersionInfo("MLP REGR", LoaderSignature, typeof(MlpRegressionModelParameters));
-
-        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
-
         /// <summary>The regression head: Score = output × std + mean, in double as the managed scoring computes it, then float.</summary>
         private protected override void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames)
         {
@@ -117,6 +107,12 @@ namespace Microsoft.ML.Trainers.Mlp
             writer.Write(LabelMean);
             writer.Write(LabelStandardDeviation);
         }
+
+        /// <summary>The model-file header (written since format version 2; the versions are in docs/model-format.md).</summary>
+        private static VersionInfo GetVersionInfo() =>
+            ModelFormat.VersionInfo("MLP REGR", LoaderSignature, typeof(MlpRegressionModelParameters));
+
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
         /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
         private static MlpRegressionModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>

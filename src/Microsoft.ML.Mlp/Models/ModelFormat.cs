@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Internals;
 
