@@ -18,8 +18,9 @@ namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
     /// A trained multilayer perceptron: maps a feature vector to class probabilities. Saved and loaded with the
-    /// ML.NET model zip. Scoring runs in managed code (batch normalization folded into the layers), so a
-    /// loaded model needs no libtorch to predict and holds no native memory.
+    /// ML.NET model zip. Row scoring (pipelines, PredictionEngine, <see cref="PredictProbabilities"/>) runs in managed code,
+    /// batch normalization folded into the layers; <see cref="PredictBatch"/> multiplies with libtorch. The model holds no
+    /// native memory.
     /// </summary>
     public sealed class MlpModelParameters : MlpModelParametersBase<VBuffer<float>>
     {

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
     /// <summary>
     /// The one place that knows the model-file format versions (docs/model-format.md). Each model this package saves is an
     /// ML.NET sub-model whose header carries ML.NET's VersionInfo; its version 0x0001000N is our format version N, and the
-    /// reader is chosen by it. Version 2 wraps the payload in a block with its own version, length and SHA-256, verified
+    /// reader is chosen by it. From version 2 on the payload sits in a block with its own version, length and SHA-256, verified
     /// before a single value is parsed; version 1 (no checksum) still loads, every length checked.
     /// </summary>
     internal static class ModelFormat
@@ -25,7 +25,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
         /// <summary>High word of ML.NET's version number; the low word is the format version.</summary>
         private const uint VersionBase = 0x0001_0000;
 
-        /// <summary>First 4 bytes of a version-2 block: "MLPF" in ASCII.</summary>
+        /// <summary>First 4 bytes of the block (format 2 on): "MLPF" in ASCII.</summary>
         private const int BlockMagic = 0x46504C4D;
 
         private const int HashBytes = 32; // SHA-256
@@ -113,7 +113,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
 
         /// <summary>
         /// The rest of this model's bytes in the entry, as a reader over what the payload holds: for format 1 all of it,
-        /// for format 2 the inside of the block once its length and SHA-256 check out. Reads exactly the model's region,
+        /// from format 2 on the inside of the block once its length and SHA-256 check out. Reads exactly the model's region,
         /// which ML.NET's header bounds by the entry's real size, so nothing is allocated beyond what the file holds.
         /// </summary>
         public static FormatReader ReadPayload(ModelLoadContext ctx, int version)
@@ -133,7 +133,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             };
         }
 
-        /// <summary>Formats 2 and 3: "MLPF" | int32 version | int32 payload length | payload | SHA-256 of all the preceding bytes.</summary>
+        /// <summary>Format 2 on: "MLPF" | int32 version | int32 payload length | payload | SHA-256 of all the preceding bytes.</summary>
         private static FormatReader OpenBlock(byte[] bytes, int expectedVersion)
         {
             var head = new FormatReader(bytes, 0, bytes.Length, expectedVersion);
