@@ -1,5 +1,4 @@
 using System;
-using System.ComponentModel;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -38,15 +37,14 @@ namespace Microsoft.ML.Trainers.Mlp
         private protected override ValueMapper<VBuffer<float>, float> CreateMapper(MemberScorer scorer) =>
             EnsembleMember.ScalarMapper(scorer, BinaryTask.Logit);
 
-        private static VersionInfo Info() => ModelFormat.VersionInfo("STACKBIN", LoaderSignature, typeof(BinaryStackingModelParameters));
+        /// <summary>The model-file header (written since format version 2; the versions are in docs/model-format.md).</summary>
+        private static VersionInfo GetVersionInfo() =>
+            ModelFormat.VersionInfo("STACKBIN", LoaderSignature, typeof(BinaryStackingModelParameters));
 
-        private protected override VersionInfo GetVersionInfo() => Info();
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="System.IO.InvalidDataException">The stored ensemble, a member or the meta-model is damaged, or cannot be loaded.</exception>
-        /// <exception cref="NotSupportedException">The ensemble or a part of it was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static BinaryStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
-            Load(env, ctx, Info, version => new BinaryStackingModelParameters(env, ctx, version));
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static BinaryStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new BinaryStackingModelParameters(env, ctx, version));
     }
 }

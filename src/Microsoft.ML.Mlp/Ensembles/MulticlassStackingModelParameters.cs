@@ -1,5 +1,4 @@
 using System;
-using System.ComponentModel;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -37,7 +36,7 @@ namespace Microsoft.ML.Trainers.Mlp
         public int NumberOfClasses => Model.Meta.Width;
 
         /// <summary>Class probabilities of one feature vector according to the meta-model.</summary>
-        /// <param name="features">A vector of <see cref="StackingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float[] PredictProbabilities(float[] features)
         {
@@ -51,15 +50,14 @@ namespace Microsoft.ML.Trainers.Mlp
         private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(MemberScorer scorer) =>
             EnsembleMember.VectorMapper(scorer, NumberOfClasses);
 
-        private static VersionInfo Info() => ModelFormat.VersionInfo("STACKMCL", LoaderSignature, typeof(MulticlassStackingModelParameters));
+        /// <summary>The model-file header (written since format version 2; the versions are in docs/model-format.md).</summary>
+        private static VersionInfo GetVersionInfo() =>
+            ModelFormat.VersionInfo("STACKMCL", LoaderSignature, typeof(MulticlassStackingModelParameters));
 
-        private protected override VersionInfo GetVersionInfo() => Info();
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="System.IO.InvalidDataException">The stored ensemble, a member or the meta-model is damaged, or cannot be loaded.</exception>
-        /// <exception cref="NotSupportedException">The ensemble or a part of it was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static MulticlassStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
-            Load(env, ctx, Info, version => new MulticlassStackingModelParameters(env, ctx, version));
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static MulticlassStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new MulticlassStackingModelParameters(env, ctx, version));
     }
 }

@@ -1,4 +1,3 @@
-using System;
 using System.ComponentModel;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -34,15 +33,14 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private protected override ValueMapper<VBuffer<float>, float> CreateMapper(MemberScorer scorer) => EnsembleMember.ScalarMapper(scorer, score => score);
 
-        private static VersionInfo Info() => ModelFormat.VersionInfo("STACKREG", LoaderSignature, typeof(RegressionStackingModelParameters));
+        /// <summary>The model-file header (written since format version 2; the versions are in docs/model-format.md).</summary>
+        private static VersionInfo GetVersionInfo() =>
+            ModelFormat.VersionInfo("STACKREG", LoaderSignature, typeof(RegressionStackingModelParameters));
 
-        private protected override VersionInfo GetVersionInfo() => Info();
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="System.IO.InvalidDataException">The stored ensemble, a member or the meta-model is damaged, or cannot be loaded.</exception>
-        /// <exception cref="NotSupportedException">The ensemble or a part of it was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static RegressionStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
-            Load(env, ctx, Info, version => new RegressionStackingModelParameters(env, ctx, version));
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static RegressionStackingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new RegressionStackingModelParameters(env, ctx, version));
     }
 }

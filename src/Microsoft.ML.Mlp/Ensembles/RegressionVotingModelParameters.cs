@@ -1,14 +1,11 @@
 using System;
-using System.Collections.Generic;
 using System.ComponentModel;
-using System.IO;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
-using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 
 [assembly: LoadableClass(typeof(RegressionVotingModelParameters), null, typeof(SignatureLoadModel),
@@ -41,39 +38,28 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.Regression;
 
-        private protected override DataViewType OutputType => NumberDataViewType.Single;
-
         /// <summary>The ensemble's score for one feature vector: the weighted average of the members' scores (the Score column's value).</summary>
-        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float PredictScore(float[] features) => Core.Score(Core.CreateScorer(), features)[0];
 
         /// <summary>Member <paramref name="member"/>'s score for one feature vector.</summary>
         /// <param name="member">0-based member index.</param>
-        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float PredictMemberScore(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
 
         private protected override ValueMapper<VBuffer<float>, float> CreateMapper(MemberScorer score) =>
             EnsembleMember.ScalarMapper(score, average => average);
 
-        private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
-
-        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
+        /// <summary>The model-file header (written since format version 2; the versions are in docs/model-format.md).</summary>
         private static VersionInfo GetVersionInfo() =>
             ModelFormat.VersionInfo("VOTE REG", LoaderSignature, typeof(RegressionVotingModelParameters));
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="InvalidDataException">The stored ensemble or one of its members is damaged, or a member cannot be loaded.</exception>
-        /// <exception cref="NotSupportedException">The ensemble or a member was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static RegressionVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(RegressionVotingModelParameters), version => new RegressionVotingModelParameters(env, ctx, version));
-        }
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static RegressionVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new RegressionVotingModelParameters(env, ctx, version));
     }
 }

@@ -1,18 +1,13 @@
 using System;
-using System.Collections.Generic;
 using System.ComponentModel;
-using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Tasks;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
-using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
-using Microsoft.ML.Trainers.Mlp.Onnx;
 
 [assembly: LoadableClass(typeof(SoftVotingModelParameters), null, typeof(SignatureLoadModel),
     "Soft Voting Multiclass Ensemble", SoftVotingModelParameters.LoaderSignature)]
@@ -29,19 +24,15 @@ namespace Microsoft.ML.Trainers.Mlp
         internal const string LoaderSignature = "SoftVotingMulticlassExec";
         private const string RegistrationName = "SoftVotingModelParameters";
 
-        private readonly VectorDataViewType _outputType;
-
         internal SoftVotingModelParameters(IHostEnvironment env, VotingCore core)
             : base(env, RegistrationName, core)
         {
-            _outputType = new VectorDataViewType(NumberDataViewType.Single, core.Width);
         }
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private SoftVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
             : base(env, RegistrationName, ctx, formatVersion, MulticlassTask.Instance, nameof(SoftVotingModelParameters))
         {
-            _outputType = new VectorDataViewType(NumberDataViewType.Single, Core.Width);
         }
 
         /// <summary>Number of classes (length of the Score vector).</summary>
@@ -51,39 +42,28 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
 
-        private protected override DataViewType OutputType => _outputType;
-
         /// <summary>Class probabilities of one feature vector: the weighted average of the members'.</summary>
-        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float[] PredictProbabilities(float[] features) => Core.Score(Core.CreateScorer(), features);
 
         /// <summary>Class probabilities of one feature vector according to member <paramref name="member"/> alone.</summary>
         /// <param name="member">0-based member index.</param>
-        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
         public float[] PredictMemberProbabilities(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features);
 
         private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(MemberScorer score) =>
             EnsembleMember.VectorMapper(score, Core.Width);
 
-        private protected override VersionInfo GetVersionInfoCore() => GetVersionInfo();
-
-        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
+        /// <summary>The model-file header (written since format version 1; the versions are in docs/model-format.md).</summary>
         private static VersionInfo GetVersionInfo() =>
             ModelFormat.VersionInfo("SOFTVOTE", LoaderSignature, typeof(SoftVotingModelParameters));
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="InvalidDataException">The stored ensemble or one of its members is damaged, or a member cannot be loaded.</exception>
-        /// <exception cref="NotSupportedException">The ensemble or a member was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static SoftVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(SoftVotingModelParameters), version => new SoftVotingModelParameters(env, ctx, version));
-        }
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static SoftVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new SoftVotingModelParameters(env, ctx, version));
     }
 }

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using Microsoft.ML.Data;
@@ -18,15 +17,14 @@ namespace Microsoft.ML.Trainers.Mlp
     /// task's class adds its output: class probabilities, a logit, or a score.
     /// </summary>
     /// <typeparam name="TOutput">What the model writes into the Score column.</typeparam>
-    public abstract class StackingModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISingleCanSaveOnnx, IDisposable
+    public abstract class StackingModelParametersBase<TOutput> : ValueMapperModelParametersBase<TOutput>
     {
-        private readonly VectorDataViewType _inputType;
-
+        // Both constructors are private protected: only this package's three stacking models derive from this class.
         private protected StackingModelParametersBase(IHostEnvironment env, string name, StackingModel model)
             : base(env, name)
         {
             Model = model;
-            _inputType = new VectorDataViewType(NumberDataViewType.Single, model.FeatureCount);
+            SetShape(model.FeatureCount, model.Meta.Width);
         }
 
         // Loading: ML.NET's own prefix (sizeof(float)) first, then our block and sub-models, read by format version.
@@ -34,7 +32,7 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, name, ctx)
         {
             Model = StackingModel.Load(env, ctx, formatVersion, task, name);
-            _inputType = new VectorDataViewType(NumberDataViewType.Single, Model.FeatureCount);
+            SetShape(Model.FeatureCount, Model.Meta.Width);
         }
 
         private protected StackingModel Model { get; }
@@ -49,72 +47,31 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Number of folds whose out-of-fold predictions trained the meta-model.</summary>
         public int NumberOfFolds => Model.NumberOfFolds;
 
-        /// <summary>Length of the feature vector the members score.</summary>
-        public int NumberOfFeatures => Model.FeatureCount;
-
-        DataViewType IValueMapper.InputType => _inputType;
-
-        DataViewType IValueMapper.OutputType => typeof(TOutput) == typeof(float)
-            ? NumberDataViewType.Single
-            : new VectorDataViewType(NumberDataViewType.Single, Model.Meta.Width);
-
         /// <summary>The task's prediction kind.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => Model.Task.PredictionKind;
 
-        ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
-        {
-            Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(TOutput),
-                $"The stacking ensemble maps VBuffer<float> to {typeof(TOutput).Name}.");
-            return (ValueMapper<TIn, TOut>)(Delegate)CreateMapper(Model.CreateScorer(GetType().Name));
-        }
+        // The model's scorer checks for disposal and the feature count on every row.
+        private protected sealed override ValueMapper<VBuffer<float>, TOutput> CreateMapper() => CreateMapper(Model.CreateScorer(GetType().Name));
 
         /// <summary>The task's mapper over one cursor's scorer (members → meta-model).</summary>
         private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateMapper(MemberScorer scorer);
 
-        /// <summary>The model-file header of the task's model.</summary>
-        private protected abstract VersionInfo GetVersionInfo();
-
         /// <summary>Writes the stacking block (docs/model-format.md), then each member and the meta-model as sub-models.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void SaveCore(ModelSaveContext ctx)
-        {
-            Model.CheckNotDisposed(GetType().Name);
-            base.SaveCore(ctx);
-            ctx.SetVersionInfo(GetVersionInfo());
-            Model.Save(ctx, GetType().Name);
-        }
+        private protected sealed override void SaveModel(ModelSaveContext ctx) => Model.Save(ctx, GetType().Name);
 
-        /// <summary>True when every member and the meta-model can export; otherwise throws, naming the one that cannot.</summary>
-        /// <exception cref="NotSupportedException">A member or the meta-model has no ONNX form (the message names it and its type).</exception>
-        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx)
-        {
-            MlNetVersionGuard.EnsureSupported();
-            Model.CheckOnnx(ctx, GetType().Name);
-            return true;
-        }
+        /// <summary>Throws, naming the first member, or the meta-model, that has no ONNX form (and its type).</summary>
+        private protected sealed override void CheckOnnx(OnnxContext ctx) => Model.CheckOnnx(ctx, GetType().Name);
 
-        /// <summary>ML.NET's ONNX export hook: the members' graphs, their outputs side by side into the meta-model's graph, then the
-        /// task's columns (<see cref="MlpTask.WriteOnnxHead"/>; binary: the logit of the meta-model's probability).</summary>
-        bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
-        {
-            Model.Task.WriteOnnxHead(ctx, Model.WriteOnnx(ctx, featureColumn, GetType().Name), outputNames);
-            return true;
-        }
+        /// <summary>The members' graphs, their outputs side by side into the meta-model's graph, then the task's columns
+        /// (<see cref="MlpTask.WriteOnnxHead"/>; binary: the logit of the meta-model's probability).</summary>
+        private protected sealed override void WriteOnnx(OnnxContext ctx, string features, string[] outputNames) =>
+            Model.Task.WriteOnnxHead(ctx, Model.WriteOnnx(ctx, features, GetType().Name), outputNames);
 
-        /// <summary>
-        /// Disposes the members and the meta-model that are disposable (MLP members). Afterwards scoring (directly, through a
-        /// pipeline or a PredictionEngine) and saving throw <see cref="ObjectDisposedException"/>, whatever the members are.
-        /// </summary>
-        public void Dispose() => Model.Dispose();
+        /// <summary>Disposes the members and the meta-model that are disposable (MLP members); the ensemble then refuses to
+        /// score or save, whatever its parts are.</summary>
+        private protected sealed override void DisposeCore() => Model.Dispose();
 
-        /// <summary>ML.NET's loader step shared by the tasks: version check, then <paramref name="read"/> by format version.</summary>
-        private protected static T Load<T>(IHostEnvironment env, ModelLoadContext ctx, Func<VersionInfo> info, Func<int, T> read)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, info(), typeof(T).Name, read);
-        }
+        private protected sealed override void CheckNotDisposed() => Model.CheckNotDisposed(GetType().Name);
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
@@ -106,35 +105,6 @@ namespace Microsoft.ML.Trainers.Mlp.Internals
             MlNetVersionGuard.EnsureSupported();
             return env.Register(name);
         }
-
-        /// <summary>Model-file version header. The loader assembly name lets a fresh process find our loaders
-        /// without ComponentCatalog.RegisterAssembly. Every model save and load asks for it first, so it checks the ML.NET version.</summary>
-        public static VersionInfo Version(string modelSignature, uint version, string loaderSignature, Type loaderType)
-        {
-            MlNetVersionGuard.EnsureSupported();
-            return NewVersionInfo(modelSignature, version, loaderSignature, loaderType);
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)] // as EnvironmentOf: the internal constructor is resolved only after the check
-        private static VersionInfo NewVersionInfo(string modelSignature, uint version, string loaderSignature, Type loaderType)
-        {
-            return new VersionInfo(modelSignature, verWrittenCur: version, verReadableCur: version, verWeCanReadBack: version,
-                loaderSignature: loaderSignature, loaderAssemblyName: loaderType.Assembly.FullName);
-        }
-
-        /// <summary>A model loader's first step (the <c>Create</c> ML.NET calls): checks the ML.NET version, then the model header.
-        /// Loaders call this rather than <c>ctx.CheckAtModel</c> so that their own body names no ML.NET internal member: the JIT
-        /// resolves those before a method runs, which would pre-empt the version check with a MissingMethodException.</summary>
-        public static void CheckAtModel(ModelLoadContext ctx, Func<VersionInfo> versionInfo)
-        {
-            if (ctx == null)
-                throw new ArgumentNullException(nameof(ctx));
-            MlNetVersionGuard.EnsureSupported();
-            CheckHeader(ctx, versionInfo());
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void CheckHeader(ModelLoadContext ctx, VersionInfo versionInfo) => ctx.CheckAtModel(versionInfo);
 
         /// <summary>The Score / PredictedLabel columns every ML.NET multiclass trainer adds, with the label's key values
         /// as slot names and key values, so MapKeyToValue works downstream.</summary>

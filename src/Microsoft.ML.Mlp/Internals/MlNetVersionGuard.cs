@@ -10,7 +10,9 @@ namespace Microsoft.ML.Trainers.Mlp.Internals
     /// Refuses, with a message that says what to do, to run against an ML.NET this build was not compiled for. The library
     /// calls ML.NET internals (<see cref="MlNetBridge"/>) that any ML.NET release may change; NuGet only warns about a newer
     /// Microsoft.ML, and without this check the first sign would be a MissingMethodException somewhere inside Fit or Model.Load.
-    /// Runs at first use: every catalog entry point, trainer construction, model save and load (all through Internals).
+    /// Checked where the library first touches ML.NET: every catalog entry point and trainer constructor (<see cref="MlNetBridge"/>),
+    /// every model load (<see cref="Models.ModelFormat.Load{TModel}"/>) and the ONNX export check. Saving is not checked: a model
+    /// can only be saved once it was trained or loaded, and both were.
     /// </summary>
     internal static class MlNetVersionGuard
     {

@@ -6,10 +6,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
-using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Onnx;
 
@@ -52,10 +50,8 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
 
-        private protected override DataViewType OutputType => NumberDataViewType.Single;
-
         /// <summary>The score of one feature vector: the logit of true (sigmoid(score) is its probability); the Score column's value.</summary>
-        /// <param name="features">A vector of <see cref="MlpModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public float PredictScore(ReadOnlySpan<float> features)
         {
@@ -73,12 +69,6 @@ namespace Microsoft.ML.Trainers.Mlp
             dst = z[1] - z[0];
         }
 
-        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
-        private static VersionInfo GetVersionInfo() =>
-            ModelFormat.VersionInfo("MLP BINR", LoaderSignature, typeof(MlpBinaryModelParameters));
-
-        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
-
         /// <summary>The binary head: Score = z₁ − z₀ (a product with [−1, 1], exact as the managed subtraction). ML.NET's calibrated
         /// wrapper asks for the Score only and adds its own sigmoid for the Probability; its scorer adds the PredictedLabel.</summary>
         private protected override void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames)
@@ -88,16 +78,14 @@ namespace Microsoft.ML.Trainers.Mlp
             ctx.CreateNode("MatMul", new[] { logits, difference }, new[] { outputNames[0] }, ctx.GetNodeName("MatMul"), "");
         }
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="System.IO.InvalidDataException">The stored model is damaged (checksum, length or value check failed).</exception>
-        /// <exception cref="NotSupportedException">The model was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static MlpBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(MlpBinaryModelParameters), version => new MlpBinaryModelParameters(env, ctx, version));
-        }
+        /// <summary>The model-file header (written since format version 2; the versions are in docs/model-format.md).</summary>
+        private static VersionInfo GetVersionInfo() =>
+            ModelFormat.VersionInfo("MLP BINR", LoaderSignature, typeof(MlpBinaryModelParameters));
+
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
+
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static MlpBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new MlpBinaryModelParameters(env, ctx, version));
     }
 }

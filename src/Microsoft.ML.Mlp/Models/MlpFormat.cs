@@ -7,7 +7,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
 {
     /// <summary>
     /// The payload of an <see cref="MlpModelParameters"/>: architecture, each layer's arrays, training history. Format 1
-    /// stores it bare, format 2 inside a checksummed block (<see cref="ModelFormat"/>) with the same bytes; format 3 adds the
+    /// stores it bare, format 2 and later inside a checksummed block (<see cref="ModelFormat"/>) with the same bytes; format 3 adds the
     /// task metrics (validation AUC, RMSE, R²) to each history entry.
     /// Reading validates the semantics too: sizes consistent with the architecture, every weight finite, variances ≥ 0.
     /// </summary>

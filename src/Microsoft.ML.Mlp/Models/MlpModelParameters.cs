@@ -6,10 +6,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
-using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Onnx;
 
@@ -20,8 +18,9 @@ namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
     /// A trained multilayer perceptron: maps a feature vector to class probabilities. Saved and loaded with the
-    /// ML.NET model zip. Scoring runs in managed code (batch normalization folded into the layers), so a
-    /// loaded model needs no libtorch to predict and holds no native memory.
+    /// ML.NET model zip. Row scoring (pipelines, PredictionEngine, <see cref="PredictProbabilities"/>) runs in managed code,
+    /// batch normalization folded into the layers; <see cref="PredictBatch"/> multiplies with libtorch. The model holds no
+    /// native memory.
     /// </summary>
     public sealed class MlpModelParameters : MlpModelParametersBase<VBuffer<float>>
     {
@@ -30,12 +29,10 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private const string Kind = "MLP";
 
-        private VectorDataViewType _outputType;
-
         internal MlpModelParameters(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history)
             : base(env, RegistrationName, Kind)
         {
-            Initialize(network, history.ToList());
+            Initialize(network, history.ToList(), logits: false);
         }
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
@@ -44,13 +41,7 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, RegistrationName, Kind, ctx)
         {
             var (network, history) = MlpFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
-            Initialize(network, history);
-        }
-
-        private void Initialize(NetworkWeights network, List<MlpEpochMetrics> history)
-        {
             Initialize(network, history, logits: false);
-            _outputType = new VectorDataViewType(NumberDataViewType.Single, NumberOfClasses);
         }
 
         /// <summary>Number of classes (length of the Score vector).</summary>
@@ -60,10 +51,8 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
 
-        private protected override DataViewType OutputType => _outputType;
-
         /// <summary>Class probabilities (summing to 1) of one feature vector; the same numbers the Score column holds.</summary>
-        /// <param name="features">A vector of <see cref="MlpModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public float[] PredictProbabilities(ReadOnlySpan<float> features)
         {
@@ -79,7 +68,7 @@ namespace Microsoft.ML.Trainers.Mlp
         /// over all rows. Same network as <see cref="PredictProbabilities(ReadOnlySpan{float})"/>, other summation order
         /// (results agree to float rounding, not bit for bit).
         /// </summary>
-        /// <param name="features">Row-major rows of <see cref="MlpModelParametersBase{TOutput}.NumberOfFeatures"/> values each.</param>
+        /// <param name="features">Row-major rows of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values each.</param>
         /// <param name="rowCount">Number of rows in <paramref name="features"/>.</param>
         /// <returns>Row-major [rowCount, <see cref="NumberOfClasses"/>] probabilities.</returns>
         /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
@@ -106,12 +95,6 @@ namespace Microsoft.ML.Trainers.Mlp
             dst = editor.Commit();
         }
 
-        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
-        private static VersionInfo GetVersionInfo() =>
-            ModelFormat.VersionInfo("MLP MCLS", LoaderSignature, typeof(MlpModelParameters));
-
-        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
-
         /// <summary>The multiclass head as ML.NET's multiclass linear models write it: outputs are PredictedLabel, Score; the
         /// network's softmax is the Score, its arg-max + 1 the PredictedLabel key.</summary>
         private protected override void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames)
@@ -120,16 +103,14 @@ namespace Microsoft.ML.Trainers.Mlp
             MlpOnnxWriter.WritePredictedLabel(ctx, score, outputNames[0]);
         }
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="System.IO.InvalidDataException">The stored model is damaged (checksum, length or value check failed).</exception>
-        /// <exception cref="NotSupportedException">The model was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static MlpModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(MlpModelParameters), version => new MlpModelParameters(env, ctx, version));
-        }
+        /// <summary>The model-file header (written since format version 1; the versions are in docs/model-format.md).</summary>
+        private static VersionInfo GetVersionInfo() =>
+            ModelFormat.VersionInfo("MLP MCLS", LoaderSignature, typeof(MlpModelParameters));
+
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
+
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static MlpModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new MlpModelParameters(env, ctx, version));
     }
 }

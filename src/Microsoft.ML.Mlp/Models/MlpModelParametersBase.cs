@@ -1,32 +1,28 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.IO;
-using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Engine;
-using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
     /// What every trained multilayer perceptron of this package shares, whatever its task: the network and its training
-    /// history, the feature-count check, the one dense/sparse scoring dispatch, save (one checksummed block,
-    /// docs/model-format.md), dispose, and ONNX export of the network. Each task adds only its head: how the network's last
+    /// history, the feature-count check, the one dense/sparse scoring dispatch, the saved block (docs/model-format.md),
+    /// disposal of the scoring network, and ONNX export of the network. Each task adds only its head: how the network's last
     /// layer becomes the Score column (<see cref="MlpModelParameters"/>: softmax probabilities; <see cref="MlpBinaryModelParameters"/>:
     /// the logit z₁ − z₀; <see cref="MlpRegressionModelParameters"/>: output × standard deviation + mean).
     /// </summary>
     /// <typeparam name="TOutput">The Score column's type: a vector for multiclass, a single value for binary and regression.</typeparam>
-    public abstract class MlpModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISingleCanSaveOnnx, IDisposable, ITrainedNetwork
+    public abstract class MlpModelParametersBase<TOutput> : ValueMapperModelParametersBase<TOutput>, ITrainedNetwork
     {
         private readonly string _kind;
         private InferenceNetwork _inference;
         private List<MlpEpochMetrics> _history;
-        private VectorDataViewType _inputType;
 
         // Both constructors are private protected: only this package's three models derive from this class.
         private protected MlpModelParametersBase(IHostEnvironment env, string registrationName, string kind)
@@ -35,7 +31,6 @@ namespace Microsoft.ML.Trainers.Mlp
             _kind = kind;
         }
 
-        // The base constructor reads ML.NET's own prefix (sizeof(float)); the derived loader reads the rest by format version.
         private protected MlpModelParametersBase(IHostEnvironment env, string registrationName, string kind, ModelLoadContext ctx)
             : base(env, registrationName, ctx)
         {
@@ -51,11 +46,8 @@ namespace Microsoft.ML.Trainers.Mlp
             Network = network;
             _history = history;
             _inference = new InferenceNetwork(network, logits);
-            _inputType = new VectorDataViewType(NumberDataViewType.Single, NumberOfFeatures);
+            SetShape(network.Architecture.InputSize, network.Architecture.OutputSize);
         }
-
-        /// <summary>Length of the feature vector the model scores.</summary>
-        public int NumberOfFeatures => Network.Architecture.InputSize;
 
         /// <summary>Width of each hidden layer, input side first.</summary>
         public IReadOnlyList<int> HiddenLayerSizes => Array.AsReadOnly(Network.Architecture.HiddenLayerSizes);
@@ -80,16 +72,6 @@ namespace Microsoft.ML.Trainers.Mlp
 
         bool ITrainedNetwork.IsDisposed => IsDisposed;
 
-        DataViewType IValueMapper.InputType => _inputType;
-
-        DataViewType IValueMapper.OutputType => OutputType;
-
-        /// <summary>The Score column's type.</summary>
-        private protected abstract DataViewType OutputType { get; }
-
-        /// <summary>The model-file header of the derived model (format versions in docs/model-format.md).</summary>
-        private protected abstract VersionInfo VersionInfoForSave { get; }
-
         /// <summary>Fills <paramref name="dst"/> from one row: <see cref="Score"/> on <paramref name="network"/>, then the head.</summary>
         private protected abstract void Map(InferenceNetwork network, in VBuffer<float> src, ref TOutput dst);
 
@@ -98,19 +80,13 @@ namespace Microsoft.ML.Trainers.Mlp
         {
         }
 
-        ValueMapper<TIn, TOut> IValueMapper.GetMapper<TIn, TOut>()
-        {
-            Host.Check(typeof(TIn) == typeof(VBuffer<float>) && typeof(TOut) == typeof(TOutput),
-                $"The {_kind} maps VBuffer<float> to {typeof(TOutput).Name}.");
-            _ = Inference;
-            ValueMapper<VBuffer<float>, TOutput> map = (in VBuffer<float> src, ref TOutput dst) =>
+        private protected sealed override ValueMapper<VBuffer<float>, TOutput> CreateMapper() =>
+            (in VBuffer<float> src, ref TOutput dst) =>
             {
                 var inference = Inference; // a mapper made before Dispose must not score after it
                 CheckFeatureCount(src.Length);
                 Map(inference, src, ref dst);
             };
-            return (ValueMapper<TIn, TOut>)(Delegate)map;
-        }
 
         /// <summary>
         /// Runs <paramref name="network"/> on one ML.NET vector, dense or sparse — the one dispatch every MLP model's mapper
@@ -151,49 +127,28 @@ namespace Microsoft.ML.Trainers.Mlp
                     + "Score data prepared by the same pipeline (same columns and transforms) as the training data.");
         }
 
-        /// <summary>Writes the network, its history (and what the task saves before them) into the model stream, as a
-        /// checksummed block (docs/model-format.md).</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override void SaveCore(ModelSaveContext ctx)
-        {
-            _ = Inference;
-            base.SaveCore(ctx);
-            ctx.SetVersionInfo(VersionInfoForSave);
+        /// <summary>Writes the network, its history (and what the task saves before them) as one checksummed block.</summary>
+        private protected sealed override void SaveModel(ModelSaveContext ctx) =>
             ModelFormat.WriteBlock(ctx.Writer, writer =>
             {
                 WriteHead(writer);
                 MlpFormat.Write(writer, Network, _history);
             });
-        }
 
         /// <summary>The history as saved (warm start continues it).</summary>
         private protected List<MlpEpochMetrics> History => _history;
 
-        /// <summary>True: every model of this package exports (ML.NET's ONNX converter asks first).</summary>
-        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx)
-        {
-            MlNetVersionGuard.EnsureSupported();
-            _ = Inference;
-            return true;
-        }
-
-        /// <summary>ML.NET's ONNX export hook: writes the network (batch norm folded, dropout gone) from the feature variable and
-        /// the task's head into the variables the scorer named (<paramref name="outputNames"/>: the task's columns in ML.NET's order).</summary>
-        bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
-        {
-            WriteOnnx(ctx, Inference, featureColumn, outputNames);
-            return true;
-        }
+        /// <summary>The network (batch norm folded, dropout gone) and the task's head.</summary>
+        private protected sealed override void WriteOnnx(OnnxContext ctx, string features, string[] outputNames) =>
+            WriteOnnx(ctx, Inference, features, outputNames);
 
         /// <summary>Writes the network (<see cref="Onnx.MlpOnnxWriter.WriteNetwork"/>) and the task's head into <paramref name="outputNames"/>.</summary>
         private protected abstract void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames);
 
-        /// <summary>
-        /// Releases the scoring network. Afterwards scoring (directly, through a pipeline or a PredictionEngine), saving, ONNX
-        /// export and warm start throw <see cref="ObjectDisposedException"/>; the shape properties and
-        /// <see cref="TrainingHistory"/> stay readable.
-        /// </summary>
-        public void Dispose() => _inference = null;
+        /// <summary>Releases the scoring network; warm start from this model then throws too.</summary>
+        private protected sealed override void DisposeCore() => _inference = null;
+
+        private protected sealed override void CheckNotDisposed() => _ = Inference;
 
         internal bool IsDisposed => _inference == null;
 

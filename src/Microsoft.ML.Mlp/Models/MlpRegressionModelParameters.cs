@@ -7,10 +7,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Engine;
-using Microsoft.ML.Trainers.Mlp.Internals;
 using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Onnx;
 
@@ -73,10 +71,8 @@ namespace Microsoft.ML.Trainers.Mlp
         [EditorBrowsable(EditorBrowsableState.Never)]
         public override PredictionKind PredictionKind => PredictionKind.Regression;
 
-        private protected override DataViewType OutputType => NumberDataViewType.Single;
-
         /// <summary>The prediction for one feature vector, in the label's units; the Score column's value.</summary>
-        /// <param name="features">A vector of <see cref="MlpModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public float PredictScore(ReadOnlySpan<float> features)
         {
@@ -95,12 +91,6 @@ namespace Microsoft.ML.Trainers.Mlp
             Score(network, src, z);
             dst = Unscale(z[0]);
         }
-
-        /// <summary>The model-file header: format versions in docs/model-format.md.</summary>
-        private static VersionInfo GetVersionInfo() =>
-            ModelFormat.VersionInfo("MLP REGR", LoaderSignature, typeof(MlpRegressionModelParameters));
-
-        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
         /// <summary>The regression head: Score = output × std + mean, in double as the managed scoring computes it, then float.</summary>
         private protected override void WriteOnnx(OnnxContext ctx, InferenceNetwork network, string features, string[] outputNames)
@@ -121,16 +111,14 @@ namespace Microsoft.ML.Trainers.Mlp
             writer.Write(LabelStandardDeviation);
         }
 
-        /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute).</summary>
-        /// <exception cref="System.IO.InvalidDataException">The stored model is damaged (checksum, length or value check failed).</exception>
-        /// <exception cref="NotSupportedException">The model was saved in a newer format than this library reads.</exception>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public static MlpRegressionModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-        {
-            if (env == null)
-                throw new ArgumentNullException(nameof(env));
-            MlNetVersionGuard.EnsureSupported(); // first: ModelFormat.Load names ML.NET internals the JIT resolves before it runs
-            return ModelFormat.Load(ctx, GetVersionInfo(), nameof(MlpRegressionModelParameters), version => new MlpRegressionModelParameters(env, ctx, version));
-        }
+        /// <summary>The model-file header (written since format version 2; the versions are in docs/model-format.md).</summary>
+        private static VersionInfo GetVersionInfo() =>
+            ModelFormat.VersionInfo("MLP REGR", LoaderSignature, typeof(MlpRegressionModelParameters));
+
+        private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
+
+        /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
+        private static MlpRegressionModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new MlpRegressionModelParameters(env, ctx, version));
     }
 }

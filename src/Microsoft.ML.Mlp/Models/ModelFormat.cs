@@ -1,16 +1,17 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Internals;
 
 namespace Microsoft.ML.Trainers.Mlp.Models
 {
     /// <summary>
     /// The one place that knows the model-file format versions (docs/model-format.md). Each model this package saves is an
     /// ML.NET sub-model whose header carries ML.NET's VersionInfo; its version 0x0001000N is our format version N, and the
-    /// reader is chosen by it. Version 2 wraps the payload in a block with its own version, length and SHA-256, verified
+    /// reader is chosen by it. From version 2 on the payload sits in a block with its own version, length and SHA-256, verified
     /// before a single value is parsed; version 1 (no checksum) still loads, every length checked.
     /// </summary>
     internal static class ModelFormat
@@ -24,7 +25,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
         /// <summary>High word of ML.NET's version number; the low word is the format version.</summary>
         private const uint VersionBase = 0x0001_0000;
 
-        /// <summary>First 4 bytes of a version-2 block: "MLPF" in ASCII.</summary>
+        /// <summary>First 4 bytes of the block (format 2 on): "MLPF" in ASCII.</summary>
         private const int BlockMagic = 0x46504C4D;
 
         private const int HashBytes = 32; // SHA-256
@@ -36,14 +37,34 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 verWeCanReadBack: VersionBase | Oldest, loaderSignature: loaderSignature, loaderAssemblyName: loaderType.Assembly.FullName);
 
         /// <summary>
-        /// Loads one of our models: checks the header's version (a newer file gets a message naming both versions, before
-        /// ML.NET's generic one), then runs <paramref name="read"/> with the format version, turning any failure into an
-        /// <see cref="InvalidDataException"/> that names the model, where it sits in the zip, and that the file is damaged.
+        /// The loader of every model of this package: each model's <c>Create(IHostEnvironment, ModelLoadContext)</c>, which ML.NET
+        /// finds through the model's LoadableClass attribute, is this one call. Checks the arguments and the ML.NET version, then
+        /// the header's format version (a newer file gets a message naming both versions, before ML.NET's generic one), then runs
+        /// <paramref name="read"/> with the format version. Any failure becomes an <see cref="InvalidDataException"/> that names
+        /// the model (<typeparamref name="TModel"/>), where it sits in the zip, and that the file is damaged.
         /// </summary>
-        public static T Load<T>(ModelLoadContext ctx, VersionInfo info, string model, Func<int, T> read)
+        /// <param name="env">The environment ML.NET loads with.</param>
+        /// <param name="ctx">The model's place in the zip, positioned at its header.</param>
+        /// <param name="versionInfo">The model's header (its signature, loader signature and the format versions).</param>
+        /// <param name="read">Reads the model's bytes in the given format version (the model's loading constructor).</param>
+        /// <exception cref="InvalidDataException">The stored model (or a part of it) is damaged, or cannot be loaded.</exception>
+        /// <exception cref="NotSupportedException">The model was saved in a newer format than this library reads.</exception>
+        public static TModel Load<TModel>(IHostEnvironment env, ModelLoadContext ctx, Func<VersionInfo> versionInfo, Func<int, TModel> read)
         {
+            if (env == null)
+                throw new ArgumentNullException(nameof(env));
             if (ctx == null)
                 throw new ArgumentNullException(nameof(ctx));
+            // First: the reading below names ML.NET internals, which the JIT resolves before a method runs, so on an ML.NET where
+            // one moved, only a check made in this method, before that one is called, can give the guard's message.
+            MlNetVersionGuard.EnsureSupported();
+            return Read(ctx, versionInfo, typeof(TModel).Name, read);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)] // see Load: compiled only after the version check ran
+        private static T Read<T>(ModelLoadContext ctx, Func<VersionInfo> versionInfo, string model, Func<int, T> read)
+        {
+            var info = versionInfo();
             int version = CheckVersion(ctx, model);
             try
             {
@@ -92,7 +113,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
 
         /// <summary>
         /// The rest of this model's bytes in the entry, as a reader over what the payload holds: for format 1 all of it,
-        /// for format 2 the inside of the block once its length and SHA-256 check out. Reads exactly the model's region,
+        /// from format 2 on the inside of the block once its length and SHA-256 check out. Reads exactly the model's region,
         /// which ML.NET's header bounds by the entry's real size, so nothing is allocated beyond what the file holds.
         /// </summary>
         public static FormatReader ReadPayload(ModelLoadContext ctx, int version)
@@ -112,7 +133,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             };
         }
 
-        /// <summary>Formats 2 and 3: "MLPF" | int32 version | int32 payload length | payload | SHA-256 of all the preceding bytes.</summary>
+        /// <summary>Format 2 on: "MLPF" | int32 version | int32 payload length | payload | SHA-256 of all the preceding bytes.</summary>
         private static FormatReader OpenBlock(byte[] bytes, int expectedVersion)
         {
             var head = new FormatReader(bytes, 0, bytes.Length, expectedVersion);
