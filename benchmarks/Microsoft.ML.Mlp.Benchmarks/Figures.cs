@@ -23,7 +23,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
         /// <summary>Peak resident memory of the process (VmHWM / ru_maxrss), MiB.</summary>
         public double? PeakMemoryMiB { get; init; }
 
-        /// <summary>Rows/s of MlpModelParameters.PredictBatch (bulk scoring outside a pipeline); ours only.</summary>
+        /// <summary>Rows/s of MlpMulticlassModelParameters.PredictBatch (bulk scoring outside a pipeline); ours only.</summary>
         public double? BatchApiRowsPerSecond { get; init; }
 
         /// <summary>5-member SoftVotingEnsemble seconds per epoch; ours only, once the ensemble exists.</summary>

@@ -68,15 +68,15 @@ namespace Microsoft.ML.Mlp.Benchmarks
             var options = Datasets.SeedOptions(epochs);
             options.NumberOfThreads = threads;
             var ensemble = ml.MulticlassClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 5).Fit(trainKeyed).Model;
-            var first = (MlpModelParameters)ensemble.Members[0];
+            var first = (MlpMulticlassModelParameters)ensemble.Members[0];
             double seconds = first.TrainingHistory.Average(h => h.Duration.TotalSeconds);
             Log($"  ensemble: {seconds:F2} s/epoch for 5 members");
             ensemble.Dispose();
             return seconds;
         }
 
-        /// <summary>Rows/s of <see cref="MlpModelParameters.PredictBatch"/> over the whole test set in one call; best of several passes.</summary>
-        private static double PredictBatchRowsPerSecond(MLContext ml, MlpModelParameters model, IDataView test, int passes)
+        /// <summary>Rows/s of <see cref="MlpMulticlassModelParameters.PredictBatch"/> over the whole test set in one call; best of several passes.</summary>
+        private static double PredictBatchRowsPerSecond(MLContext ml, MlpMulticlassModelParameters model, IDataView test, int passes)
         {
             var features = ml.Data.CreateEnumerable<MnistCatalog.MnistImage>(test, reuseRowObject: false).SelectMany(r => r.Features).ToArray();
             int rows = features.Length / model.NumberOfFeatures;

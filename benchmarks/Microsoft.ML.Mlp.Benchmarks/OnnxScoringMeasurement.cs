@@ -12,7 +12,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
 {
     /// <summary>
     /// The <c>onnx</c> mode: the seed model trained once, then the test set scored in bulk two ways — this package's own
-    /// <see cref="MlpModelParameters.PredictBatch"/> and ONNX Runtime running the graph ML.NET's converter exported — as rows/s,
+    /// <see cref="MlpMulticlassModelParameters.PredictBatch"/> and ONNX Runtime running the graph ML.NET's converter exported — as rows/s,
     /// best of several passes, both on the same number of threads. Also checks that the two agree (largest probability difference,
     /// accuracy of each), so a fast but wrong export cannot pass unnoticed.
     /// </summary>

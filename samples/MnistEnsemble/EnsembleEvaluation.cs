@@ -16,7 +16,7 @@ namespace MnistEnsemble
         /// <summary>ML.NET's evaluator clamps probabilities the same way, so member and ensemble log-losses compare.</summary>
         private const double Epsilon = 1e-15;
 
-        public static EnsembleEvaluation Evaluate(MLContext ml, ITransformer model, SoftVotingModelParameters ensemble, MnistSplit data)
+        public static EnsembleEvaluation Evaluate(MLContext ml, ITransformer model, MulticlassSoftVotingModelParameters ensemble, MnistSplit data)
         {
             var scored = model.Transform(data.Test);
             var metrics = ml.MulticlassClassification.Evaluate(scored);

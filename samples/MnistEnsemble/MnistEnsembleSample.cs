@@ -36,7 +36,7 @@ namespace MnistEnsemble
                 $"Soft-voting ensemble of {options.Models} MLPs {string.Join("→", options.HiddenLayerSizes)} ({options.Activation}), {options.Epochs} epochs, batch {options.BatchSize}, {options.Optimizer} lr {options.LearningRate} ({options.Schedule}), weight decay {options.WeightDecay}, dropout {options.DropoutRate}");
 
             var progress = new TrainingProgress(console, options.Models, options.Epochs);
-            var memberOptions = new MlpTrainer.Options
+            var memberOptions = new MlpMulticlassTrainer.Options
             {
                 HiddenLayerSizes = options.HiddenLayerSizes,
                 NumberOfEpochs = options.Epochs,
@@ -58,7 +58,7 @@ namespace MnistEnsemble
             var trainingTime = clock.Elapsed;
             console.MarkupLineInterpolated($"Trained in {trainingTime.TotalSeconds:F1} s.");
 
-            using var ensemble = model.OfType<MulticlassPredictionTransformer<SoftVotingModelParameters>>().Single().Model;
+            using var ensemble = model.OfType<MulticlassPredictionTransformer<MulticlassSoftVotingModelParameters>>().Single().Model;
             var evaluation = EnsembleEvaluation.Evaluate(ml, model, ensemble, data);
             ConsoleReport.PrintScores(console, evaluation);
             ConsoleReport.PrintConfusionMatrix(console, evaluation, data);
@@ -72,7 +72,7 @@ namespace MnistEnsemble
             var onnx = options.OnnxPath == null ? null : ExportOnnx(ml, model, data, options.OnnxPath, evaluation, console);
 
             string curvePath = Path.GetFullPath(Path.Combine(options.OutputDirectory, TrainingCurveFileName));
-            Samples.Shared.TrainingCurves.SavePng(ensemble.Members.Cast<MlpModelParameters>().Select((m, i) => ($"member {i + 1}", m.TrainingHistory)).ToArray(), "Ensemble members", curvePath);
+            Samples.Shared.TrainingCurves.SavePng(ensemble.Members.Cast<MlpMulticlassModelParameters>().Select((m, i) => ($"member {i + 1}", m.TrainingHistory)).ToArray(), "Ensemble members", curvePath);
             console.MarkupLineInterpolated($"Model: [link]{modelPath}[/]");
             console.MarkupLineInterpolated($"Training curves: [link]{curvePath}[/]");
             console.MarkupLineInterpolated($"Total time {clock.Elapsed.TotalSeconds:F1} s.");

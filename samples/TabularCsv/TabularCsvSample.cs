@@ -47,7 +47,7 @@ namespace TabularCsv
 
             // Shared by every candidate; fitted on the training rows only, so the test set stays unseen.
             var prepare = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.Transforms.NormalizeMeanVariance("Features"));
-            var mlp = new MlpTrainer.Options { HiddenLayerSizes = new[] { 64, 64 }, DropoutRate = 0.1f, NumberOfEpochs = options.Epochs, Seed = options.Seed };
+            var mlp = new MlpMulticlassTrainer.Options { HiddenLayerSizes = new[] { 64, 64 }, DropoutRate = 0.1f, NumberOfEpochs = options.Epochs, Seed = options.Seed };
             var candidates = new (string Name, Func<IEstimator<ITransformer>> Trainer)[]
             {
                 ("Mlp", () => ml.MulticlassClassification.Trainers.Mlp(mlp)),

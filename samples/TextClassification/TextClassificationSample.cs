@@ -43,7 +43,7 @@ namespace TextClassification
                 .Append(ml.Transforms.Text.FeaturizeText("Features", FeaturizeOptions(options), nameof(TextDocument.Text)))
                 .AppendCacheCheckpoint(ml); // both members read the same featurized rows: featurize once
             var progress = new TextProgress(console, options.Epochs);
-            var mlpOptions = new MlpTrainer.Options
+            var mlpOptions = new MlpMulticlassTrainer.Options
             {
                 HiddenLayerSizes = options.HiddenLayerSizes,
                 NumberOfEpochs = options.Epochs,
@@ -64,7 +64,7 @@ namespace TextClassification
 
             var model = progress.Run(() => pipeline.Fit(data.Train));
             var trainingTime = clock.Elapsed;
-            using var ensemble = model.OfType<MulticlassPredictionTransformer<SoftVotingModelParameters>>().Single().Model;
+            using var ensemble = model.OfType<MulticlassPredictionTransformer<MulticlassSoftVotingModelParameters>>().Single().Model;
             console.MarkupLineInterpolated($"Trained in {trainingTime.TotalSeconds:F1} s on {ensemble.NumberOfFeatures:N0} features per document.");
 
             var fittedFeaturizer = new TransformerChain<ITransformer>(model.Take(2).ToArray());
@@ -79,7 +79,7 @@ namespace TextClassification
             ConsoleReport.PrintPreviews(console, previews);
 
             string curvePath = Path.GetFullPath(Path.Combine(options.OutputDirectory, TrainingCurveFileName));
-            Samples.Shared.TrainingCurves.SavePng(new[] { ("Mlp", ((MlpModelParameters)ensemble.Members[0]).TrainingHistory) }, "Mlp member", curvePath);
+            Samples.Shared.TrainingCurves.SavePng(new[] { ("Mlp", ((MlpMulticlassModelParameters)ensemble.Members[0]).TrainingHistory) }, "Mlp member", curvePath);
             console.MarkupLineInterpolated($"Model: [link]{modelPath}[/]");
             console.MarkupLineInterpolated($"Training curves: [link]{curvePath}[/]");
             console.MarkupLineInterpolated($"Total time {clock.Elapsed.TotalSeconds:F1} s.");

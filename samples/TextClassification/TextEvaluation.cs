@@ -18,7 +18,7 @@ namespace TextClassification
         private const double Epsilon = 1e-15;
 
         /// <param name="featurizer">The fitted transforms before the ensemble (label key + FeaturizeText).</param>
-        public static TextEvaluation Evaluate(MLContext ml, ITransformer model, ITransformer featurizer, SoftVotingModelParameters ensemble,
+        public static TextEvaluation Evaluate(MLContext ml, ITransformer model, ITransformer featurizer, MulticlassSoftVotingModelParameters ensemble,
             IReadOnlyList<string> memberNames, IDataView test)
         {
             var scored = model.Transform(test);

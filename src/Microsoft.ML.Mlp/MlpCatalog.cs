@@ -26,7 +26,7 @@ namespace Microsoft.ML
         }
 
         /// <summary>
-        /// Creates a <see cref="MlpTrainer"/>: a multilayer perceptron (TorchSharp) predicting a key-typed label
+        /// Creates a <see cref="MlpMulticlassTrainer"/>: a multilayer perceptron (TorchSharp) predicting a key-typed label
         /// from a known-size Single vector.
         /// </summary>
         /// <param name="catalog">The multiclass classification trainers catalog.</param>
@@ -42,20 +42,20 @@ namespace Microsoft.ML
         ///     .Append(ml.MulticlassClassification.Trainers.Mlp(numberOfEpochs: 20))
         ///     .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         /// </code></example>
-        public static MlpTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
             string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
             int[] hiddenLayerSizes = null, int numberOfEpochs = MlpDefaults.NumberOfEpochs, int batchSize = MlpDefaults.BatchSize, float learningRate = MlpDefaults.LearningRate)
-            => new MlpTrainer(MlNetBridge.GetEnvironment(catalog),
-                SimpleOptions(new MlpTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, numberOfEpochs, batchSize, learningRate));
+            => new MlpMulticlassTrainer(MlNetBridge.GetEnvironment(catalog),
+                SimpleOptions(new MlpMulticlassTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, numberOfEpochs, batchSize, learningRate));
 
-        /// <summary>Creates a <see cref="MlpTrainer"/> with every option.</summary>
+        /// <summary>Creates a <see cref="MlpMulticlassTrainer"/> with every option.</summary>
         /// <param name="catalog">The multiclass classification trainers catalog.</param>
-        /// <param name="options">Trainer options; see <see cref="MlpTrainer.Options"/>.</param>
-        public static MlpTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, MlpTrainer.Options options) =>
-            new MlpTrainer(MlNetBridge.GetEnvironment(catalog), options);
+        /// <param name="options">Trainer options; see <see cref="MlpMulticlassTrainer.Options"/>.</param>
+        public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, MlpMulticlassTrainer.Options options) =>
+            new MlpMulticlassTrainer(MlNetBridge.GetEnvironment(catalog), options);
 
         /// <summary>
-        /// Creates a <see cref="SoftVotingEnsembleTrainer"/> of <paramref name="numberOfModels"/> copies of one MLP recipe, soft-voted
+        /// Creates a <see cref="MulticlassSoftVotingEnsembleTrainer"/> of <paramref name="numberOfModels"/> copies of one MLP recipe, soft-voted
         /// (the seed recipe: five MLPs, probabilities averaged). The copies train together as one fused network; member i is seeded
         /// from the base seed (<see cref="MlpOptionsBase.Seed"/>, else the MLContext's) and i.
         /// </summary>
@@ -64,14 +64,14 @@ namespace Microsoft.ML
         /// <param name="numberOfModels">Number of members, ≥ 1.</param>
         /// <param name="weights">One non-negative weight per member (normalised to sum 1); null = equal weights.</param>
         /// <example><code>
-        /// ml.MulticlassClassification.Trainers.SoftVotingEnsemble(new MlpTrainer.Options { NumberOfEpochs = 100 }, numberOfModels: 5)
+        /// ml.MulticlassClassification.Trainers.SoftVotingEnsemble(new MlpMulticlassTrainer.Options { NumberOfEpochs = 100 }, numberOfModels: 5)
         /// </code></example>
-        public static SoftVotingEnsembleTrainer SoftVotingEnsemble(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-            MlpTrainer.Options memberOptions, int numberOfModels = 5, float[] weights = null) =>
-            new SoftVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), memberOptions, numberOfModels, weights);
+        public static MulticlassSoftVotingEnsembleTrainer SoftVotingEnsemble(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+            MlpMulticlassTrainer.Options memberOptions, int numberOfModels = 5, float[] weights = null) =>
+            new MulticlassSoftVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), memberOptions, numberOfModels, weights);
 
         /// <summary>
-        /// Creates a <see cref="SoftVotingEnsembleTrainer"/> over any ML.NET multiclass trainers side by side (like scikit-learn's
+        /// Creates a <see cref="MulticlassSoftVotingEnsembleTrainer"/> over any ML.NET multiclass trainers side by side (like scikit-learn's
         /// VotingClassifier), e.g. Mlp + LbfgsMaximumEntropy + LightGbm. Every member must output class probabilities and read the
         /// same label and feature columns.
         /// </summary>
@@ -80,9 +80,9 @@ namespace Microsoft.ML
         /// <param name="weights">One non-negative weight per member (normalised to sum 1); null = equal weights.</param>
         /// <param name="labelColumnName">Key-typed label column shared by the members.</param>
         /// <param name="featureColumnName">Feature vector column shared by the members.</param>
-        public static SoftVotingEnsembleTrainer SoftVotingEnsemble(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        public static MulticlassSoftVotingEnsembleTrainer SoftVotingEnsemble(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
             IEnumerable<IEstimator<ITransformer>> members, float[] weights = null, string labelColumnName = "Label", string featureColumnName = "Features") =>
-            new SoftVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members, weights, labelColumnName, featureColumnName);
+            new MulticlassSoftVotingEnsembleTrainer(MlNetBridge.GetEnvironment(catalog), members, weights, labelColumnName, featureColumnName);
 
         /// <summary>
         /// Creates a <see cref="MlpBinaryTrainer"/>: a multilayer perceptron (TorchSharp) predicting a Boolean label from a

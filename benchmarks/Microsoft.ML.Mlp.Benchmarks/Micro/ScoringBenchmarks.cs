@@ -10,7 +10,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Micro
     public class ScoringBenchmarks
     {
         private MLContext _ml;
-        private MulticlassPredictionTransformer<MlpModelParameters> _model;
+        private MulticlassPredictionTransformer<MlpMulticlassModelParameters> _model;
         private PredictionEngine<MnistCatalog.MnistImage, ScoreRow> _engine;
         private MnistCatalog.MnistImage _row;
         private ScoreRow _output = new ScoreRow();
@@ -37,7 +37,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Micro
             return _output.Score;
         }
 
-        [Benchmark(Description = "MlpModelParameters.PredictProbabilities, 1 row")]
+        [Benchmark(Description = "MlpMulticlassModelParameters.PredictProbabilities, 1 row")]
         public float[] ModelParametersRow() => _model.Model.PredictProbabilities(_row.Features);
 
         [Benchmark(OperationsPerInvoke = 1000, Description = "Transform + cursor, per row of 1,000")]

@@ -142,7 +142,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                 throw new OutOfMemoryException(
                     $"{_trainer}: out of memory copying the training data after {_rows:N0} rows of {_width:N0} features "
                     + $"({(double)_rows * _width * sizeof(float) / (1 << 20):N0} MiB so far; {length * (double)sizeof(float) / (1 << 20):N0} MiB more were asked for). "
-                    + "Set MlpTrainer.Options.TrainingMemoryBudget lower (bytes) so that the rows stream from the data view instead of being copied, "
+                    + "Set the trainer's Options.TrainingMemoryBudget lower (bytes) so that the rows stream from the data view instead of being copied, "
                     + "or use fewer rows (mlContext.Data.TakeRows) or features.", e);
             }
         }

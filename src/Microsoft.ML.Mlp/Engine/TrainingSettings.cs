@@ -45,7 +45,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public int EpochOffset { get; init; }
 
         /// <summary>Builds the network the run trains; null = the fast path (<see cref="FastTrainingNetwork"/>). The only other
-        /// network is the tests' autograd reference, so the package never names it (<see cref="MlpOptionsBase.NetworkFactory"/>).</summary>
+        /// network is the tests' autograd reference, so the package never names it (the trainers set it from their options).</summary>
         public TrainingNetworkFactory NetworkFactory { get; init; }
 
         /// <summary>One seed per member; the member count of the run.</summary>

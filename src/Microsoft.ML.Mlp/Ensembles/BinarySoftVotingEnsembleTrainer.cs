@@ -40,7 +40,7 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         /// <summary>The ensemble with the exact sigmoid as calibrator (Probability = the average).</summary>
-        private protected override CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator> CreateModel(VotingCore core) =>
+        private protected override CalibratedModelParametersBase<BinarySoftVotingModelParameters, PlattCalibrator> CreateModel(VotingModel core) =>
             MlNetBridge.WithSigmoid(Host, new BinarySoftVotingModelParameters(Host, core));
     }
 }

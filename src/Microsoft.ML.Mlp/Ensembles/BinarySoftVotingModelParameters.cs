@@ -26,7 +26,7 @@ namespace Microsoft.ML.Trainers.Mlp
         internal const string LoaderSignature = "SoftVotingBinaryExec";
         private const string RegistrationName = "BinarySoftVotingModelParameters";
 
-        internal BinarySoftVotingModelParameters(IHostEnvironment env, VotingCore core)
+        internal BinarySoftVotingModelParameters(IHostEnvironment env, VotingModel core)
             : base(env, RegistrationName, core)
         {
         }
@@ -44,13 +44,13 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>The ensemble's probability of true for one feature vector: the weighted average of the members'.</summary>
         /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float PredictProbability(float[] features) => Core.Score(Core.CreateScorer(), features)[0];
+        public float PredictProbability(float[] features) => Model.Score(Model.CreateScorer(), features)[0];
 
         /// <summary>Member <paramref name="member"/>'s probability of true for one feature vector.</summary>
         /// <param name="member">0-based member index.</param>
         /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float PredictMemberProbability(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
+        public float PredictMemberProbability(int member, float[] features) => Model.Score(Model.CreateMemberScorer(member), features)[0];
 
         /// <summary>The Score of one feature vector: the logit of <see cref="PredictProbability"/> (clipped as the class says).</summary>
         /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>

@@ -20,13 +20,13 @@ namespace Microsoft.ML.Trainers.Mlp
     {
         internal const string LoadName = "BinaryStackingEnsemble";
 
-        private readonly StackingCore _core;
+        private readonly StackingFit _core;
 
         internal BinaryStackingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
             int numberOfFolds, string labelColumnName, string featureColumnName, int? seed)
-            : base(env, LoadName, BinaryTask.Instance, StackingCore.Name, featureColumnName, labelColumnName, null)
+            : base(env, LoadName, BinaryTask.Instance, StackingFit.Name, featureColumnName, labelColumnName, null)
         {
-            _core = new StackingCore(Host, Task, members, metaTrainer, numberOfFolds, seed);
+            _core = new StackingFit(Host, Task, members, metaTrainer, numberOfFolds, seed);
         }
 
         private protected override bool SupportsWarmStart => false;

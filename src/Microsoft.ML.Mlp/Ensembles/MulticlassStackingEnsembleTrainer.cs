@@ -16,13 +16,13 @@ namespace Microsoft.ML.Trainers.Mlp
     {
         internal const string LoadName = "MulticlassStackingEnsemble";
 
-        private readonly StackingCore _core;
+        private readonly StackingFit _core;
 
         internal MulticlassStackingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
             int numberOfFolds, string labelColumnName, string featureColumnName, int? seed)
-            : base(env, LoadName, MulticlassTask.Instance, StackingCore.Name, featureColumnName, labelColumnName, null)
+            : base(env, LoadName, MulticlassTask.Instance, StackingFit.Name, featureColumnName, labelColumnName, null)
         {
-            _core = new StackingCore(Host, Task, members, metaTrainer, numberOfFolds, seed);
+            _core = new StackingFit(Host, Task, members, metaTrainer, numberOfFolds, seed);
         }
 
         private protected override bool SupportsWarmStart => false;

@@ -36,6 +36,6 @@ namespace Microsoft.ML.Trainers.Mlp
         {
         }
 
-        private protected override RegressionVotingModelParameters CreateModel(VotingCore core) => new(Host, core);
+        private protected override RegressionVotingModelParameters CreateModel(VotingModel core) => new(Host, core);
     }
 }

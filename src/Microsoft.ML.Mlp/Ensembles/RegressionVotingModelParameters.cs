@@ -23,7 +23,7 @@ namespace Microsoft.ML.Trainers.Mlp
         internal const string LoaderSignature = "VotingRegressionExec";
         private const string RegistrationName = "RegressionVotingModelParameters";
 
-        internal RegressionVotingModelParameters(IHostEnvironment env, VotingCore core)
+        internal RegressionVotingModelParameters(IHostEnvironment env, VotingModel core)
             : base(env, RegistrationName, core)
         {
         }
@@ -41,13 +41,13 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>The ensemble's score for one feature vector: the weighted average of the members' scores (the Score column's value).</summary>
         /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float PredictScore(float[] features) => Core.Score(Core.CreateScorer(), features)[0];
+        public float PredictScore(float[] features) => Model.Score(Model.CreateScorer(), features)[0];
 
         /// <summary>Member <paramref name="member"/>'s score for one feature vector.</summary>
         /// <param name="member">0-based member index.</param>
         /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float PredictMemberScore(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features)[0];
+        public float PredictMemberScore(int member, float[] features) => Model.Score(Model.CreateMemberScorer(member), features)[0];
 
         private protected override ValueMapper<VBuffer<float>, float> CreateMapper(MemberScorer score) =>
             EnsembleMember.ScalarMapper(score, average => average);

@@ -38,7 +38,7 @@ namespace Microsoft.ML.Trainers.Mlp
         private protected StackingModel Model { get; }
 
         /// <summary>The member models, in the order given to the trainer, each refitted on all the training rows
-        /// (e.g. <see cref="MlpModelParameters"/>, or another trainer's model parameters).</summary>
+        /// (e.g. <see cref="MlpMulticlassModelParameters"/>, or another trainer's model parameters).</summary>
         public IReadOnlyList<object> Members => Model.MemberModels;
 
         /// <summary>The meta-model: it reads the members' outputs side by side (member 0 first) and gives the ensemble's output.</summary>

@@ -10,7 +10,7 @@ using Microsoft.ML.Trainers.Mlp.Onnx;
 namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
-    /// What the voting ensembles of every task share: the members and normalised weights of one <see cref="VotingCore"/>, its
+    /// What the voting ensembles of every task share: the members and normalised weights of one <see cref="VotingModel"/>, its
     /// save, disposal and ONNX export (each voting member's graph, their weighted average, the task's head). Each task's model
     /// parameters only turn the weighted average into its ML.NET output.
     /// </summary>
@@ -18,7 +18,7 @@ namespace Microsoft.ML.Trainers.Mlp
     public abstract class VotingModelParametersBase<TOutput> : ValueMapperModelParametersBase<TOutput>
     {
         // Both constructors are private protected: only this package's three voting models derive from this class.
-        private protected VotingModelParametersBase(IHostEnvironment env, string registrationName, VotingCore core)
+        private protected VotingModelParametersBase(IHostEnvironment env, string registrationName, VotingModel core)
             : base(env, registrationName)
         {
             Initialize(core);
@@ -28,31 +28,31 @@ namespace Microsoft.ML.Trainers.Mlp
             MlpTask task, string ensembleName)
             : base(env, registrationName, ctx)
         {
-            Initialize(VotingCore.Load(env, ctx, formatVersion, task, ensembleName));
+            Initialize(VotingModel.Load(env, ctx, formatVersion, task, ensembleName));
         }
 
-        private void Initialize(VotingCore core)
+        private void Initialize(VotingModel core)
         {
-            Core = core;
+            Model = core;
             SetShape(core.FeatureCount, core.Width);
         }
 
-        private protected VotingCore Core { get; private set; }
+        private protected VotingModel Model { get; private set; }
 
         /// <summary>The member models, in training order (e.g. MLP model parameters, or another trainer's).</summary>
-        public IReadOnlyList<object> Members => Core.Models;
+        public IReadOnlyList<object> Members => Model.Models;
 
         /// <summary>Member weights, normalised to sum to 1.</summary>
-        public IReadOnlyList<float> Weights => Core.Weights;
+        public IReadOnlyList<float> Weights => Model.Weights;
 
         // The core's scorer checks for disposal on every row.
-        private protected sealed override ValueMapper<VBuffer<float>, TOutput> CreateMapper() => CreateMapper(Core.CreateScorer());
+        private protected sealed override ValueMapper<VBuffer<float>, TOutput> CreateMapper() => CreateMapper(Model.CreateScorer());
 
         /// <summary>The ML.NET output of the weighted average <paramref name="score"/> writes.</summary>
         private protected abstract ValueMapper<VBuffer<float>, TOutput> CreateMapper(MemberScorer score);
 
         /// <summary>Writes the weights as a checksummed block (docs/model-format.md), then each member as its own sub-model.</summary>
-        private protected sealed override void SaveModel(ModelSaveContext ctx) => Core.Save(ctx);
+        private protected sealed override void SaveModel(ModelSaveContext ctx) => Model.Save(ctx);
 
         /// <summary>Throws, naming the first member that votes (weight ≠ 0) and has no ONNX form (its index and type).</summary>
         private protected sealed override void CheckOnnx(OnnxContext ctx) =>
@@ -62,19 +62,19 @@ namespace Microsoft.ML.Trainers.Mlp
         /// managed scoring sums them), then the task's columns (<see cref="MlpTask.WriteOnnxHead"/>).</summary>
         private protected sealed override void WriteOnnx(OnnxContext ctx, string features, string[] outputNames)
         {
-            var outputs = new string[Core.Count];
+            var outputs = new string[Model.Count];
             for (int m = 0; m < outputs.Length; m++)
                 if (Weights[m] != 0)
-                    outputs[m] = EnsembleOnnx.WriteOutput(ctx, Members[m], $"Member{m}", Core.Task, features);
+                    outputs[m] = EnsembleOnnx.WriteOutput(ctx, Members[m], $"Member{m}", Model.Task, features);
             string average = MlpOnnxWriter.Intermediate(ctx, "VotingAverage");
             EnsembleOnnx.WriteWeightedAverage(ctx, outputs, Weights, average);
-            Core.Task.WriteOnnxHead(ctx, average, outputNames);
+            Model.Task.WriteOnnxHead(ctx, average, outputNames);
         }
 
         /// <summary>Disposes the members that hold resources (MLP members); the ensemble then refuses to score or save,
         /// whatever its members are.</summary>
-        private protected sealed override void DisposeCore() => Core.Dispose();
+        private protected sealed override void DisposeCore() => Model.Dispose();
 
-        private protected sealed override void CheckNotDisposed() => Core.CheckNotDisposed();
+        private protected sealed override void CheckNotDisposed() => Model.CheckNotDisposed();
     }
 }

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
     /// The one voting trainer, whatever the task: members from one <see cref="MemberSource"/> (N fused copies of one Mlp recipe,
-    /// or any ML.NET trainers of the task side by side), combined with normalised weights by a <see cref="VotingCore"/>. Each
+    /// or any ML.NET trainers of the task side by side), combined with normalised weights by a <see cref="VotingModel"/>. Each
     /// task's voting trainer adds only how the core becomes its model.
     /// </summary>
     /// <typeparam name="TTransformer">ML.NET's prediction transformer of the task.</typeparam>
@@ -27,7 +27,7 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, name, task, displayName, memberOptions.FeatureColumnName, memberOptions.LabelColumnName, memberOptions.ExampleWeightColumnName)
         {
             _source = new FusedMlpCopies(numberOfModels, memberTrainer);
-            _weights = VotingCore.NormalizeWeights(weights, numberOfModels);
+            _weights = VotingModel.NormalizeWeights(weights, numberOfModels);
         }
 
         /// <summary>Any ML.NET trainers of the task side by side; <paramref name="check"/> checks each fitted member (or null).</summary>
@@ -37,7 +37,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 MemberSource.CheckColumn(labelColumnName, nameof(labelColumnName), labelDescription, "Label"), null)
         {
             _source = new TrainerMembers(task, members, check);
-            _weights = VotingCore.NormalizeWeights(weights, _source.Count);
+            _weights = VotingModel.NormalizeWeights(weights, _source.Count);
         }
 
         private protected override bool SupportsWarmStart => false;
@@ -47,10 +47,10 @@ namespace Microsoft.ML.Trainers.Mlp
         public override TModel TrainModelCore(TrainContext context)
         {
             var members = _source.Train(Host, Task, DisplayName, context.TrainingSet, context.ValidationSet);
-            return CreateModel(new VotingCore(Task, members, _weights, DisplayName));
+            return CreateModel(new VotingModel(Task, members, _weights, DisplayName));
         }
 
         /// <summary>The task's voting model over <paramref name="core"/>.</summary>
-        private protected abstract TModel CreateModel(VotingCore core);
+        private protected abstract TModel CreateModel(VotingModel core);
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.ML.Trainers.Mlp.Engine;
 namespace Microsoft.ML.Trainers.Mlp.Models
 {
     /// <summary>
-    /// The payload of an <see cref="MlpModelParameters"/>: architecture, each layer's arrays, training history. Format 1
+    /// The payload of an <see cref="MlpMulticlassModelParameters"/>: architecture, each layer's arrays, training history. Format 1
     /// stores it bare, format 2 and later inside a checksummed block (<see cref="ModelFormat"/>) with the same bytes; format 3 adds the
     /// task metrics (validation AUC, RMSE, R²) to each history entry.
     /// Reading validates the semantics too: sizes consistent with the architecture, every weight finite, variances ≥ 0.

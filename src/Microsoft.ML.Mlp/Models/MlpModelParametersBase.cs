@@ -14,7 +14,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// What every trained multilayer perceptron of this package shares, whatever its task: the network and its training
     /// history, the feature-count check, the one dense/sparse scoring dispatch, the saved block (docs/model-format.md),
     /// disposal of the scoring network, and ONNX export of the network. Each task adds only its head: how the network's last
-    /// layer becomes the Score column (<see cref="MlpModelParameters"/>: softmax probabilities; <see cref="MlpBinaryModelParameters"/>:
+    /// layer becomes the Score column (<see cref="MlpMulticlassModelParameters"/>: softmax probabilities; <see cref="MlpBinaryModelParameters"/>:
     /// the logit z₁ − z₀; <see cref="MlpRegressionModelParameters"/>: output × standard deviation + mean).
     /// </summary>
     /// <typeparam name="TOutput">The Score column's type: a vector for multiclass, a single value for binary and regression.</typeparam>

@@ -36,7 +36,7 @@ namespace Microsoft.ML.Trainers.Mlp
             Initialize(network, history.ToList(), mean, std);
         }
 
-        // Three parameters on purpose, as MlpModelParameters: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
+        // Three parameters on purpose, as MlpMulticlassModelParameters: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private MlpRegressionModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
             : base(env, RegistrationName, Kind, ctx)
         {

@@ -4,7 +4,7 @@ using System.IO;
 namespace Microsoft.ML.Trainers.Mlp.Models
 {
     /// <summary>
-    /// The payload of a <see cref="SoftVotingModelParameters"/>: the member count and the normalised weights. Members are
+    /// The payload of a <see cref="MulticlassSoftVotingModelParameters"/>: the member count and the normalised weights. Members are
     /// sub-models in their own directories (Member000, Member001, …), each with its own header and, for MLPs, its own
     /// checksummed block. Reading checks the weights are what training produces: finite, ≥ 0, summing to 1.
     /// </summary>

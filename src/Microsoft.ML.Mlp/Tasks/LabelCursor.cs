@@ -18,7 +18,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
         public abstract long BadLabelCount { get; }
 
         /// <summary>A key (multiclass) or Boolean (binary) label read as its 0-based class index.</summary>
-        public sealed class Classes : LabelCursor
+        internal sealed class Classes : LabelCursor
         {
             private readonly MulticlassLabelCursor _cursor;
 
@@ -32,7 +32,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
         }
 
         /// <summary>A Single label read as its value (ML.NET's cursor skips NaN labels).</summary>
-        public sealed class Values : LabelCursor
+        internal sealed class Values : LabelCursor
         {
             private readonly FloatLabelCursor _cursor;
 

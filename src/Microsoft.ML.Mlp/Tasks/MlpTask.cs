@@ -84,7 +84,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
         public void CheckEarlyStoppingMetric(MlpEarlyStoppingMetric metric)
         {
             if (metric != MlpEarlyStoppingMetric.ValidationLoss && Array.IndexOf(TaskMetrics, metric) < 0)
-                throw new ArgumentOutOfRangeException(nameof(MlpOptionsBase.EarlyStoppingMetric), metric,
+                throw new ArgumentOutOfRangeException("EarlyStoppingMetric", metric,
                     $"EarlyStoppingMetric {metric} is not computed for {Description}; use ValidationLoss or {string.Join(" or ", TaskMetrics)}.");
         }
 

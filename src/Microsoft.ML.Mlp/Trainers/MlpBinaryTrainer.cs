@@ -11,7 +11,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>
     /// Trains a multilayer perceptron (TorchSharp) for binary classification. The label must be Boolean; features a known-size
     /// vector of Single. The network has two softmax outputs (false, true) — a softmax over two logits is the sigmoid of their
-    /// difference — so every option, the engine and the model format are shared with <see cref="MlpTrainer"/>.
+    /// difference — so every option, the engine and the model format are shared with <see cref="MlpMulticlassTrainer"/>.
     /// <c>Fit</c> returns ML.NET's <see cref="BinaryPredictionTransformer{TModel}"/> with Score (the logit), Probability and
     /// PredictedLabel, the columns of <c>LbfgsLogisticRegression</c>, so <c>BinaryClassification.Evaluate</c> gives calibrated metrics.
     /// Create it with <see cref="MlpCatalog.Mlp(BinaryClassificationCatalog.BinaryClassificationTrainers, MlpBinaryTrainer.Options)"/>.

@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Data;
 using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
@@ -67,21 +68,5 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private static string Describe(NetworkArchitecture architecture) =>
             $"{architecture.Describe()} ({architecture.Activation}, batch norm {architecture.UseBatchNormalization})";
-    }
-
-    /// <summary>A trained network a fit can continue from (warm start): every Mlp model is one.</summary>
-    internal interface ITrainedNetwork
-    {
-        /// <summary>The weights and architecture.</summary>
-        NetworkWeights Network { get; }
-
-        /// <summary>The history the continued fit extends.</summary>
-        IReadOnlyList<MlpEpochMetrics> TrainingHistory { get; }
-
-        /// <summary>The label scale the network's output is in (identity for classification).</summary>
-        LabelScale LabelScale { get; }
-
-        /// <summary>True once the model was disposed: warm start refuses it.</summary>
-        bool IsDisposed { get; }
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
-    /// The options every Mlp trainer shares (<see cref="MlpTrainer.Options"/> for multiclass, <see cref="MlpBinaryTrainer.Options"/>
+    /// The options every Mlp trainer shares (<see cref="MlpMulticlassTrainer.Options"/> for multiclass, <see cref="MlpBinaryTrainer.Options"/>
     /// for binary): network, optimisation, training control and data. Defaults reproduce the Keras reference recipe's blocks
     /// and live in <see cref="MlpDefaults"/>, which the catalog's simple overloads use too.
     /// </summary>

@@ -6,12 +6,13 @@ using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
-    /// The one fit path of the three Mlp trainers (<see cref="MlpTrainer"/>, <see cref="MlpBinaryTrainer"/>,
+    /// The one fit path of the three Mlp trainers (<see cref="MlpMulticlassTrainer"/>, <see cref="MlpBinaryTrainer"/>,
     /// <see cref="MlpRegressionTrainer"/>): options checked once, warm start, validation data, and <see cref="MlpFit"/>. Each
     /// trainer adds only its options type and how a trained network becomes its model.
     /// </summary>

@@ -2,6 +2,7 @@ using System.Linq;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Data;
 using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp

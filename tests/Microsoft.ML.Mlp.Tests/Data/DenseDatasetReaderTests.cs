@@ -109,7 +109,7 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(probe.Select(p => model.PredictProbabilities(p)), probe.Select(p => lazyModel.PredictProbabilities(p)));
         }
 
-        private static (List<string> Messages, MlpModelParameters Model) Fit(TrainingBehaviourTests.WeightedDigit[] rows, bool lazy)
+        private static (List<string> Messages, MlpMulticlassModelParameters Model) Fit(TrainingBehaviourTests.WeightedDigit[] rows, bool lazy)
         {
             var ml = new MLContext(seed: 1);
             var messages = new List<string>();

@@ -15,10 +15,10 @@ namespace Microsoft.ML.Mlp.Tests
 
         public SparseStorageTests(ITestOutputHelper output) => _output = output;
 
-        private static MlpModelParameters Fit(MLContext ml, IDataView data, MlpTrainer.Options options) =>
+        private static MlpMulticlassModelParameters Fit(MLContext ml, IDataView data, MlpMulticlassTrainer.Options options) =>
             ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(data).LastTransformer.Model;
 
-        private static MlpTrainer.Options Options(MlpFeatureStorage storage, bool lazy = true) => new MlpTrainer.Options
+        private static MlpMulticlassTrainer.Options Options(MlpFeatureStorage storage, bool lazy = true) => new MlpMulticlassTrainer.Options
         {
             HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 2, BatchSize = 32, Seed = 3, FeatureStorage = storage, LazySparseUpdates = lazy,
         };
@@ -32,7 +32,7 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 1);
             var data = Digits.Load(ml, 0, 320);
             var probe = Digits.Rows(400, 30).ToArray();
-            MlpTrainer.Options With(MlpFeatureStorage storage)
+            MlpMulticlassTrainer.Options With(MlpFeatureStorage storage)
             {
                 var options = Options(storage, lazy: false);
                 options.Optimizer = optimizer;
@@ -63,7 +63,7 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 1);
             var train = Digits.Load(ml, 0, 1600);
             var test = Digits.Load(ml, 1600, 400);
-            double Accuracy(MlpTrainer.Options options)
+            double Accuracy(MlpMulticlassTrainer.Options options)
             {
                 var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(train);
                 return ml.MulticlassClassification.Evaluate(model.Transform(test)).MicroAccuracy;
@@ -88,7 +88,7 @@ namespace Microsoft.ML.Mlp.Tests
             var split = ml.Data.TrainTestSplit(data, 0.25, seed: 1);
             var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.Transforms.Text.FeaturizeText("Features", "Text"))
-                .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpTrainer.Options { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 3, Seed = 1 }));
+                .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 3, Seed = 1 }));
             var model = pipeline.Fit(split.TrainSet);
             var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
             _output.WriteLine($"accuracy {metrics.MicroAccuracy:P2}; {messages.FirstOrDefault(m => m.Contains("non-zeros"))}");

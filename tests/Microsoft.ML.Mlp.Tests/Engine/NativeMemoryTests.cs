@@ -38,7 +38,7 @@ namespace Microsoft.ML.Mlp.Tests
                 var ensemble = ml.Transforms.Conversion.MapValueToKey("Label")
                     .Append(ml.MulticlassClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 2)).Fit(data);
                 _ = TrainedDigits.Scores(ensemble, data);
-                var mlp = model.OfType<Microsoft.ML.Data.MulticlassPredictionTransformer<MlpModelParameters>>().Single().Model;
+                var mlp = model.OfType<Microsoft.ML.Data.MulticlassPredictionTransformer<MlpMulticlassModelParameters>>().Single().Model;
                 _ = mlp.PredictBatch(Digits.Rows(0, 64).SelectMany(r => r.Features).ToArray(), 64);
             }
             Assert.Equal(before, LiveTensors());

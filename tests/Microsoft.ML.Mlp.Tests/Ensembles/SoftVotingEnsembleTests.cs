@@ -16,7 +16,7 @@ namespace Microsoft.ML.Mlp.Tests
 
         public SoftVotingEnsembleTests(ITestOutputHelper output) => _output = output;
 
-        private static readonly Lazy<(MLContext Ml, TransformerChain<MulticlassPredictionTransformer<SoftVotingModelParameters>> Model)> s_fiveMlps = new(() =>
+        private static readonly Lazy<(MLContext Ml, TransformerChain<MulticlassPredictionTransformer<MulticlassSoftVotingModelParameters>> Model)> s_fiveMlps = new(() =>
         {
             var ml = new MLContext(seed: 1);
             var options = TrainedDigits.QuickOptions(epochs: 4);
@@ -27,7 +27,7 @@ namespace Microsoft.ML.Mlp.Tests
             return (ml, model);
         });
 
-        private static SoftVotingModelParameters FiveMlps => s_fiveMlps.Value.Model.LastTransformer.Model;
+        private static MulticlassSoftVotingModelParameters FiveMlps => s_fiveMlps.Value.Model.LastTransformer.Model;
 
         [Fact]
         public void FiveMemberEnsembleBeatsTheMeanOfItsMembers()
@@ -46,7 +46,7 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.True(voted > members.Average(), $"ensemble {voted:P2} is not above the members' mean {members.Average():P2}");
             Assert.True(members.Distinct().Count() > 1, "members must differ");
             Assert.All(ensemble.Weights, w => Assert.Equal(0.2f, w, 6));
-            Assert.All(ensemble.Members, m => Assert.IsType<MlpModelParameters>(m));
+            Assert.All(ensemble.Members, m => Assert.IsType<MlpMulticlassModelParameters>(m));
         }
 
         /// <summary>MapValueToKey numbers digits in order of appearance: the key index of a digit in the shuffled training rows.</summary>
@@ -59,7 +59,7 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 1);
             var options = TrainedDigits.QuickOptions(epochs: 1);
             var data = Digits.Load(ml, 0, 300);
-            SoftVotingModelParameters Fit() => ml.Transforms.Conversion.MapValueToKey("Label")
+            MulticlassSoftVotingModelParameters Fit() => ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.MulticlassClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 3)).Fit(data).LastTransformer.Model;
             var probe = Digits.Rows(400, 10).Select(r => r.Features).ToArray();
             var a = Fit();
@@ -73,7 +73,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             var ml = new MLContext(seed: 1);
             var data = Digits.Load(ml, 0, 300);
-            SoftVotingModelParameters Fit(int threads)
+            MulticlassSoftVotingModelParameters Fit(int threads)
             {
                 var options = TrainedDigits.QuickOptions(epochs: 2);
                 options.NumberOfThreads = threads;
@@ -119,7 +119,7 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(TrainedDigits.Scores(alone, keyedTest), TrainedDigits.Scores(ensemble, keyedTest));
             Assert.Equal(new[] { 1f, 0f }, ensemble.Model.Weights);
             Assert.IsType<MaximumEntropyModelParameters>(ensemble.Model.Members[0]);
-            Assert.IsType<MlpModelParameters>(ensemble.Model.Members[1]);
+            Assert.IsType<MlpMulticlassModelParameters>(ensemble.Model.Members[1]);
         }
 
         [Fact]
@@ -162,10 +162,10 @@ namespace Microsoft.ML.Mlp.Tests
                 ml.Model.Save(model, Digits.Load(ml, 0, 1).Schema, path);
                 Assert.Equal(TrainedDigits.Scores(model, Digits.Load(ml, 0, 40)), SaveLoadTests.ScoreInFreshProcess(path, 40));
                 var loaded = new MLContext().Model.Load(path, out _);
-                var members = ((TransformerChain<ITransformer>)loaded).OfType<ISingleFeaturePredictionTransformer<object>>().Single().Model as SoftVotingModelParameters;
+                var members = ((TransformerChain<ITransformer>)loaded).OfType<ISingleFeaturePredictionTransformer<object>>().Single().Model as MulticlassSoftVotingModelParameters;
                 Assert.Equal(5, members.Members.Count);
                 Assert.Equal(FiveMlps.Weights, members.Weights);
-                Assert.Equal(((MlpModelParameters)FiveMlps.Members[3]).TrainingHistory.Count, ((MlpModelParameters)members.Members[3]).TrainingHistory.Count);
+                Assert.Equal(((MlpMulticlassModelParameters)FiveMlps.Members[3]).TrainingHistory.Count, ((MlpMulticlassModelParameters)members.Members[3]).TrainingHistory.Count);
             }
             finally
             {

@@ -66,7 +66,7 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.True(stacked.MicroAccuracy >= members.Max(m => m.MicroAccuracy) - CrossCpuTolerance,
                 $"stacking {stacked.MicroAccuracy:P2} is below its best member {members.Max(m => m.MicroAccuracy):P2}");
             Assert.Equal(3, stacking.Members.Count);
-            Assert.IsType<MlpModelParameters>(stacking.Members[0]);
+            Assert.IsType<MlpMulticlassModelParameters>(stacking.Members[0]);
             Assert.IsType<MaximumEntropyModelParameters>(stacking.MetaModel);
             Assert.Equal(5, stacking.NumberOfFolds);
             Assert.Equal(10, stacking.NumberOfClasses);

@@ -52,7 +52,7 @@ namespace Microsoft.ML.Mlp.Tests
                 {
                     Kind = kind,
                     FormatVersion = version,
-                    WrittenBy = $"GoldenModelWriter, Microsoft.ML.Mlp {typeof(Microsoft.ML.Trainers.Mlp.MlpTrainer).Assembly.GetName().Version}",
+                    WrittenBy = $"GoldenModelWriter, Microsoft.ML.Mlp {typeof(Microsoft.ML.Trainers.Mlp.MlpMulticlassTrainer).Assembly.GetName().Version}",
                     ProbeSkip = GoldenModels.ProbeSkip,
                     ProbeRows = GoldenModels.ProbeRows,
                     SimdProfile = GoldenModels.SimdProfile(),

@@ -49,7 +49,7 @@ namespace Microsoft.ML.Mlp.Tests
         /// history on, so every part of the format is exercised.</summary>
         public static IEstimator<ITransformer> Pipeline(MLContext ml, string kind)
         {
-            var mlp = new MlpTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
+            var mlp = new MlpMulticlassTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
             if (kind == "regression") // the digit's value as a Single label: no key mapping
                 return ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
             if (StackingKinds.Contains(kind))
@@ -85,7 +85,7 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         /// <summary>Two members (an Mlp and a linear model), three folds, the default (linear) meta-model.</summary>
-        private static IEstimator<ITransformer> StackingPipeline(MLContext ml, string kind, MlpTrainer.Options mlp)
+        private static IEstimator<ITransformer> StackingPipeline(MLContext ml, string kind, MlpMulticlassTrainer.Options mlp)
         {
             if (kind == "binary-stacking")
                 return ml.BinaryClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
@@ -147,7 +147,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             switch (predictor)
             {
-                case MlpModelParameters mlp:
+                case MlpMulticlassModelParameters mlp:
                     AddNetwork(hash, mlp.Network, mlp.TrainingHistory);
                     break;
                 case Microsoft.ML.Calibrators.CalibratedModelParametersBase<MlpBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator> binary:
@@ -161,7 +161,7 @@ namespace Microsoft.ML.Mlp.Tests
                 case MlpBinaryModelParameters binaryMlp:
                     AddNetwork(hash, binaryMlp.Network, binaryMlp.TrainingHistory);
                     break;
-                case SoftVotingModelParameters ensemble:
+                case MulticlassSoftVotingModelParameters ensemble:
                     AddEnsemble(hash, ensemble.Weights, ensemble.Members);
                     break;
                 case Microsoft.ML.Calibrators.CalibratedModelParametersBase<BinarySoftVotingModelParameters, Microsoft.ML.Calibrators.PlattCalibrator> binaryVoting:

@@ -116,7 +116,7 @@ namespace Microsoft.ML.Mlp.Tests
             using var mlnet = new DoctoredMlNet(NewerThanSupported + "+doctored", moved);
             object trainers = Property(Property(mlnet.NewMLContext(), "MulticlassClassification"), "Trainers");
             var library = mlnet.Load("Microsoft.ML.Mlp");
-            var options = Activator.CreateInstance(library.GetType("Microsoft.ML.Trainers.Mlp.MlpTrainer+Options"));
+            var options = Activator.CreateInstance(library.GetType("Microsoft.ML.Trainers.Mlp.MlpMulticlassTrainer+Options"));
             var mlp = library.GetType("Microsoft.ML.MlpCatalog").GetMethods().Single(m => m.Name == "Mlp" && m.GetParameters().Length == 2 && IsMulticlass(m));
 
             var e = Assert.Throws<TargetInvocationException>(() => mlp.Invoke(null, new[] { trainers, options }));

@@ -35,7 +35,7 @@ namespace Microsoft.ML.Mlp.Tests
 
             var ex = LoadFails(zip, MlpEntry, bytes);
             Assert.IsType<InvalidDataException>(ex);
-            Assert.StartsWith("The model file is corrupt: the MlpModelParameters at 'TransformerChain/Transform_001/Model' is damaged (its SHA-256 checksum does not match", ex.Message);
+            Assert.StartsWith("The model file is corrupt: the MlpMulticlassModelParameters at 'TransformerChain/Transform_001/Model' is damaged (its SHA-256 checksum does not match", ex.Message);
             Assert.Contains("restore it from a good copy", ex.Message);
         }
 
@@ -51,7 +51,7 @@ namespace Microsoft.ML.Mlp.Tests
 
             var ex = LoadFails(zip, entry, bytes);
             Assert.IsType<NotSupportedException>(ex);
-            Assert.Contains("SoftVotingModelParameters at 'TransformerChain/Transform_001/Model' was saved in Microsoft.ML.Mlp model format version 4", ex.Message);
+            Assert.Contains("MulticlassSoftVotingModelParameters at 'TransformerChain/Transform_001/Model' was saved in Microsoft.ML.Mlp model format version 4", ex.Message);
             Assert.Contains("reads format versions 1 to 3", ex.Message);
         }
 
@@ -101,7 +101,7 @@ namespace Microsoft.ML.Mlp.Tests
             var zip = ModelZip.Open(GoldenModels.ZipPath(2, "heterogeneous-ensemble"));
             const string entry = "TransformerChain/Transform_001/Model/Member001/Model.key"; // LbfgsMaximumEntropy: ML.NET's bytes
             var ex = LoadFails(zip, entry, zip[entry][..300]);
-            Assert.Contains("The SoftVotingModelParameters at 'TransformerChain/Transform_001/Model' could not load member 1 ('Member001')", ex.Message);
+            Assert.Contains("The MulticlassSoftVotingModelParameters at 'TransformerChain/Transform_001/Model' could not load member 1 ('Member001')", ex.Message);
         }
 
         [Fact]

@@ -35,7 +35,7 @@ namespace Microsoft.ML.Mlp.Tests
         [Fact]
         public void ADisposedMlpThrowsOnEveryWayOfScoringAndSaving()
         {
-            var (pipeline, mlp) = Load<MlpModelParameters>("mlp");
+            var (pipeline, mlp) = Load<MlpMulticlassModelParameters>("mlp");
             var ml = new MLContext(seed: 1);
             var engine = ml.Model.CreatePredictionEngine<MnistCatalog.MnistImage, ScoreRow>(pipeline, inputSchemaDefinition: MnistCatalog.ImageSchema()); // holds the model's mapper
             Assert.Equal(10, engine.Predict(Row).Score.Length);
@@ -44,10 +44,10 @@ namespace Microsoft.ML.Mlp.Tests
             mlp.Dispose();
             mlp.Dispose(); // twice is fine
 
-            AssertDisposed(nameof(MlpModelParameters), () => mlp.PredictProbabilities(Features));
-            AssertDisposed(nameof(MlpModelParameters), () => mlp.PredictBatch(Features, 1));
-            AssertDisposed(nameof(MlpModelParameters), () => engine.Predict(Row)); // a mapper made before Dispose
-            AssertDisposed(nameof(MlpModelParameters), () => TrainedDigits.Scores(pipeline, GoldenModels.Probes(ml))); // a new one
+            AssertDisposed(nameof(MlpMulticlassModelParameters), () => mlp.PredictProbabilities(Features));
+            AssertDisposed(nameof(MlpMulticlassModelParameters), () => mlp.PredictBatch(Features, 1));
+            AssertDisposed(nameof(MlpMulticlassModelParameters), () => engine.Predict(Row)); // a mapper made before Dispose
+            AssertDisposed(nameof(MlpMulticlassModelParameters), () => TrainedDigits.Scores(pipeline, GoldenModels.Probes(ml))); // a new one
             Assert.Throws<ObjectDisposedException>(() => ml.Model.Save(pipeline, null, new System.IO.MemoryStream()));
             Assert.Equal(784, mlp.NumberOfFeatures); // the description stays readable
             Assert.Equal(2, mlp.TrainingHistory.Count);
@@ -58,7 +58,7 @@ namespace Microsoft.ML.Mlp.Tests
         [InlineData("heterogeneous-ensemble")]
         public void ADisposedEnsembleThrowsOnEveryWayOfScoringWhateverItsMembers(string kind)
         {
-            var (pipeline, ensemble) = Load<SoftVotingModelParameters>(kind);
+            var (pipeline, ensemble) = Load<MulticlassSoftVotingModelParameters>(kind);
             var ml = new MLContext(seed: 1);
             var engine = ml.Model.CreatePredictionEngine<MnistCatalog.MnistImage, ScoreRow>(pipeline, inputSchemaDefinition: MnistCatalog.ImageSchema());
             Assert.Equal(10, engine.Predict(Row).Score.Length);
@@ -66,14 +66,14 @@ namespace Microsoft.ML.Mlp.Tests
 
             ensemble.Dispose();
 
-            const string name = nameof(SoftVotingModelParameters);
+            const string name = nameof(MulticlassSoftVotingModelParameters);
             AssertDisposed(name, () => ensemble.PredictProbabilities(Features));
             AssertDisposed(name, () => ensemble.PredictMemberProbabilities(ensemble.Members.Count - 1, Features)); // LbfgsMaximumEntropy in the mixed one
             AssertDisposed(name, () => engine.Predict(Row));
             AssertDisposed(name, () => TrainedDigits.Scores(pipeline, GoldenModels.Probes(ml)));
             Assert.Throws<ObjectDisposedException>(() => ml.Model.Save(pipeline, null, new System.IO.MemoryStream()));
-            Assert.All(ensemble.Members.OfType<MlpModelParameters>(), m => AssertDisposed(nameof(MlpModelParameters), () => m.PredictProbabilities(Features)));
-            Assert.Contains(ensemble.Members, m => m is MlpModelParameters);
+            Assert.All(ensemble.Members.OfType<MlpMulticlassModelParameters>(), m => AssertDisposed(nameof(MlpMulticlassModelParameters), () => m.PredictProbabilities(Features)));
+            Assert.Contains(ensemble.Members, m => m is MlpMulticlassModelParameters);
             if (kind == "heterogeneous-ensemble")
                 Assert.IsType<MaximumEntropyModelParameters>(ensemble.Members[1]);
         }

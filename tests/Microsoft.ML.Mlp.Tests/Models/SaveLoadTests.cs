@@ -24,7 +24,7 @@ namespace Microsoft.ML.Mlp.Tests
                 Assert.Equal(TrainedDigits.Train.Schema.Count, schema.Count);
                 Assert.Equal(TrainedDigits.Scores(TrainedDigits.Model, TrainedDigits.Test), TrainedDigits.Scores(loaded, TrainedDigits.Test));
 
-                var mlp = ((TransformerChain<ITransformer>)loaded).OfType<ISingleFeaturePredictionTransformer<object>>().Single().Model as MlpModelParameters;
+                var mlp = ((TransformerChain<ITransformer>)loaded).OfType<ISingleFeaturePredictionTransformer<object>>().Single().Model as MlpMulticlassModelParameters;
                 Assert.NotNull(mlp);
                 Assert.Equal(TrainedDigits.Mlp.HiddenLayerSizes, mlp.HiddenLayerSizes);
                 Assert.Equal(TrainedDigits.Mlp.TrainingHistory.Select(h => h.TrainingLoss), mlp.TrainingHistory.Select(h => h.TrainingLoss));

@@ -20,7 +20,7 @@ namespace Microsoft.ML.Mlp.Tests
         public const double MinimumAccuracy = 0.88;
 
         /// <summary>A small, quick network that reaches ≥ <see cref="MinimumAccuracy"/> on the held-out digits.</summary>
-        public static MlpTrainer.Options QuickOptions(int epochs = 8) => new MlpTrainer.Options
+        public static MlpMulticlassTrainer.Options QuickOptions(int epochs = 8) => new MlpMulticlassTrainer.Options
         {
             HiddenLayerSizes = new[] { 128 },
             NumberOfEpochs = epochs,
@@ -40,9 +40,9 @@ namespace Microsoft.ML.Mlp.Tests
         public static IDataView Train => s_trained.Value.Train;
         public static IDataView Test => s_trained.Value.Test;
         public static TransformerChain<KeyToValueMappingTransformer> Model => s_trained.Value.Model;
-        public static MlpModelParameters Mlp => Model.OfType<MulticlassPredictionTransformer<MlpModelParameters>>().Single().Model;
+        public static MlpMulticlassModelParameters Mlp => Model.OfType<MulticlassPredictionTransformer<MlpMulticlassModelParameters>>().Single().Model;
 
-        public static EstimatorChain<KeyToValueMappingTransformer> Pipeline(MLContext ml, MlpTrainer.Options options) =>
+        public static EstimatorChain<KeyToValueMappingTransformer> Pipeline(MLContext ml, MlpMulticlassTrainer.Options options) =>
             ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.MulticlassClassification.Trainers.Mlp(options))
                 .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));

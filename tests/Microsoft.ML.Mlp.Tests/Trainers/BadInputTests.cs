@@ -78,18 +78,18 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Theory]
-        [InlineData(nameof(MlpTrainer.Options.HiddenLayerSizes), "0")]
-        [InlineData(nameof(MlpTrainer.Options.DropoutRate), "1")]
-        [InlineData(nameof(MlpTrainer.Options.DropoutRate), "-0.1")]
-        [InlineData(nameof(MlpTrainer.Options.BatchSize), "0")]
-        [InlineData(nameof(MlpTrainer.Options.NumberOfEpochs), "0")]
-        [InlineData(nameof(MlpTrainer.Options.LearningRate), "0")]
-        [InlineData(nameof(MlpTrainer.Options.LearningRate), "NaN")]
-        [InlineData(nameof(MlpTrainer.Options.NumberOfThreads), "0")]
-        [InlineData(nameof(MlpTrainer.Options.Momentum), "1")]
+        [InlineData(nameof(MlpMulticlassTrainer.Options.HiddenLayerSizes), "0")]
+        [InlineData(nameof(MlpMulticlassTrainer.Options.DropoutRate), "1")]
+        [InlineData(nameof(MlpMulticlassTrainer.Options.DropoutRate), "-0.1")]
+        [InlineData(nameof(MlpMulticlassTrainer.Options.BatchSize), "0")]
+        [InlineData(nameof(MlpMulticlassTrainer.Options.NumberOfEpochs), "0")]
+        [InlineData(nameof(MlpMulticlassTrainer.Options.LearningRate), "0")]
+        [InlineData(nameof(MlpMulticlassTrainer.Options.LearningRate), "NaN")]
+        [InlineData(nameof(MlpMulticlassTrainer.Options.NumberOfThreads), "0")]
+        [InlineData(nameof(MlpMulticlassTrainer.Options.Momentum), "1")]
         public void BadOptionsFailAtConstructionNamingTheOptionAndValue(string option, string value)
         {
-            var options = new MlpTrainer.Options();
+            var options = new MlpMulticlassTrainer.Options();
             float number = float.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
             switch (option)
             {

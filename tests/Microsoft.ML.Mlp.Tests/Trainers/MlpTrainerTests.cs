@@ -104,7 +104,7 @@ namespace Microsoft.ML.Mlp.Tests
             {
                 _output.WriteLine($"fold accuracy {fold.Metrics.MicroAccuracy:P2}");
                 Assert.True(fold.Metrics.MicroAccuracy > 0.6);
-                Assert.IsType<MlpModelParameters>(((MulticlassPredictionTransformer<MlpModelParameters>)fold.Model).Model);
+                Assert.IsType<MlpMulticlassModelParameters>(((MulticlassPredictionTransformer<MlpMulticlassModelParameters>)fold.Model).Model);
             }
         }
 
@@ -112,7 +112,7 @@ namespace Microsoft.ML.Mlp.Tests
         public void PermutationFeatureImportanceRanksCentralPixelsAboveCorners()
         {
             var ml = TrainedDigits.Ml;
-            var mlp = TrainedDigits.Model.OfType<MulticlassPredictionTransformer<MlpModelParameters>>().Single();
+            var mlp = TrainedDigits.Model.OfType<MulticlassPredictionTransformer<MlpMulticlassModelParameters>>().Single();
             var keyed = TrainedDigits.Model.First().Transform(Digits.Load(ml, TrainedDigits.TrainRows, 120));
             var importance = ml.MulticlassClassification.PermutationFeatureImportance(mlp, keyed, permutationCount: 1);
             Assert.Equal(784, importance.Length);
@@ -133,7 +133,7 @@ namespace Microsoft.ML.Mlp.Tests
                 _output.WriteLine(line);
             Assert.Equal(3, epochLines.Length);
             Assert.Contains("loss", epochLines[0]);
-            var history = model.OfType<MulticlassPredictionTransformer<MlpModelParameters>>().Single().Model.TrainingHistory;
+            var history = model.OfType<MulticlassPredictionTransformer<MlpMulticlassModelParameters>>().Single().Model.TrainingHistory;
             Assert.Equal(new[] { 1, 2, 3 }, history.Select(h => h.Epoch));
             Assert.True(history[2].TrainingLoss < history[0].TrainingLoss);
             Assert.All(history, h => Assert.True(h.Duration > TimeSpan.Zero));

@@ -94,7 +94,7 @@ namespace Microsoft.ML.Mlp.Tests
 
             var digits = ml.Transforms.Conversion.MapValueToKey("Label").Fit(Digits.Load(ml, 0, 50)).Transform(Digits.Load(ml, 0, 50));
             error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Mlp(
-                new MlpTrainer.Options { EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAuc, NumberOfEpochs = 1 }).Fit(digits));
+                new MlpMulticlassTrainer.Options { EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAuc, NumberOfEpochs = 1 }).Fit(digits));
             Assert.Contains("ValidationAuc", error.Message);
             Assert.Contains("ValidationAccuracy", error.Message);
         }

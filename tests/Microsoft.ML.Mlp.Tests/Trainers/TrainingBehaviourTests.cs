@@ -10,10 +10,10 @@ namespace Microsoft.ML.Mlp.Tests
     /// <summary>Determinism, example weights, sparse input and bad rows, on real digits and real training.</summary>
     public class TrainingBehaviourTests
     {
-        private static MlpModelParameters Fit(MLContext ml, IDataView data, MlpTrainer.Options options) =>
+        private static MlpMulticlassModelParameters Fit(MLContext ml, IDataView data, MlpMulticlassTrainer.Options options) =>
             ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(data).LastTransformer.Model;
 
-        private static float[][] Probabilities(MlpModelParameters model, IEnumerable<MnistCatalog.MnistImage> rows) =>
+        private static float[][] Probabilities(MlpMulticlassModelParameters model, IEnumerable<MnistCatalog.MnistImage> rows) =>
             rows.Select(r => model.PredictProbabilities(r.Features)).ToArray();
 
         [Fact]
@@ -54,7 +54,7 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 1);
             var rows = Digits.Rows(0, 256).ToArray();
             var weighted = ml.Data.LoadFromEnumerable(rows.Select(r => new WeightedDigit { Label = r.Label, Features = r.Features, Weight = 2f }), WeightedDigit.Schema());
-            MlpTrainer.Options Options(float learningRate, string weight) => new MlpTrainer.Options
+            MlpMulticlassTrainer.Options Options(float learningRate, string weight) => new MlpMulticlassTrainer.Options
             {
                 HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 3, BatchSize = 256, Shuffle = false, DropoutRate = 0,
                 Optimizer = MlpOptimizer.Sgd, LearningRate = learningRate, Seed = 3, ExampleWeightColumnName = weight,
@@ -108,11 +108,11 @@ namespace Microsoft.ML.Mlp.Tests
         public void NoHiddenLayerIsMultinomialLogisticRegression()
         {
             var ml = new MLContext(seed: 1);
-            var options = new MlpTrainer.Options { HiddenLayerSizes = Array.Empty<int>(), NumberOfEpochs = 5, Seed = 2 };
+            var options = new MlpMulticlassTrainer.Options { HiddenLayerSizes = Array.Empty<int>(), NumberOfEpochs = 5, Seed = 2 };
             var model = TrainedDigits.Pipeline(ml, options).Fit(Digits.Load(ml, 0, 800));
             var metrics = ml.MulticlassClassification.Evaluate(model.Transform(Digits.Load(ml, 800, 200)));
             Assert.True(metrics.MicroAccuracy > 0.8, $"accuracy {metrics.MicroAccuracy:P2}");
-            Assert.Empty(model.OfType<MulticlassPredictionTransformer<MlpModelParameters>>().Single().Model.HiddenLayerSizes);
+            Assert.Empty(model.OfType<MulticlassPredictionTransformer<MlpMulticlassModelParameters>>().Single().Model.HiddenLayerSizes);
         }
 
         internal static VBuffer<float> Sparse(float[] dense)

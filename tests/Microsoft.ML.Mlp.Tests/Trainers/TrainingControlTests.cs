@@ -224,7 +224,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             // Plain SGD, no shuffling and no dropout: nothing random and no optimizer state, so k + m epochs equal one run.
             var (ml, train, _) = Keyed(256, 1);
-            MlpTrainer.Options Options(int epochs) => new MlpTrainer.Options
+            MlpMulticlassTrainer.Options Options(int epochs) => new MlpMulticlassTrainer.Options
             {
                 HiddenLayerSizes = new[] { 32, 16 }, NumberOfEpochs = epochs, Optimizer = MlpOptimizer.Sgd, LearningRate = 0.05f,
                 Shuffle = false, DropoutRate = 0, Seed = 4, BatchSize = 32,
@@ -294,7 +294,7 @@ namespace Microsoft.ML.Mlp.Tests
             options.DropoutRate = 0;
             options.EarlyStoppingPatience = 2;
             var ensemble = ml.MulticlassClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 3).Fit(train, validation).Model;
-            foreach (MlpModelParameters member in ensemble.Members)
+            foreach (MlpMulticlassModelParameters member in ensemble.Members)
             {
                 Assert.True(member.TrainingHistory.Count < 40);
                 Assert.All(member.TrainingHistory, h => Assert.NotNull(h.ValidationAccuracy));

@@ -4,7 +4,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// The defaults of every Mlp trainer, in one place: <see cref="MlpOptionsBase"/> and the catalog's simple overloads both
     /// read them. They reproduce the Keras reference recipe's blocks (784→50→50→50→50, Adam 1e-3, batch 32).
     /// </summary>
-    public static class MlpDefaults
+    internal static class MlpDefaults
     {
         /// <summary>Rows per mini-batch: 32, Keras' default.</summary>
         public const int BatchSize = 32;

@@ -10,14 +10,14 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>
     /// Trains a multilayer perceptron (TorchSharp) for multiclass classification:
     /// input → hidden blocks of Linear → BatchNorm → activation → Dropout → softmax.
-    /// Create it with <see cref="MlpCatalog.Mlp(MulticlassClassificationCatalog.MulticlassClassificationTrainers, MlpTrainer.Options)"/>.
+    /// Create it with <see cref="MlpCatalog.Mlp(MulticlassClassificationCatalog.MulticlassClassificationTrainers, MlpMulticlassTrainer.Options)"/>.
     /// The label must be a key (use MapValueToKey); features a known-size vector of Single.
     /// </summary>
-    public sealed class MlpTrainer : MlpTrainerBase<MulticlassPredictionTransformer<MlpModelParameters>, MlpModelParameters, MlpModelParameters>
+    public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTransformer<MlpMulticlassModelParameters>, MlpMulticlassModelParameters, MlpMulticlassModelParameters>
     {
         internal const string LoadName = "MlpMulticlass";
 
-        /// <summary>Options of <see cref="MlpTrainer"/>: every field is shared through <see cref="MlpOptionsBase"/>.
+        /// <summary>Options of <see cref="MlpMulticlassTrainer"/>: every field is shared through <see cref="MlpOptionsBase"/>.
         /// Defaults reproduce the Keras reference recipe's blocks.</summary>
         public sealed class Options : MlpOptionsBase
         {
@@ -27,12 +27,12 @@ namespace Microsoft.ML.Trainers.Mlp
             }
         }
 
-        internal MlpTrainer(IHostEnvironment env, Options options)
+        internal MlpMulticlassTrainer(IHostEnvironment env, Options options)
             : base(env, LoadName, MulticlassTask.Instance, options)
         {
         }
 
-        private protected override MlpModelParameters CreateModel(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history, LabelScale scale) =>
-            new MlpModelParameters(env, network, history);
+        private protected override MlpMulticlassModelParameters CreateModel(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history, LabelScale scale) =>
+            new MlpMulticlassModelParameters(env, network, history);
     }
 }

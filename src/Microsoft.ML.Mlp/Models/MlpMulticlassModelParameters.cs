@@ -11,8 +11,8 @@ using Microsoft.ML.Trainers.Mlp.Engine;
 using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Onnx;
 
-[assembly: LoadableClass(typeof(MlpModelParameters), null, typeof(SignatureLoadModel),
-    "Multilayer Perceptron Multiclass Executor", MlpModelParameters.LoaderSignature)]
+[assembly: LoadableClass(typeof(MlpMulticlassModelParameters), null, typeof(SignatureLoadModel),
+    "Multilayer Perceptron Multiclass Executor", MlpMulticlassModelParameters.LoaderSignature)]
 
 namespace Microsoft.ML.Trainers.Mlp
 {
@@ -22,14 +22,14 @@ namespace Microsoft.ML.Trainers.Mlp
     /// batch normalization folded into the layers; <see cref="PredictBatch"/> multiplies with libtorch. The model holds no
     /// native memory.
     /// </summary>
-    public sealed class MlpModelParameters : MlpModelParametersBase<VBuffer<float>>
+    public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffer<float>>
     {
         internal const string LoaderSignature = "MlpMulticlassExec";
-        private const string RegistrationName = "MlpModelParameters";
+        private const string RegistrationName = "MlpMulticlassModelParameters";
 
         private const string Kind = "MLP";
 
-        internal MlpModelParameters(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history)
+        internal MlpMulticlassModelParameters(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history)
             : base(env, RegistrationName, Kind)
         {
             Initialize(network, history.ToList(), logits: false);
@@ -37,7 +37,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         // The base constructor reads ML.NET's own prefix (sizeof(float)); the rest is ours, read by format version.
-        private MlpModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
+        private MlpMulticlassModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
             : base(env, RegistrationName, Kind, ctx)
         {
             var (network, history) = MlpFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
@@ -105,12 +105,12 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The model-file header (written since format version 1; the versions are in docs/model-format.md).</summary>
         private static VersionInfo GetVersionInfo() =>
-            ModelFormat.VersionInfo("MLP MCLS", LoaderSignature, typeof(MlpModelParameters));
+            ModelFormat.VersionInfo("MLP MCLS", LoaderSignature, typeof(MlpMulticlassModelParameters));
 
         private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
         /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
-        private static MlpModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
-            ModelFormat.Load(env, ctx, GetVersionInfo, version => new MlpModelParameters(env, ctx, version));
+        private static MlpMulticlassModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new MlpMulticlassModelParameters(env, ctx, version));
     }
 }

@@ -14,7 +14,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// save/load of weights and members, and disposal. The per-task model parameters are thin views over it that turn the
     /// average into their ML.NET output (a probability vector, a logit, a score).
     /// </summary>
-    internal sealed class VotingCore
+    internal sealed class VotingModel
     {
         private readonly EnsembleMember[] _members;
         private readonly float[] _weights;
@@ -23,7 +23,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>An ensemble of <paramref name="members"/> (all serving <paramref name="task"/>) with weights already normalised.</summary>
         /// <exception cref="InvalidOperationException">The members disagree on the feature count or output width.</exception>
-        public VotingCore(MlpTask task, IReadOnlyList<EnsembleMember> members, float[] weights, string ensembleName)
+        public VotingModel(MlpTask task, IReadOnlyList<EnsembleMember> members, float[] weights, string ensembleName)
         {
             Task = task;
             _members = members.ToArray();
@@ -140,7 +140,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Reads what <see cref="Save"/> wrote (the weights payload of <paramref name="formatVersion"/>, then the members).</summary>
         /// <exception cref="System.IO.InvalidDataException">A member is damaged, cannot be loaded, or does not serve the task.</exception>
-        public static VotingCore Load(IHostEnvironment env, ModelLoadContext ctx, int formatVersion, MlpTask task, string ensembleName)
+        public static VotingModel Load(IHostEnvironment env, ModelLoadContext ctx, int formatVersion, MlpTask task, string ensembleName)
         {
             var weights = SoftVotingFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
             var members = new EnsembleMember[weights.Length];
@@ -148,7 +148,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 members[i] = EnsembleMember.Load(env, ctx, i, task, ensembleName);
             try
             {
-                return new VotingCore(task, members, weights, ensembleName);
+                return new VotingModel(task, members, weights, ensembleName);
             }
             catch (InvalidOperationException ex)
             {

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// members that never saw it; the meta-model learns from those out-of-fold predictions how to combine the members; the
     /// members are then refitted on all the data. The per-task trainers only add their column contract around it.
     /// </summary>
-    internal sealed class StackingCore
+    internal sealed class StackingFit
     {
         internal const string Name = "StackingEnsemble";
 
@@ -26,7 +26,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <exception cref="ArgumentException">Fewer than 2 members, a null member, fewer than 2 folds, or a member or meta
         /// trainer of another task; each message names the argument, its value and the fix.</exception>
-        public StackingCore(IHost host, MlpTask task, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
+        public StackingFit(IHost host, MlpTask task, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
             int numberOfFolds, int? seed)
         {
             _host = host;

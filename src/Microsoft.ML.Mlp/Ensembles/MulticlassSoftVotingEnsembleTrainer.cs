@@ -14,9 +14,9 @@ namespace Microsoft.ML.Trainers.Mlp
     /// source: N copies of one MLP recipe — trained together as one fused network, each member with its own seed, initialisation,
     /// shuffling, dropout and batch-norm statistics — or any ML.NET multiclass trainers side by side, like
     /// scikit-learn's <c>VotingClassifier(voting='soft')</c>.
-    /// Create it with <see cref="MlpCatalog.SoftVotingEnsemble(MulticlassClassificationCatalog.MulticlassClassificationTrainers, MlpTrainer.Options, int, float[])"/>.
+    /// Create it with <see cref="MlpCatalog.SoftVotingEnsemble(MulticlassClassificationCatalog.MulticlassClassificationTrainers, MlpMulticlassTrainer.Options, int, float[])"/>.
     /// </summary>
-    public sealed class SoftVotingEnsembleTrainer : VotingTrainerBase<MulticlassPredictionTransformer<SoftVotingModelParameters>, SoftVotingModelParameters>
+    public sealed class MulticlassSoftVotingEnsembleTrainer : VotingTrainerBase<MulticlassPredictionTransformer<MulticlassSoftVotingModelParameters>, MulticlassSoftVotingModelParameters>
     {
         internal const string LoadName = "SoftVotingEnsemble";
         private const string DisplayNameText = "SoftVotingEnsemble";
@@ -25,19 +25,19 @@ namespace Microsoft.ML.Trainers.Mlp
         private const int ProbabilityCheckRows = 100;
 
         /// <summary>N copies of one MLP recipe.</summary>
-        internal SoftVotingEnsembleTrainer(IHostEnvironment env, MlpTrainer.Options memberOptions, int numberOfModels, float[] weights)
-            : base(env, LoadName, MulticlassTask.Instance, DisplayNameText, memberOptions, new MlpTrainer(env, memberOptions), numberOfModels, weights)
+        internal MulticlassSoftVotingEnsembleTrainer(IHostEnvironment env, MlpMulticlassTrainer.Options memberOptions, int numberOfModels, float[] weights)
+            : base(env, LoadName, MulticlassTask.Instance, DisplayNameText, memberOptions, new MlpMulticlassTrainer(env, memberOptions), numberOfModels, weights)
         {
         }
 
         /// <summary>Any ML.NET multiclass trainers side by side.</summary>
-        internal SoftVotingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, float[] weights,
+        internal MulticlassSoftVotingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, float[] weights,
             string labelColumnName, string featureColumnName)
             : base(env, LoadName, MulticlassTask.Instance, DisplayNameText, members, weights, labelColumnName, "key-typed label", featureColumnName, CheckProbabilities)
         {
         }
 
-        private protected override SoftVotingModelParameters CreateModel(VotingCore core) => new(Host, core);
+        private protected override MulticlassSoftVotingModelParameters CreateModel(VotingModel core) => new(Host, core);
 
         /// <summary>A member must give one probability per class of the ensemble's label: soft voting averages probabilities.</summary>
         private static void CheckProbabilities(int index, EnsembleMember member, RoleMappedData data)

@@ -9,8 +9,8 @@ using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.Mlp;
 using Microsoft.ML.Trainers.Mlp.Models;
 
-[assembly: LoadableClass(typeof(SoftVotingModelParameters), null, typeof(SignatureLoadModel),
-    "Soft Voting Multiclass Ensemble", SoftVotingModelParameters.LoaderSignature)]
+[assembly: LoadableClass(typeof(MulticlassSoftVotingModelParameters), null, typeof(SignatureLoadModel),
+    "Soft Voting Multiclass Ensemble", MulticlassSoftVotingModelParameters.LoaderSignature)]
 
 namespace Microsoft.ML.Trainers.Mlp
 {
@@ -19,24 +19,24 @@ namespace Microsoft.ML.Trainers.Mlp
     /// (scikit-learn's <c>VotingClassifier(voting='soft')</c>). Members are ordinary ML.NET multiclass models
     /// (MLPs or any other trainer's), each saved inside the ensemble's model zip.
     /// </summary>
-    public sealed class SoftVotingModelParameters : VotingModelParametersBase<VBuffer<float>>
+    public sealed class MulticlassSoftVotingModelParameters : VotingModelParametersBase<VBuffer<float>>
     {
         internal const string LoaderSignature = "SoftVotingMulticlassExec";
-        private const string RegistrationName = "SoftVotingModelParameters";
+        private const string RegistrationName = "MulticlassSoftVotingModelParameters";
 
-        internal SoftVotingModelParameters(IHostEnvironment env, VotingCore core)
+        internal MulticlassSoftVotingModelParameters(IHostEnvironment env, VotingModel core)
             : base(env, RegistrationName, core)
         {
         }
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
-        private SoftVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
-            : base(env, RegistrationName, ctx, formatVersion, MulticlassTask.Instance, nameof(SoftVotingModelParameters))
+        private MulticlassSoftVotingModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
+            : base(env, RegistrationName, ctx, formatVersion, MulticlassTask.Instance, nameof(MulticlassSoftVotingModelParameters))
         {
         }
 
         /// <summary>Number of classes (length of the Score vector).</summary>
-        public int NumberOfClasses => Core.Width;
+        public int NumberOfClasses => Model.Width;
 
         /// <summary>Always <see cref="PredictionKind.MulticlassClassification"/>.</summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
@@ -45,25 +45,25 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Class probabilities of one feature vector: the weighted average of the members'.</summary>
         /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float[] PredictProbabilities(float[] features) => Core.Score(Core.CreateScorer(), features);
+        public float[] PredictProbabilities(float[] features) => Model.Score(Model.CreateScorer(), features);
 
         /// <summary>Class probabilities of one feature vector according to member <paramref name="member"/> alone.</summary>
         /// <param name="member">0-based member index.</param>
         /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         /// <exception cref="ObjectDisposedException">The ensemble was disposed.</exception>
-        public float[] PredictMemberProbabilities(int member, float[] features) => Core.Score(Core.CreateMemberScorer(member), features);
+        public float[] PredictMemberProbabilities(int member, float[] features) => Model.Score(Model.CreateMemberScorer(member), features);
 
         private protected override ValueMapper<VBuffer<float>, VBuffer<float>> CreateMapper(MemberScorer score) =>
-            EnsembleMember.VectorMapper(score, Core.Width);
+            EnsembleMember.VectorMapper(score, Model.Width);
 
         /// <summary>The model-file header (written since format version 1; the versions are in docs/model-format.md).</summary>
         private static VersionInfo GetVersionInfo() =>
-            ModelFormat.VersionInfo("SOFTVOTE", LoaderSignature, typeof(SoftVotingModelParameters));
+            ModelFormat.VersionInfo("SOFTVOTE", LoaderSignature, typeof(MulticlassSoftVotingModelParameters));
 
         private protected override VersionInfo VersionInfoForSave => GetVersionInfo();
 
         /// <summary>ML.NET's loader entry point, found through the LoadableClass attribute above.</summary>
-        private static SoftVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
-            ModelFormat.Load(env, ctx, GetVersionInfo, version => new SoftVotingModelParameters(env, ctx, version));
+        private static MulticlassSoftVotingModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+            ModelFormat.Load(env, ctx, GetVersionInfo, version => new MulticlassSoftVotingModelParameters(env, ctx, version));
     }
 }
