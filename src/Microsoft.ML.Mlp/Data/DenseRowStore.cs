@@ -25,8 +25,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         private int _rowsInBlock;
         private int _blockCapacity;
         private bool _slotDirty;     // the current slot holds a rejected dense row; zeroed memory is assumed otherwise
-        private float[] _labels;
-        private float[] _weights;
+        private readonly RowLabels _labels;
         private int _rows;
 
         /// <param name="width">Features per row.</param>
@@ -41,8 +40,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             _maxRows = Array.MaxLength / _width;
             _blockRows = (int)Math.Clamp(blockFloats / _width, 1, _maxRows);
             int firstBlock = knownRowCount is long known ? (int)Math.Clamp(known, 1, _maxRows) : _blockRows;
-            _labels = new float[Math.Min(firstBlock, 1 << 20)];
-            _weights = weighted ? new float[_labels.Length] : null;
+            _labels = new RowLabels(Math.Min(firstBlock, 1 << 20), weighted, Array.MaxLength);
             NewBlock(firstBlock);
         }
 
@@ -75,16 +73,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         /// <summary>Keeps the row just written, with its label (class index or value) and weight (ignored when unweighted).</summary>
         public void Commit(float label, float weight)
         {
-            if (_rows == _labels.Length)
-            {
-                int next = (int)Math.Min(Array.MaxLength, _labels.Length * 2L);
-                Array.Resize(ref _labels, next);
-                if (_weights != null)
-                    Array.Resize(ref _weights, next);
-            }
-            _labels[_rows] = label;
-            if (_weights != null)
-                _weights[_rows] = weight;
+            _labels.Add(_rows, label, weight);
             _rows++;
             _rowsInBlock++;
             _slotDirty = false;
@@ -110,7 +99,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                 _block.AsSpan(0, _rowsInBlock * _width).CopyTo(features.AsSpan((int)offset));
                 _fullBlocks.Clear();
             }
-            var result = new TrainingData(features, _labels, _weights, _rows, _width);
+            var result = new TrainingData(features, _labels.Labels, _labels.Weights, _rows, _width);
             _block = Array.Empty<float>();
             return result;
         }

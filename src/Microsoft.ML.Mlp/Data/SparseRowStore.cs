@@ -10,7 +10,8 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         private readonly int _width;
         private readonly string _trainer;
         private int[] _starts, _indices;
-        private float[] _labels, _weights, _values;
+        private readonly RowLabels _labels;
+        private float[] _values;
         private int _rows, _written; // _written: non-zeros of the committed rows plus the row being written
 
         public SparseRowStore(int width, bool weighted, long? knownRowCount, string trainer)
@@ -19,8 +20,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             _trainer = trainer;
             int capacity = (int)Math.Clamp(knownRowCount ?? 1024, 16, Array.MaxLength - 1);
             _starts = new int[capacity + 1];
-            _labels = new float[capacity];
-            _weights = weighted ? new float[capacity] : null;
+            _labels = new RowLabels(capacity, weighted, Array.MaxLength - 1); // - 1: the row starts hold one more
             _indices = new int[Math.Max(1024, Math.Min(Array.MaxLength, capacity * 8L))];
             _values = new float[_indices.Length];
         }
@@ -62,22 +62,14 @@ namespace Microsoft.ML.Trainers.Mlp.Data
 
         public void Commit(float label, float weight)
         {
-            if (_rows == _labels.Length)
-            {
-                int next = (int)Math.Min(Array.MaxLength - 1, _labels.Length * 2L);
-                Array.Resize(ref _starts, next + 1);
-                Array.Resize(ref _labels, next);
-                if (_weights != null)
-                    Array.Resize(ref _weights, next);
-            }
-            _labels[_rows] = label;
-            if (_weights != null)
-                _weights[_rows] = weight;
+            int grown = _labels.Add(_rows, label, weight);
+            if (grown > 0)
+                Array.Resize(ref _starts, grown + 1);
             _starts[++_rows] = _written;
         }
 
         public TrainingData ToTrainingData() =>
-            new(new SparseRows(_starts, _indices, _values, _rows, _width), _labels, _weights);
+            new(new SparseRows(_starts, _indices, _values, _rows, _width), _labels.Labels, _labels.Weights);
 
         private void Reserve(int count)
         {

@@ -1,5 +1,4 @@
 using System;
-using System.ComponentModel;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -36,10 +35,6 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, RegistrationName, ctx, formatVersion, BinaryTask.Instance, nameof(BinarySoftVotingModelParameters))
         {
         }
-
-        /// <summary>Always <see cref="PredictionKind.BinaryClassification"/>.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
 
         /// <summary>The ensemble's probability of true for one feature vector: the weighted average of the members'.</summary>
         /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>

@@ -1,5 +1,4 @@
 using System;
-using System.ComponentModel;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -37,10 +36,6 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Number of classes (length of the Score vector).</summary>
         public int NumberOfClasses => Model.Width;
-
-        /// <summary>Always <see cref="PredictionKind.MulticlassClassification"/>.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
 
         /// <summary>Class probabilities of one feature vector: the weighted average of the members'.</summary>
         /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.ComponentModel;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Tasks;
@@ -12,26 +11,17 @@ namespace Microsoft.ML.Trainers.Mlp
     /// on all rows. Outputs Score (class probabilities) and PredictedLabel as every ML.NET multiclass trainer.
     /// Create it with <see cref="MlpCatalog.StackingEnsemble(MulticlassClassificationCatalog.MulticlassClassificationTrainers, IEnumerable{IEstimator{ITransformer}}, IEstimator{ITransformer}, int, string, string, int?)"/>.
     /// </summary>
-    public sealed class MulticlassStackingEnsembleTrainer : TaskTrainerBase<MulticlassPredictionTransformer<MulticlassStackingModelParameters>, MulticlassStackingModelParameters>
+    public sealed class MulticlassStackingEnsembleTrainer : StackingTrainerBase<MulticlassPredictionTransformer<MulticlassStackingModelParameters>, MulticlassStackingModelParameters>
     {
         internal const string LoadName = "MulticlassStackingEnsemble";
 
-        private readonly StackingFit _core;
-
         internal MulticlassStackingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
             int numberOfFolds, string labelColumnName, string featureColumnName, int? seed)
-            : base(env, LoadName, MulticlassTask.Instance, StackingFit.Name, featureColumnName, labelColumnName, null)
+            : base(env, LoadName, MulticlassTask.Instance, members, metaTrainer, numberOfFolds, labelColumnName, featureColumnName, seed)
         {
-            _core = new StackingFit(Host, Task, members, metaTrainer, numberOfFolds, seed);
         }
 
-        private protected override bool SupportsWarmStart => false;
-
-        private protected override bool UsesValidationData => false;
-
-        /// <summary>Trains the members fold by fold, the meta-model, then the members on all rows.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override MulticlassStackingModelParameters TrainModelCore(TrainContext context) =>
-            new MulticlassStackingModelParameters(Host, _core.Train(context));
+        private protected override MulticlassStackingModelParameters CreateModel(StackingModel model) =>
+            new MulticlassStackingModelParameters(Host, model);
     }
 }

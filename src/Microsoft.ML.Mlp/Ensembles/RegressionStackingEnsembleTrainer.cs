@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.ComponentModel;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Tasks;
@@ -12,26 +11,17 @@ namespace Microsoft.ML.Trainers.Mlp
     /// Outputs a Score column, so <c>Regression.Evaluate</c> works.
     /// Create it with <see cref="MlpCatalog.StackingEnsemble(RegressionCatalog.RegressionTrainers, IEnumerable{IEstimator{ITransformer}}, IEstimator{ITransformer}, int, string, string, int?)"/>.
     /// </summary>
-    public sealed class RegressionStackingEnsembleTrainer : TaskTrainerBase<RegressionPredictionTransformer<RegressionStackingModelParameters>, RegressionStackingModelParameters>
+    public sealed class RegressionStackingEnsembleTrainer : StackingTrainerBase<RegressionPredictionTransformer<RegressionStackingModelParameters>, RegressionStackingModelParameters>
     {
         internal const string LoadName = "RegressionStackingEnsemble";
 
-        private readonly StackingFit _core;
-
         internal RegressionStackingEnsembleTrainer(IHostEnvironment env, IEnumerable<IEstimator<ITransformer>> members, IEstimator<ITransformer> metaTrainer,
             int numberOfFolds, string labelColumnName, string featureColumnName, int? seed)
-            : base(env, LoadName, RegressionTask.Default, StackingFit.Name, featureColumnName, labelColumnName, null)
+            : base(env, LoadName, RegressionTask.Default, members, metaTrainer, numberOfFolds, labelColumnName, featureColumnName, seed)
         {
-            _core = new StackingFit(Host, Task, members, metaTrainer, numberOfFolds, seed);
         }
 
-        private protected override bool SupportsWarmStart => false;
-
-        private protected override bool UsesValidationData => false;
-
-        /// <summary>Trains the members fold by fold, the meta-model, then the members on all rows.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override RegressionStackingModelParameters TrainModelCore(TrainContext context) =>
-            new RegressionStackingModelParameters(Host, _core.Train(context));
+        private protected override RegressionStackingModelParameters CreateModel(StackingModel model) =>
+            new RegressionStackingModelParameters(Host, model);
     }
 }

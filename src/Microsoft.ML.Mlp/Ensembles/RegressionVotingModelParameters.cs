@@ -1,5 +1,4 @@
 using System;
-using System.ComponentModel;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -33,10 +32,6 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, RegistrationName, ctx, formatVersion, RegressionTask.Default, nameof(RegressionVotingModelParameters))
         {
         }
-
-        /// <summary>Always <see cref="PredictionKind.Regression"/>.</summary>
-        [EditorBrowsable(EditorBrowsableState.Never)]
-        public override PredictionKind PredictionKind => PredictionKind.Regression;
 
         /// <summary>The ensemble's score for one feature vector: the weighted average of the members' scores (the Score column's value).</summary>
         /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>

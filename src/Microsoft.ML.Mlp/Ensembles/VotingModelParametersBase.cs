@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Collections.Generic;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
@@ -41,6 +42,10 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The member models, in training order (e.g. MLP model parameters, or another trainer's).</summary>
         public IReadOnlyList<object> Members => Model.Models;
+
+        /// <summary>The task's prediction kind.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override PredictionKind PredictionKind => Model.Task.PredictionKind;
 
         /// <summary>Member weights, normalised to sum to 1.</summary>
         public IReadOnlyList<float> Weights => Model.Weights;

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
     /// out, as ML.NET's calibrated binary trainers. The network has two softmax outputs: a softmax over two logits is the sigmoid
     /// of their difference. Ensemble members give P(true); an ensemble's Score is <see cref="Logit"/> of their combination.
     /// </summary>
-    internal sealed class BinaryTask : MlpTask
+    internal sealed class BinaryTask : ScalarLabelTask
     {
         /// <summary>The one instance: the task has no settings of its own.</summary>
         public static readonly BinaryTask Instance = new();
@@ -50,32 +50,20 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
 
         public override SchemaShape.Column LabelShape(string labelColumn) => TrainerUtils.MakeBoolScalarLabel(labelColumn);
 
-        public override void CheckLabel(string trainer, SchemaShape.Column label)
-        {
-            if (label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType != BooleanDataViewType.Instance || label.IsKey)
-                CheckBoolean(trainer, label.Name, SchemaChecks.TypeOf(label), label.IsKey);
-        }
+        private protected override DataViewType LabelType => BooleanDataViewType.Instance;
 
-        public override int CheckLabel(string trainer, string labelColumn, DataViewType type)
-        {
-            CheckBoolean(trainer, labelColumn, type);
-            return 2;
-        }
+        private protected override int OutputWidth => 2;
 
         /// <summary>A label that is not Boolean gets the conversion that makes one.</summary>
-        private static void CheckBoolean(string trainer, string labelColumn, DataViewType type, bool isKey = false)
-        {
-            if (type != BooleanDataViewType.Instance)
-                throw new InvalidOperationException(
-                    $"{trainer}: label column '{labelColumn}' has type {(isKey ? "key " : "")}{type}, but a binary classification trainer needs a Boolean label. "
-                    + (isKey || type is KeyDataViewType
-                        ? $"Map the key back first (mlContext.Transforms.Conversion.MapKeyToValue(\"{labelColumn}\")) and convert it to Boolean, "
-                        : "")
-                    + (type is TextDataViewType
-                        ? $"Map the text to Boolean with mlContext.Transforms.Conversion.MapValue(\"{labelColumn}\", new[] {{ new KeyValuePair<string, bool>(\"yes\", true), new KeyValuePair<string, bool>(\"no\", false) }}) (your two label values), "
-                        : $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Boolean) (numbers: non-zero is true), ")
-                    + $"or compute it with mlContext.Transforms.CustomMapping (e.g. digit => digit == 3), or load it as bool.");
-        }
+        private protected override string WrongLabelMessage(string trainer, string labelColumn, DataViewType type, bool isKey) =>
+            $"{trainer}: label column '{labelColumn}' has type {(isKey ? "key " : "")}{type}, but a binary classification trainer needs a Boolean label. "
+                + (isKey || type is KeyDataViewType
+                    ? $"Map the key back first (mlContext.Transforms.Conversion.MapKeyToValue(\"{labelColumn}\")) and convert it to Boolean, "
+                    : "")
+                + (type is TextDataViewType
+                    ? $"Map the text to Boolean with mlContext.Transforms.Conversion.MapValue(\"{labelColumn}\", new[] {{ new KeyValuePair<string, bool>(\"yes\", true), new KeyValuePair<string, bool>(\"no\", false) }}) (your two label values), "
+                    : $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Boolean) (numbers: non-zero is true), ")
+                + $"or compute it with mlContext.Transforms.CustomMapping (e.g. digit => digit == 3), or load it as bool.";
 
         public override LabelCursor OpenCursor(RoleMappedData data, CursOpt options, int outputWidth) => new LabelCursor.Classes(data, options, 2);
 

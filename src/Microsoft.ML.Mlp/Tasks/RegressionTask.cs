@@ -11,7 +11,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
     /// Regression: a Single label in; a Score in the label's units out. Networks have one linear output trained with
     /// <see cref="Loss"/> on the label standardised with the training rows' mean and standard deviation.
     /// </summary>
-    internal sealed class RegressionTask : MlpTask
+    internal sealed class RegressionTask : ScalarLabelTask
     {
         /// <summary>The task with the default loss: what ensembles of any regression trainers serve.</summary>
         public static readonly RegressionTask Default = new(MlpRegressionLoss.Squared, 1f);
@@ -46,27 +46,15 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
 
         public override SchemaShape.Column LabelShape(string labelColumn) => TrainerUtils.MakeR4ScalarColumn(labelColumn);
 
-        public override void CheckLabel(string trainer, SchemaShape.Column label)
-        {
-            if (label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType != NumberDataViewType.Single || label.IsKey)
-                CheckSingle(trainer, label.Name, SchemaChecks.TypeOf(label), label.IsKey);
-        }
+        private protected override DataViewType LabelType => NumberDataViewType.Single;
 
-        public override int CheckLabel(string trainer, string labelColumn, DataViewType type)
-        {
-            CheckSingle(trainer, labelColumn, type);
-            return 1;
-        }
+        private protected override int OutputWidth => 1;
 
         /// <summary>A label that is not a Single scalar gets the conversion that makes one.</summary>
-        private static void CheckSingle(string trainer, string labelColumn, DataViewType type, bool isKey = false)
-        {
-            if (type != NumberDataViewType.Single || isKey)
-                throw new InvalidOperationException(
-                    $"{trainer}: label column '{labelColumn}' has type {(isKey ? "key " : "")}{type}, but a regression trainer needs a Single (float) label. "
-                    + (isKey || type is KeyDataViewType ? $"Map the key back first with mlContext.Transforms.Conversion.MapKeyToValue(\"{labelColumn}\"), then " : "")
-                    + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Single), or load it as float.");
-        }
+        private protected override string WrongLabelMessage(string trainer, string labelColumn, DataViewType type, bool isKey) =>
+            $"{trainer}: label column '{labelColumn}' has type {(isKey ? "key " : "")}{type}, but a regression trainer needs a Single (float) label. "
+                + (isKey || type is KeyDataViewType ? $"Map the key back first with mlContext.Transforms.Conversion.MapKeyToValue(\"{labelColumn}\"), then " : "")
+                + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Single), or load it as float.";
 
         public override LabelCursor OpenCursor(RoleMappedData data, CursOpt options, int outputWidth) => new LabelCursor.Values(data, options);
 
