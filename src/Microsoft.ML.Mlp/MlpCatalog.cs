@@ -9,9 +9,9 @@ namespace Microsoft.ML
     /// <c>mlContext.BinaryClassification.Trainers</c> and <c>mlContext.Regression.Trainers</c>.</summary>
     public static class MlpCatalog
     {
-        /// <summary>The simple overloads' options, the same for every task (defaults from <see cref="MlpDefaults"/>).</summary>
+        /// <summary>The simple overloads' options, the same for every task: what is not given is chosen from the data.</summary>
         private static TOptions SimpleOptions<TOptions>(TOptions options, string labelColumnName, string featureColumnName, string exampleWeightColumnName,
-            int[] hiddenLayerSizes, int numberOfEpochs, int batchSize, float learningRate)
+            int[] hiddenLayerSizes, int? numberOfEpochs, int? batchSize, float? learningRate)
             where TOptions : MlpOptionsBase
         {
             options.LabelColumnName = labelColumnName;
@@ -20,8 +20,7 @@ namespace Microsoft.ML
             options.NumberOfEpochs = numberOfEpochs;
             options.BatchSize = batchSize;
             options.LearningRate = learningRate;
-            if (hiddenLayerSizes != null)
-                options.HiddenLayerSizes = hiddenLayerSizes;
+            options.HiddenLayerSizes = hiddenLayerSizes;
             return options;
         }
 
@@ -33,10 +32,10 @@ namespace Microsoft.ML
         /// <param name="labelColumnName">Key-typed label column (use MapValueToKey).</param>
         /// <param name="featureColumnName">Known-size vector of Single.</param>
         /// <param name="exampleWeightColumnName">Optional Single column scaling each row's loss.</param>
-        /// <param name="hiddenLayerSizes">Width of each hidden layer; null = {50, 50, 50, 50}.</param>
-        /// <param name="numberOfEpochs">Passes over the training data.</param>
-        /// <param name="batchSize">Rows per mini-batch.</param>
-        /// <param name="learningRate">Adam learning rate.</param>
+        /// <param name="hiddenLayerSizes">Width of each hidden layer; null = chosen from the data.</param>
+        /// <param name="numberOfEpochs">Passes over the training data at most; null = chosen from the data.</param>
+        /// <param name="batchSize">Rows per mini-batch; null = chosen from the data.</param>
+        /// <param name="learningRate">Learning rate; null = chosen from the data.</param>
         /// <example><code>
         /// var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
         ///     .Append(ml.MulticlassClassification.Trainers.Mlp(numberOfEpochs: 20))
@@ -44,7 +43,7 @@ namespace Microsoft.ML
         /// </code></example>
         public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
             string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
-            int[] hiddenLayerSizes = null, int numberOfEpochs = MlpDefaults.NumberOfEpochs, int batchSize = MlpDefaults.BatchSize, float learningRate = MlpDefaults.LearningRate)
+            int[] hiddenLayerSizes = null, int? numberOfEpochs = null, int? batchSize = null, float? learningRate = null)
             => new MlpMulticlassTrainer(MlNetBridge.GetEnvironment(catalog),
                 SimpleOptions(new MlpMulticlassTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, numberOfEpochs, batchSize, learningRate));
 
@@ -92,17 +91,17 @@ namespace Microsoft.ML
         /// <param name="labelColumnName">Boolean label column (ConvertType or a CustomMapping makes one).</param>
         /// <param name="featureColumnName">Known-size vector of Single.</param>
         /// <param name="exampleWeightColumnName">Optional Single column scaling each row's loss.</param>
-        /// <param name="hiddenLayerSizes">Width of each hidden layer; null = {50, 50, 50, 50}.</param>
-        /// <param name="numberOfEpochs">Passes over the training data.</param>
-        /// <param name="batchSize">Rows per mini-batch.</param>
-        /// <param name="learningRate">Adam learning rate.</param>
+        /// <param name="hiddenLayerSizes">Width of each hidden layer; null = chosen from the data.</param>
+        /// <param name="numberOfEpochs">Passes over the training data at most; null = chosen from the data.</param>
+        /// <param name="batchSize">Rows per mini-batch; null = chosen from the data.</param>
+        /// <param name="learningRate">Learning rate; null = chosen from the data.</param>
         /// <example><code>
         /// var model = ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: new[] { 32, 32 }, numberOfEpochs: 20).Fit(train);
         /// var metrics = ml.BinaryClassification.Evaluate(model.Transform(test)); // AUC, accuracy, log-loss
         /// </code></example>
         public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
             string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
-            int[] hiddenLayerSizes = null, int numberOfEpochs = MlpDefaults.NumberOfEpochs, int batchSize = MlpDefaults.BatchSize, float learningRate = MlpDefaults.LearningRate)
+            int[] hiddenLayerSizes = null, int? numberOfEpochs = null, int? batchSize = null, float? learningRate = null)
             => new MlpBinaryTrainer(MlNetBridge.GetEnvironment(catalog),
                 SimpleOptions(new MlpBinaryTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, numberOfEpochs, batchSize, learningRate));
 
@@ -152,17 +151,17 @@ namespace Microsoft.ML
         /// <param name="labelColumnName">Single label column (ConvertType makes one).</param>
         /// <param name="featureColumnName">Known-size vector of Single.</param>
         /// <param name="exampleWeightColumnName">Optional Single column scaling each row's loss.</param>
-        /// <param name="hiddenLayerSizes">Width of each hidden layer; null = {50, 50, 50, 50}.</param>
-        /// <param name="numberOfEpochs">Passes over the training data.</param>
-        /// <param name="batchSize">Rows per mini-batch.</param>
-        /// <param name="learningRate">Adam learning rate.</param>
+        /// <param name="hiddenLayerSizes">Width of each hidden layer; null = chosen from the data.</param>
+        /// <param name="numberOfEpochs">Passes over the training data at most; null = chosen from the data.</param>
+        /// <param name="batchSize">Rows per mini-batch; null = chosen from the data.</param>
+        /// <param name="learningRate">Learning rate; null = chosen from the data.</param>
         /// <example><code>
         /// var model = ml.Regression.Trainers.Mlp(hiddenLayerSizes: new[] { 64, 64 }, numberOfEpochs: 100).Fit(train);
         /// var metrics = ml.Regression.Evaluate(model.Transform(test)); // R², RMSE, MAE
         /// </code></example>
         public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
             string labelColumnName = "Label", string featureColumnName = "Features", string exampleWeightColumnName = null,
-            int[] hiddenLayerSizes = null, int numberOfEpochs = MlpDefaults.NumberOfEpochs, int batchSize = MlpDefaults.BatchSize, float learningRate = MlpDefaults.LearningRate)
+            int[] hiddenLayerSizes = null, int? numberOfEpochs = null, int? batchSize = null, float? learningRate = null)
             => new MlpRegressionTrainer(MlNetBridge.GetEnvironment(catalog),
                 SimpleOptions(new MlpRegressionTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenLayerSizes, numberOfEpochs, batchSize, learningRate));
 

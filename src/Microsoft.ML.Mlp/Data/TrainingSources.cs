@@ -17,7 +17,8 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         /// memory, or a container's or GCHeapHardLimit's) that training data may take by default.</summary>
         public const double DefaultBudgetShare = 0.25;
 
-        /// <param name="options">Storage, memory budget, validation fraction and batch size.</param>
+        /// <param name="options">Memory budget, validation fraction and batch size.</param>
+        /// <param name="profile">Rows, features, density and sparse or dense storage, measured before.</param>
         /// <param name="task">How rows read their label (and whether a validation split is stratified).</param>
         /// <param name="outputWidth">The network's output width (the class count for classification).</param>
         /// <param name="data">Training data.</param>
@@ -25,16 +26,12 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         /// <param name="seed">Seed of the validation split.</param>
         /// <param name="channel">Where reading is logged.</param>
         /// <param name="trainer">Trainer name for messages.</param>
-        public static (IRowSource Train, IRowSource Validation) Open(RowSourceOptions options, MlpTask task, int outputWidth, RoleMappedData data,
-            RoleMappedData validationData, int seed, IChannel channel, string trainer)
+        public static (IRowSource Train, IRowSource Validation) Open(RowSourceOptions options, DataProfile profile, MlpTask task, int outputWidth,
+            RoleMappedData data, RoleMappedData validationData, int seed, IChannel channel, string trainer)
         {
-            double density = options.Storage == MlpFeatureStorage.Dense ? 1 : DatasetReader.ProbeDensity(data);
-            bool sparse = options.Storage == MlpFeatureStorage.Sparse
-                || (options.Storage == MlpFeatureStorage.Auto && density < DatasetReader.SparseDensity);
-            int width = data.Schema.Feature.Value.Type.GetVectorSize();
+            var (rows, width, density, sparse) = profile;
             double bytesPerRow = (sparse ? density * width * 8 : width * 4.0) + 8;
             long budget = options.MemoryBudget ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultBudgetShare);
-            long rows = data.Data.GetRowCount() ?? CountRows(data);
             double needed = rows * bytesPerRow;
 
             if (needed <= budget)
@@ -72,21 +69,11 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return (new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer, p => !split.IsValidation(p)),
                 new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer + " validation", split.IsValidation));
         }
-
-        private static long CountRows(RoleMappedData data)
-        {
-            long rows = 0;
-            using var cursor = data.Data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
-            while (cursor.MoveNext())
-                rows++;
-            return rows;
-        }
     }
 
     /// <summary>What a trainer's options say about holding its rows: <see cref="TrainingSources.Open"/> reads only these.</summary>
-    /// <param name="Storage">Dense, sparse, or chosen by measured density.</param>
     /// <param name="MemoryBudget">Bytes the rows may take in memory; null for the default share of what the GC may use.</param>
     /// <param name="ValidationFraction">Fraction of the training rows held out for validation when no validation data is given.</param>
     /// <param name="BatchSize">Rows per mini-batch: streamed blocks hold whole batches.</param>
-    internal sealed record RowSourceOptions(MlpFeatureStorage Storage, long? MemoryBudget, float ValidationFraction, int BatchSize);
+    internal sealed record RowSourceOptions(long? MemoryBudget, float ValidationFraction, int BatchSize);
 }

@@ -233,10 +233,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static (double Loss, int Correct) SoftmaxCrossEntropy(Span<float> logits, int rows, int classes,
-            ReadOnlySpan<int> batchRows, float[] labels, float[] rowWeights)
+            ReadOnlySpan<int> batchRows, float[] labels, float[] rowWeights, float labelSmoothing = 0)
         {
             double loss = 0;
             int correct = 0;
+            float spread = labelSmoothing / classes;
             for (int r = 0; r < rows; r++)
             {
                 var row = logits.Slice(r * classes, classes);
@@ -251,10 +252,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     sum += Math.Exp(row[c] - max);
                 double logSum = max + Math.Log(sum);
                 loss += weight * (logSum - row[label]);
+                if (labelSmoothing > 0)
+                    loss += weight * labelSmoothing * (row[label] - TensorPrimitives.Sum(row) / classes); // − Σ target·log p, target smoothed
                 float scale = weight / rows;
                 for (int c = 0; c < classes; c++)
                     row[c] = (float)(Math.Exp(row[c] - logSum) * scale);
-                row[label] -= scale;
+                if (labelSmoothing > 0)
+                {
+                    // d/dz of −Σ target·log softmax(z) is p − target, target = (1 − ε)·one-hot + ε / classes.
+                    for (int c = 0; c < classes; c++)
+                        row[c] -= spread * scale;
+                    row[label] -= (1 - labelSmoothing) * scale;
+                }
+                else
+                    row[label] -= scale;
             }
             return (loss, correct);
         }

@@ -75,7 +75,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
             string featureColumn, string labelColumn) =>
             new BinaryPredictionTransformer<TModel>(env, model, trainSchema, featureColumn);
 
-        public override Objective Objective(int outputWidth, LabelScale scale) => new SoftmaxObjective(2, reportsAuc: true);
+        public override Objective Objective(int outputWidth, LabelScale scale, float labelSmoothing) => new SoftmaxObjective(2, reportsAuc: true, labelSmoothing);
 
         public override int CheckMember(IPredictor model, IValueMapper mapper, string describe) =>
             model is IValueMapperDist { DistType: var type } && type == NumberDataViewType.Single ? 1

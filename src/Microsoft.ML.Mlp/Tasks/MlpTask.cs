@@ -68,7 +68,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
         // ---- Training ----
 
         /// <summary>The engine's objective for a network of <paramref name="outputWidth"/> outputs trained on labels scaled by <paramref name="scale"/>.</summary>
-        public abstract Objective Objective(int outputWidth, LabelScale scale);
+        public abstract Objective Objective(int outputWidth, LabelScale scale, float labelSmoothing);
 
         /// <summary>
         /// The label scale the networks train under, applied to both sources: classification labels are class indices and stay as

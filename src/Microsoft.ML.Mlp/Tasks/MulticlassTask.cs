@@ -66,7 +66,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
             string featureColumn, string labelColumn) =>
             new MulticlassPredictionTransformer<TModel>(env, model, trainSchema, featureColumn, labelColumn, DefaultColumnNames.Score, DefaultColumnNames.PredictedLabel);
 
-        public override Objective Objective(int outputWidth, LabelScale scale) => new SoftmaxObjective(outputWidth, reportsAuc: false);
+        public override Objective Objective(int outputWidth, LabelScale scale, float labelSmoothing) => new SoftmaxObjective(outputWidth, reportsAuc: false, labelSmoothing);
 
         public override int CheckMember(IPredictor model, IValueMapper mapper, string describe) =>
             mapper.OutputType is VectorDataViewType { ItemType: NumberDataViewType, Size: >= 2 } scores ? scores.Size

@@ -66,7 +66,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
             string featureColumn, string labelColumn) =>
             new RegressionPredictionTransformer<TModel>(env, model, trainSchema, featureColumn);
 
-        public override Objective Objective(int outputWidth, LabelScale scale) => new RegressionObjective(Loss, HuberDelta, scale.StandardDeviation);
+        public override Objective Objective(int outputWidth, LabelScale scale, float labelSmoothing) => new RegressionObjective(Loss, HuberDelta, scale.StandardDeviation);
 
         /// <summary>A warm start keeps the initial model's scale, so its output keeps its meaning; otherwise the training rows' own
         /// (unweighted mean and population standard deviation).</summary>

@@ -1,21 +1,26 @@
 namespace Microsoft.ML.Trainers.Mlp
 {
-    /// <summary>
-    /// The defaults of every Mlp trainer, in one place: <see cref="MlpOptionsBase"/> and the catalog's simple overloads both
-    /// read them. They reproduce the Keras reference recipe's blocks (784→50→50→50→50, Adam 1e-3, batch 32).
-    /// </summary>
+    /// <summary>The Keras reference recipe's values (<see cref="MlpPreset.KerasReference"/>), in one place.</summary>
     internal static class MlpDefaults
     {
-        /// <summary>Rows per mini-batch: 32, Keras' default.</summary>
-        public const int BatchSize = 32;
-
-        /// <summary>Passes over the training data: 10.</summary>
-        public const int NumberOfEpochs = 10;
-
-        /// <summary>Adam's usual learning rate: 0.001.</summary>
-        public const float LearningRate = 0.001f;
-
-        /// <summary>Width of each hidden layer: {50, 50, 50, 50} (a new array on every call, so no caller can change the default).</summary>
-        public static int[] HiddenLayerSizes() => new[] { 50, 50, 50, 50 };
+        /// <summary>Sets every option the data-aware rule would otherwise choose to the Keras MNIST tutorial's value.</summary>
+        public static void ApplyKerasReference(MlpOptionsBase options)
+        {
+            options.HiddenLayerSizes = new[] { 50, 50, 50, 50 };
+            options.Activation = MlpActivation.Relu;
+            options.WeightInitialization = MlpWeightInitialization.HeNormal;
+            options.UseBatchNormalization = true;
+            options.DropoutRate = 0.2f;
+            options.Optimizer = MlpOptimizer.Adam;
+            options.LearningRate = 0.001f;
+            options.WeightDecay = 0f;
+            options.BatchSize = 32;
+            options.NumberOfEpochs = 10;
+            options.LabelSmoothing = 0f;
+            options.ValidationFraction = 0f;
+            options.EarlyStoppingPatience = 0;
+            options.LearningRateSchedule = MlpLearningRateSchedule.Constant;
+            options.FeatureScaling = MlpFeatureScaling.None;
+        }
     }
 }

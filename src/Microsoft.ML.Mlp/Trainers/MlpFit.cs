@@ -34,19 +34,23 @@ namespace Microsoft.ML.Trainers.Mlp
             string trainer = task.MlpTrainerName;
             using var channel = host.Start("Training");
             var (featureCount, width) = CheckSchemas(task, trainer, data, validationData);
-            NetworkSize.Check(trainer, options, featureCount, width, seeds.Length);
-            var (train, validation) = TrainingSources.Open(options.RowSources(), task, width, data, validationData, seeds[0], channel, trainer);
+            var profile = DataProfile.Measure(data, options.FeatureStorage);
+            var recipe = DataAwareDefaults.Resolve(options, task, profile, validationData != null);
+            channel.Info("{0}: {1:N0} rows × {2} features ({3}){4}: {5}.", trainer, profile.Rows, featureCount, profile.Sparse ? "sparse" : "dense",
+                task.HasClasses ? $", {width} classes" : "", recipe.Describe());
+            NetworkSize.Check(trainer, recipe, profile.Sparse, featureCount, width, seeds.Length);
+            var rowSources = new RowSourceOptions(options.TrainingMemoryBudget, recipe.ValidationFraction, recipe.BatchSize);
+            var (train, validation) = TrainingSources.Open(rowSources, profile, task, width, data, validationData, seeds[0], channel, trainer);
             var scale = task.ScaleLabels(train, validation, initial?.LabelScale);
-            var architecture = new NetworkArchitecture(featureCount, options.HiddenLayerSizes, width, options.Activation, options.UseBatchNormalization, options.DropoutRate);
+            var architecture = new NetworkArchitecture(featureCount, recipe.HiddenLayerSizes, width, recipe.Activation, recipe.UseBatchNormalization, recipe.DropoutRate);
             if (initial != null && !initial.Network.Architecture.SameShape(architecture))
                 throw new InvalidOperationException(
                     $"{trainer}: the initial model is {Describe(initial.Network.Architecture)} but these options and data make {Describe(architecture)}. "
                     + "Warm start needs the same features, outputs, HiddenLayerSizes, Activation and UseBatchNormalization.");
-            channel.Info("{0}: training {1}{2}, {3}, {4} epochs, batch {5}, {6} lr {7}, seed {8}{9}.", trainer, architecture.Describe(),
-                seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)", options.Activation, options.NumberOfEpochs, options.BatchSize,
-                options.Optimizer, options.LearningRate, string.Join(",", seeds),
+            channel.Info("{0}: training {1}{2}, seed {3}{4}.", trainer, architecture.Describe(),
+                seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)", string.Join(",", seeds),
                 task.HasClasses ? "" : $", label mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}");
-            var settings = TrainingSettingsBuilder.Build(host, channel, task, options, seeds, validation, initial, architecture, scale);
+            var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, seeds, validation, initial, architecture, scale);
             var result = NetworkTrainer.Train(architecture, settings, train);
             return new FitResult(result.Members, result.Histories, scale);
         }

@@ -18,13 +18,25 @@ namespace Microsoft.ML.Trainers.Mlp
         internal const string LoadName = "MlpMulticlass";
 
         /// <summary>Options of <see cref="MlpMulticlassTrainer"/>: every field is shared through <see cref="MlpOptionsBase"/>.
-        /// Defaults reproduce the Keras reference recipe's blocks.</summary>
+        /// Options left null are chosen from the data; <see cref="KerasReference"/> gives the seed recipe.</summary>
         public sealed class Options : MlpOptionsBase
         {
-            /// <summary>Creates options with the default column names (Label, Features, no weight).</summary>
+            /// <summary>Creates options with the default column names (Label, Features, no weight); options left null are
+            /// chosen at Fit from the data (<see cref="MlpPreset.DataAware"/>).</summary>
             public Options()
+                : base(MlpPreset.DataAware)
             {
             }
+
+            /// <summary>Creates options with the default column names, starting from <paramref name="preset"/>; set any
+            /// option on top (e.g. <c>new Options(MlpPreset.KerasReference) { NumberOfEpochs = 20 }</c>).</summary>
+            public Options(MlpPreset preset)
+                : base(preset)
+            {
+            }
+
+            /// <summary>The Keras MNIST tutorial's recipe (<see cref="MlpPreset.KerasReference"/>): the seed recipe's member.</summary>
+            public static Options KerasReference() => new(MlpPreset.KerasReference);
         }
 
         internal MlpMulticlassTrainer(IHostEnvironment env, Options options)

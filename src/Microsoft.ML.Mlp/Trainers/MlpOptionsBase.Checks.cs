@@ -31,17 +31,15 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(FeatureColumnName), FeatureColumnName, "FeatureColumnName must name a column, e.g. \"Features\".");
             if (string.IsNullOrEmpty(LabelColumnName))
                 throw new ArgumentOutOfRangeException(nameof(LabelColumnName), LabelColumnName, "LabelColumnName must name a column, e.g. \"Label\".");
-            if (HiddenLayerSizes == null)
-                throw new ArgumentOutOfRangeException(nameof(HiddenLayerSizes), null, "HiddenLayerSizes must not be null; use an empty array for no hidden layer.");
-            for (int i = 0; i < HiddenLayerSizes.Length; i++)
+            for (int i = 0; i < (HiddenLayerSizes?.Length ?? 0); i++)
                 if (HiddenLayerSizes[i] < 1)
                     throw new ArgumentOutOfRangeException(nameof(HiddenLayerSizes), HiddenLayerSizes[i],
                         $"HiddenLayerSizes[{i}] is {HiddenLayerSizes[i]}; every hidden layer needs at least 1 unit (e.g. new[] {{ 50, 50 }}).");
-            if (!(DropoutRate >= 0 && DropoutRate < 1))
+            if (DropoutRate is float dropout && !(dropout >= 0 && dropout < 1))
                 throw new ArgumentOutOfRangeException(nameof(DropoutRate), DropoutRate, "DropoutRate must be in [0, 1): 0 disables dropout, 0.2 is the reference recipe.");
-            if (!Enum.IsDefined(Activation))
+            if (Activation is MlpActivation activation && !Enum.IsDefined(activation))
                 throw new ArgumentOutOfRangeException(nameof(Activation), Activation, "Unknown activation; use a value of MlpActivation.");
-            if (!Enum.IsDefined(WeightInitialization))
+            if (WeightInitialization is MlpWeightInitialization initialization && !Enum.IsDefined(initialization))
                 throw new ArgumentOutOfRangeException(nameof(WeightInitialization), WeightInitialization, "Unknown weight initialization; use a value of MlpWeightInitialization.");
         }
 
@@ -52,26 +50,28 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1 (32 is Keras' default).");
             if (NumberOfEpochs < 1)
                 throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), NumberOfEpochs, "NumberOfEpochs must be at least 1.");
-            if (!(LearningRate > 0) || float.IsInfinity(LearningRate))
+            if (LearningRate is float rate && (!(rate > 0) || float.IsInfinity(rate)))
                 throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a finite number > 0 (0.001 is Adam's usual value).");
-            if (!(WeightDecay >= 0) || float.IsInfinity(WeightDecay))
+            if (WeightDecay is float decayRate && (!(decayRate >= 0) || float.IsInfinity(decayRate)))
                 throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be a finite number ≥ 0.");
             if (!(Momentum >= 0 && Momentum < 1))
                 throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must be in [0, 1) (0.9 is usual for SGD).");
             if (Nesterov && (Optimizer != MlpOptimizer.Sgd || Momentum <= 0))
                 throw new ArgumentOutOfRangeException(nameof(Nesterov), Nesterov, "Nesterov needs Optimizer = Sgd and Momentum > 0.");
-            if (!Enum.IsDefined(Optimizer))
+            if (Optimizer is MlpOptimizer optimizer && !Enum.IsDefined(optimizer))
                 throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer; use a value of MlpOptimizer.");
             if (GradientClipNorm is float clip && !(clip > 0 && !float.IsInfinity(clip)))
                 throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), clip, "GradientClipNorm must be a finite number > 0 (e.g. 1.0), or null for no clipping.");
-            if (!Enum.IsDefined(LearningRateSchedule))
+            if (LearningRateSchedule is MlpLearningRateSchedule schedule && !Enum.IsDefined(schedule))
                 throw new ArgumentOutOfRangeException(nameof(LearningRateSchedule), LearningRateSchedule, "Unknown schedule; use a value of MlpLearningRateSchedule.");
             if (LearningRateDecay is float decay && !(decay > 0 && decay <= 1))
                 throw new ArgumentOutOfRangeException(nameof(LearningRateDecay), LearningRateDecay, "LearningRateDecay must be in (0, 1], e.g. 0.1 for StepDecay or 0.95 for ExponentialDecay.");
             if (LearningRateStepSize < 1)
                 throw new ArgumentOutOfRangeException(nameof(LearningRateStepSize), LearningRateStepSize, "LearningRateStepSize must be at least 1 epoch.");
-            if (!(MinimumLearningRate >= 0) || MinimumLearningRate > LearningRate)
+            if (!(MinimumLearningRate >= 0) || MinimumLearningRate > (LearningRate ?? float.PositiveInfinity))
                 throw new ArgumentOutOfRangeException(nameof(MinimumLearningRate), MinimumLearningRate, "MinimumLearningRate must be in [0, LearningRate].");
+            if (LabelSmoothing is float smoothing && !(smoothing >= 0 && smoothing < 1))
+                throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), smoothing, "LabelSmoothing must be in [0, 1): 0 = none, 0.1 is usual.");
             if (ReduceOnPlateauPatience < 1)
                 throw new ArgumentOutOfRangeException(nameof(ReduceOnPlateauPatience), ReduceOnPlateauPatience, "ReduceOnPlateauPatience must be at least 1 epoch.");
         }
@@ -81,10 +81,10 @@ namespace Microsoft.ML.Trainers.Mlp
         {
             if (NumberOfThreads is int threads && threads < 1)
                 throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), threads, "NumberOfThreads must be at least 1, or null for the measured default (1).");
-            if (!(ValidationFraction >= 0 && ValidationFraction < 1))
+            if (ValidationFraction is float fraction && !(fraction >= 0 && fraction < 1))
                 throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1): 0 = no validation split, 0.1 holds out 10% of each class.");
-            if (EarlyStoppingPatience is int patience && patience < 1)
-                throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), patience, "EarlyStoppingPatience must be at least 1 epoch, or null to train every epoch.");
+            if (EarlyStoppingPatience is int patience && patience < 0)
+                throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), patience, "EarlyStoppingPatience must be at least 1 epoch, or 0 to train every epoch (null: chosen from the data).");
             if (!(EarlyStoppingMinDelta >= 0) || float.IsInfinity(EarlyStoppingMinDelta))
                 throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "EarlyStoppingMinDelta must be a finite number ≥ 0.");
             if (!Enum.IsDefined(EarlyStoppingMetric))
@@ -93,6 +93,8 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(ClassWeighting), ClassWeighting, "Unknown class weighting; use a value of MlpClassWeighting.");
             if (TrainingMemoryBudget is long budget && budget <= 0)
                 throw new ArgumentOutOfRangeException(nameof(TrainingMemoryBudget), budget, "TrainingMemoryBudget must be a number of bytes > 0 (e.g. 1L << 30 for 1 GiB), or null for a quarter of the available memory.");
+            if (FeatureScaling is MlpFeatureScaling scaling && !Enum.IsDefined(scaling))
+                throw new ArgumentOutOfRangeException(nameof(FeatureScaling), scaling, "Unknown feature scaling; use a value of MlpFeatureScaling.");
             if (!Enum.IsDefined(FeatureStorage))
                 throw new ArgumentOutOfRangeException(nameof(FeatureStorage), FeatureStorage, "Unknown feature storage; use a value of MlpFeatureStorage.");
             if (!Enum.IsDefined(DivergenceHandling))

@@ -5,35 +5,41 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
-    /// The options every Mlp trainer shares (<see cref="MlpMulticlassTrainer.Options"/> for multiclass, <see cref="MlpBinaryTrainer.Options"/>
-    /// for binary): network, optimisation, training control and data. Defaults reproduce the Keras reference recipe's blocks
-    /// and live in <see cref="MlpDefaults"/>, which the catalog's simple overloads use too.
+    /// The options every Mlp trainer shares (<see cref="MlpMulticlassTrainer.Options"/>, <see cref="MlpBinaryTrainer.Options"/>,
+    /// <see cref="MlpRegressionTrainer.Options"/>): network, optimisation, training control and data. An option left null is
+    /// chosen at Fit from the training data (rows, features, sparsity, task, classes) by the rule in the README ("Defaults");
+    /// the values chosen are logged and kept with the model (<see cref="MlpModelParametersBase{TOutput}.TrainingSettings"/>).
+    /// Every option you set wins. <see cref="MlpPreset.KerasReference"/> sets them all to the Keras MNIST recipe instead.
     /// </summary>
     public abstract partial class MlpOptionsBase : TrainerInputBaseWithWeight
     {
-        /// <summary>Width of each hidden layer. Default {50, 50, 50, 50}. Empty = multinomial logistic regression.</summary>
-        public int[] HiddenLayerSizes = MlpDefaults.HiddenLayerSizes();
+        /// <summary>Width of each hidden layer; empty = a linear model (multinomial logistic regression). Null (default): chosen
+        /// from the data.</summary>
+        public int[] HiddenLayerSizes;
 
-        /// <summary>Hidden-layer activation. Default <see cref="MlpActivation.Relu"/>.</summary>
-        public MlpActivation Activation = MlpActivation.Relu;
+        /// <summary>Hidden-layer activation. Null (default): chosen from the data.</summary>
+        public MlpActivation? Activation;
 
-        /// <summary>Hidden-layer weight initialisation. Default <see cref="MlpWeightInitialization.HeNormal"/> (Keras' truncated he_normal).</summary>
-        public MlpWeightInitialization WeightInitialization = MlpWeightInitialization.HeNormal;
+        /// <summary>Hidden-layer weight initialisation. Null (default): the one that suits the activation (LecunNormal for
+        /// Selu, HeNormal — Keras' truncated he_normal — otherwise).</summary>
+        public MlpWeightInitialization? WeightInitialization;
 
-        /// <summary>Batch normalization after each hidden Linear layer, Keras semantics (momentum 0.99, epsilon 1e-3). Default true.</summary>
-        public bool UseBatchNormalization = true;
+        /// <summary>Batch normalization after each hidden Linear layer, Keras semantics (momentum 0.99, epsilon 1e-3). Null
+        /// (default): chosen from the data.</summary>
+        public bool? UseBatchNormalization;
 
-        /// <summary>Dropout rate after each hidden block, in [0, 1). Default 0.2.</summary>
-        public float DropoutRate = 0.2f;
+        /// <summary>Dropout rate after each hidden block, in [0, 1). Null (default): chosen from the data.</summary>
+        public float? DropoutRate;
 
-        /// <summary>Optimizer. Default <see cref="MlpOptimizer.Adam"/> (Keras epsilon 1e-7).</summary>
-        public MlpOptimizer Optimizer = MlpOptimizer.Adam;
+        /// <summary>Optimizer (Adam and RMSprop with Keras' epsilon 1e-7). Null (default): chosen from the data.</summary>
+        public MlpOptimizer? Optimizer;
 
-        /// <summary>Learning rate, &gt; 0. Default 0.001.</summary>
-        public float LearningRate = MlpDefaults.LearningRate;
+        /// <summary>Learning rate, &gt; 0. Null (default): chosen from the data.</summary>
+        public float? LearningRate;
 
-        /// <summary>Weight decay, ≥ 0: L2 penalty for Adam/SGD/RMSprop, decoupled decay for AdamW. Default 0.</summary>
-        public float WeightDecay;
+        /// <summary>Weight decay, ≥ 0: L2 penalty for Adam/SGD/RMSprop, decoupled decay for AdamW. Null (default): chosen
+        /// with the optimizer.</summary>
+        public float? WeightDecay;
 
         /// <summary>Momentum for <see cref="MlpOptimizer.Sgd"/> and <see cref="MlpOptimizer.RmsProp"/>, in [0, 1). Default 0.</summary>
         public float Momentum;
@@ -41,11 +47,17 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Nesterov momentum for <see cref="MlpOptimizer.Sgd"/> (needs Momentum &gt; 0). Default false.</summary>
         public bool Nesterov;
 
-        /// <summary>Rows per mini-batch, ≥ 1. Default 32 (Keras' default).</summary>
-        public int BatchSize = MlpDefaults.BatchSize;
+        /// <summary>Rows per mini-batch, ≥ 1. Null (default): chosen from the number of rows.</summary>
+        public int? BatchSize;
 
-        /// <summary>Passes over the training data, ≥ 1. Default 10.</summary>
-        public int NumberOfEpochs = MlpDefaults.NumberOfEpochs;
+        /// <summary>Passes over the training data at most, ≥ 1 (early stopping may end sooner). Null (default): chosen from
+        /// the number of rows, so that small data gets enough steps and large data a bounded time.</summary>
+        public int? NumberOfEpochs;
+
+        /// <summary>Label smoothing of the classification loss, in [0, 1): the target puts 1 − ε on the label's class and
+        /// ε spread evenly over all classes. Validation loss stays plain cross-entropy. Ignored for regression. Null (default):
+        /// chosen from the task.</summary>
+        public float? LabelSmoothing;
 
         /// <summary>Reshuffle the training rows every epoch. Default true.</summary>
         public bool Shuffle = true;
@@ -59,11 +71,13 @@ namespace Microsoft.ML.Trainers.Mlp
         public int? NumberOfThreads;
 
         /// <summary>Fraction of the training rows (stratified by class, seeded) held out to validate every epoch; 0 = none.
-        /// Ignored when validation data is passed to <c>Fit(train, validation)</c>.</summary>
-        public float ValidationFraction;
+        /// Ignored when validation data is passed to <c>Fit(train, validation)</c>. Null (default): chosen from the number
+        /// of rows (the held-out rows pick the best epoch).</summary>
+        public float? ValidationFraction;
 
         /// <summary>Stop after this many epochs without improvement of <see cref="EarlyStoppingMetric"/> and keep the best
-        /// epoch's weights (Keras restore_best_weights); null = off. Without validation data, training loss is watched.</summary>
+        /// epoch's weights (Keras restore_best_weights); 0 = off (train every epoch, keep the last). Without validation data,
+        /// training loss is watched. Null (default): chosen with the number of epochs.</summary>
         public int? EarlyStoppingPatience;
 
         /// <summary>What early stopping and ReduceOnPlateau watch. Default validation loss (every task); classification may watch
@@ -73,8 +87,8 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Smallest change that counts as an improvement (loss units; accuracy, AUC and R² as fractions; RMSE in label units). Default 0.</summary>
         public float EarlyStoppingMinDelta;
 
-        /// <summary>Learning-rate schedule, evaluated per epoch. Default <see cref="MlpLearningRateSchedule.Constant"/>.</summary>
-        public MlpLearningRateSchedule LearningRateSchedule = MlpLearningRateSchedule.Constant;
+        /// <summary>Learning-rate schedule, evaluated per epoch. Null (default): chosen from the data.</summary>
+        public MlpLearningRateSchedule? LearningRateSchedule;
 
         /// <summary>Decay factor in (0, 1] for StepDecay, ExponentialDecay and ReduceOnPlateau; null = the schedule's usual
         /// value (StepDecay 0.1, ExponentialDecay 0.95, ReduceOnPlateau 0.1).</summary>
@@ -94,6 +108,10 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Per-class loss weights. Default <see cref="MlpClassWeighting.None"/>.</summary>
         public MlpClassWeighting ClassWeighting = MlpClassWeighting.None;
+
+        /// <summary>Feature preprocessing inside the model, fitted on the training rows and saved with it. Null (default):
+        /// <see cref="MlpFeatureScaling.Robust"/>, so a pipeline without a normaliser still trains well.</summary>
+        public MlpFeatureScaling? FeatureScaling;
 
         /// <summary>Dense or sparse training memory. Default <see cref="MlpFeatureStorage.Auto"/> (by measured density).
         /// Both give the same model up to float rounding when <see cref="LazySparseUpdates"/> is false.</summary>
@@ -134,15 +152,17 @@ namespace Microsoft.ML.Trainers.Mlp
         /// autograd reference here.</summary>
         internal Engine.TrainingNetworkFactory NetworkFactory;
 
-        /// <summary>Creates options with the default column names (Label, Features, no weight).</summary>
-        private protected MlpOptionsBase()
+        /// <summary>Creates options with the default column names (Label, Features, no weight) and the
+        /// <paramref name="preset"/>'s values.</summary>
+        private protected MlpOptionsBase(MlpPreset preset)
         {
             LabelColumnName = DefaultColumnNames.Label;
             FeatureColumnName = DefaultColumnNames.Features;
+            if (preset == MlpPreset.KerasReference)
+                MlpDefaults.ApplyKerasReference(this);
+            else if (preset != MlpPreset.DataAware)
+                throw new ArgumentOutOfRangeException(nameof(preset), preset, "Unknown preset; use a value of MlpPreset.");
         }
-
-        /// <summary>What these options say about holding the training rows (Data layer).</summary>
-        internal Data.RowSourceOptions RowSources() => new(FeatureStorage, TrainingMemoryBudget, ValidationFraction, BatchSize);
 
         /// <summary>A shallow copy with its own <see cref="HiddenLayerSizes"/> array, so a trainer is not changed by later edits of the options.</summary>
         internal MlpOptionsBase CloneOptions()

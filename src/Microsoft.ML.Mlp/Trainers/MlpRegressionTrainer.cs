@@ -27,10 +27,22 @@ namespace Microsoft.ML.Trainers.Mlp
         /// standardised label, its validation RMSE in label units, its accuracies 0.</summary>
         public sealed class Options : MlpOptionsBase
         {
-            /// <summary>Creates options with the default column names (Label, Features, no weight).</summary>
+            /// <summary>Creates options with the default column names (Label, Features, no weight); options left null are
+            /// chosen at Fit from the data (<see cref="MlpPreset.DataAware"/>).</summary>
             public Options()
+                : base(MlpPreset.DataAware)
             {
             }
+
+            /// <summary>Creates options with the default column names, starting from <paramref name="preset"/>; set any
+            /// option on top (e.g. <c>new Options(MlpPreset.KerasReference) { NumberOfEpochs = 20 }</c>).</summary>
+            public Options(MlpPreset preset)
+                : base(preset)
+            {
+            }
+
+            /// <summary>The Keras MNIST tutorial's recipe (<see cref="MlpPreset.KerasReference"/>): the seed recipe's member.</summary>
+            public static Options KerasReference() => new(MlpPreset.KerasReference);
 
             /// <summary>The loss minimised on the standardised label. Default <see cref="MlpRegressionLoss.Squared"/>.</summary>
             public MlpRegressionLoss Loss = MlpRegressionLoss.Squared;

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Trainers.Mlp
     {
         /// <summary>Checks <paramref name="networks"/> fused copies of <paramref name="features"/> → hidden layers → <paramref name="outputs"/>.</summary>
         /// <exception cref="ArgumentOutOfRangeException">Too many parameters (names HiddenLayerSizes) or too large a batch (names BatchSize).</exception>
-        public static void Check(string trainer, MlpOptionsBase options, int features, int outputs, int networks)
+        public static void Check(string trainer, MlpRecipe options, bool sparse, int features, int outputs, int networks)
         {
             long parameters = 0;
             for (int l = 0, fanIn = features; l <= options.HiddenLayerSizes.Length; l++)
@@ -22,7 +22,7 @@ namespace Microsoft.ML.Trainers.Mlp
                     $"{trainer}: {features} features and HiddenLayerSizes {{{string.Join(", ", options.HiddenLayerSizes)}}} make {parameters:N0} parameters "
                     + $"per network ({networks} network(s)); at most {int.MaxValue / 4 / networks:N0} fit in one buffer. Use smaller hidden layers or fewer features.");
             // One batch of every member's activations sits in one buffer too (the input rows as well, when stored dense).
-            long widest = Math.Max(options.HiddenLayerSizes.DefaultIfEmpty(0).Max(), Math.Max(outputs, options.FeatureStorage == MlpFeatureStorage.Sparse ? 0 : features));
+            long widest = Math.Max(options.HiddenLayerSizes.DefaultIfEmpty(0).Max(), Math.Max(outputs, sparse ? 0 : features));
             if ((long)networks * options.BatchSize * widest > Array.MaxLength)
                 throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize,
                     $"{trainer}: {networks} network(s) × BatchSize {options.BatchSize} × {widest:N0} values per row do not fit in one buffer. "

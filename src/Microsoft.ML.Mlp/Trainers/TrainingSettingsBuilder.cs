@@ -11,33 +11,33 @@ namespace Microsoft.ML.Trainers.Mlp
     internal static class TrainingSettingsBuilder
     {
         /// <summary>The engine settings of one fit.</summary>
-        public static TrainingSettings Build(IHost host, IChannel channel, MlpTask task, MlpOptionsBase options, int[] seeds, IRowSource validation,
+        public static TrainingSettings Build(IHost host, IChannel channel, MlpTask task, MlpOptionsBase options, MlpRecipe recipe, int[] seeds, IRowSource validation,
             ITrainedNetwork initial, NetworkArchitecture architecture, LabelScale scale)
         {
             string trainer = task.MlpTrainerName;
             var history = initial?.TrainingHistory;
             return new TrainingSettings
             {
-                Objective = task.Objective(architecture.OutputSize, scale),
-                WeightInitialization = options.WeightInitialization,
-                Optimizer = options.Optimizer,
-                LearningRate = options.LearningRate,
-                WeightDecay = options.WeightDecay,
+                Objective = task.Objective(architecture.OutputSize, scale, recipe.LabelSmoothing),
+                WeightInitialization = recipe.WeightInitialization,
+                Optimizer = recipe.Optimizer,
+                LearningRate = recipe.LearningRate,
+                WeightDecay = recipe.WeightDecay,
                 Momentum = options.Momentum,
                 Nesterov = options.Nesterov,
-                BatchSize = options.BatchSize,
-                Epochs = options.NumberOfEpochs,
+                BatchSize = recipe.BatchSize,
+                Epochs = recipe.NumberOfEpochs,
                 Shuffle = options.Shuffle,
                 Seeds = seeds,
                 NetworkFactory = options.NetworkFactory,
-                Schedule = options.LearningRateSchedule,
-                LearningRateDecay = options.LearningRateDecay ?? (options.LearningRateSchedule == MlpLearningRateSchedule.ExponentialDecay ? 0.95f : 0.1f),
+                Schedule = recipe.LearningRateSchedule,
+                LearningRateDecay = options.LearningRateDecay ?? (recipe.LearningRateSchedule == MlpLearningRateSchedule.ExponentialDecay ? 0.95f : 0.1f),
                 LearningRateStepSize = options.LearningRateStepSize,
                 MinimumLearningRate = options.MinimumLearningRate,
                 ReduceOnPlateauPatience = options.ReduceOnPlateauPatience,
                 GradientClipNorm = options.GradientClipNorm,
                 ClassWeighting = options.ClassWeighting,
-                EarlyStoppingPatience = options.EarlyStoppingPatience,
+                EarlyStoppingPatience = recipe.EarlyStoppingPatience,
                 EarlyStoppingMetric = options.EarlyStoppingMetric,
                 EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
                 Validation = validation,

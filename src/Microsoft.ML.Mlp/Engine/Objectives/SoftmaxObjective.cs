@@ -12,8 +12,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     {
         /// <param name="classes">Number of classes (outputs), ≥ 2.</param>
         /// <param name="reportsAuc">Also report the validation AUC of class 1 (two classes only).</param>
-        public SoftmaxObjective(int classes, bool reportsAuc)
+        /// <param name="labelSmoothing">ε in [0, 1): training targets put 1 − ε on the label's class and ε / classes on every class.</param>
+        public SoftmaxObjective(int classes, bool reportsAuc, float labelSmoothing = 0)
         {
+            if (!(labelSmoothing >= 0 && labelSmoothing < 1))
+                throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Label smoothing must be in [0, 1).");
+            LabelSmoothing = labelSmoothing;
             if (classes < 2 || (reportsAuc && classes != 2))
                 throw new ArgumentOutOfRangeException(nameof(classes), classes, "A softmax needs at least 2 classes; AUC exactly 2.");
             OutputWidth = classes;
@@ -24,11 +28,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public override bool HasClasses => true;
 
+        /// <summary>The training targets' smoothing ε (validation reports plain cross-entropy).</summary>
+        public float LabelSmoothing { get; }
+
         /// <summary>Validation also reports the AUC of class 1.</summary>
         public bool ReportsAuc { get; }
 
         public override (double Loss, int Correct) LossAndGradient(Span<float> outputs, int rows, ReadOnlySpan<int> batchRows, float[] labels, float[] rowWeights) =>
-            Kernels.SoftmaxCrossEntropy(outputs, rows, OutputWidth, batchRows, labels, rowWeights);
+            Kernels.SoftmaxCrossEntropy(outputs, rows, OutputWidth, batchRows, labels, rowWeights, LabelSmoothing);
 
         private protected override bool ValidatesProbabilities => true;
 
