@@ -18,6 +18,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     internal sealed class FastTrainingNetwork : ITrainingNetwork
     {
         private readonly NetworkArchitecture _arch;
+        private readonly ActivationFunction _activation;
         private readonly FlatLayout _layout;
         private readonly ParameterStore _store;
         private readonly MatrixViews _views = new();
@@ -39,6 +40,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public FastTrainingNetwork(NetworkWeights[] members, TrainingSettings settings, TrainingData data, float[] rowWeights, DropoutMasks masks)
         {
             _arch = members[0].Architecture;
+            _activation = ActivationFunction.For(_arch.Activation);
             _members = members.Length;
             _store = new ParameterStore(_arch, _members);
             _layout = _store.Layout;
@@ -186,7 +188,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     Kernels.BatchNormForward(_z[l].AsSpan(block, cells), _xhat[l].AsSpan(block, cells), _u[l].AsSpan(block, cells), count,
                         _store.Param(_layout.Gamma[l], m, width), _store.Param(_layout.Beta[l], m, width), _mean[l].AsSpan(m * width, width), _invStd[l].AsSpan(m * width, width),
                         _store.Statistic(_store.RunningMean, l, m), _store.Statistic(_store.RunningVariance, l, m), scratch);
-                Activations.Apply(_arch.Activation, _u[l].AsSpan(block, cells), _y[l].AsSpan(block, cells));
+                _activation.Forward(_u[l].AsSpan(block, cells), _y[l].AsSpan(block, cells));
                 if (_mask[l] != null)
                     TensorPrimitives.Multiply(_y[l].AsSpan(block, cells), _mask[l].AsSpan(block, cells), _h[l].AsSpan(block, cells));
                 previous = _h[l];
@@ -208,7 +210,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 {
                     if (_mask[l] != null)
                         TensorPrimitives.Multiply(grad.AsSpan(block, cells), _mask[l].AsSpan(block, cells), grad.AsSpan(block, cells));
-                    Kernels.ActivationBackward(_arch.Activation, grad.AsSpan(block, cells), _u[l].AsSpan(block, cells), _y[l].AsSpan(block, cells));
+                    _activation.Backward(grad.AsSpan(block, cells), _u[l].AsSpan(block, cells), _y[l].AsSpan(block, cells));
                     if (_layout.HasBatchNorm(l))
                         Kernels.BatchNormBackward(grad.AsSpan(block, cells), _xhat[l].AsSpan(block, cells), count,
                             _store.Param(_layout.Gamma[l], m, width), _invStd[l].AsSpan(m * width, width),

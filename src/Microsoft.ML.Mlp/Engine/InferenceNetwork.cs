@@ -19,7 +19,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly float[][] _biases;  // [padded out]
         private readonly float[] _firstRows; // first layer again as [out, in], for dense rows (dot products)
         private readonly int[] _inputs, _outputs, _padded;
-        private readonly MlpActivation _activation;
+        private readonly ActivationFunction _activation;
         private readonly int _widest;
         private readonly bool _softmax;
 
@@ -36,7 +36,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _inputs = new int[layers];
             _outputs = new int[layers];
             _padded = new int[layers];
-            _activation = arch.Activation;
+            _activation = ActivationFunction.For(arch.Activation);
             for (int l = 0; l < layers; l++)
             {
                 var layer = network.Layers[l];
@@ -75,7 +75,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public int LayerCount => _weights.Length;
 
         /// <summary>Activation after every layer but the last.</summary>
-        public MlpActivation Activation => _activation;
+        public MlpActivation Activation => _activation.Kind;
 
         /// <summary>True when the last layer's values go through softmax (false: raw logits).</summary>
         public bool Softmax => _softmax;
@@ -153,7 +153,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 if (l < last)
                 {
                     var active = output.Slice(0, _outputs[l]);
-                    Activations.Apply(_activation, active);
+                    _activation.Forward(active);
                     input = active;
                 }
                 else
@@ -189,7 +189,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 }
                 if (l < last)
                 {
-                    Activations.Apply(_activation, output);
+                    _activation.Forward(output);
                     for (int o = 0; o < output.Length; o++)
                         output[o] = Saturate(output[o]); // SELU scales MaxValue past the float range
                 }
@@ -253,7 +253,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 {
                     // One activation pass over the whole [count, padded] block (padding columns are dropped next),
                     // then compact the rows to [count, width] for the next product.
-                    Activations.Apply(_activation, output.AsSpan(0, count * padded));
+                    _activation.Forward(output.AsSpan(0, count * padded));
                     if (padded != width)
                         for (int r = 1; r < count; r++)
                             output.AsSpan(r * padded, width).CopyTo(output.AsSpan(r * width, width));

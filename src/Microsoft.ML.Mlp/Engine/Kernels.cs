@@ -173,60 +173,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 g[j] = a[j] * (g[j] - (meanGrad[j] + x[j] * meanProduct[j]));
         }
 
-        /// <summary>Multiplies <paramref name="grad"/> (dy) by the activation's derivative at input u / output y.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
-        public static void ActivationBackward(MlpActivation activation, Span<float> grad, ReadOnlySpan<float> u, ReadOnlySpan<float> y)
-        {
-            switch (activation)
-            {
-                case MlpActivation.Relu:
-                    ReluBackward(grad, u);
-                    break;
-                case MlpActivation.LeakyRelu:
-                    for (int i = 0; i < grad.Length; i++)
-                        if (!(u[i] > 0)) grad[i] *= Activations.LeakyReluSlope;
-                    break;
-                case MlpActivation.Elu:
-                    for (int i = 0; i < grad.Length; i++)
-                        if (!(u[i] > 0)) grad[i] *= y[i] + 1f;
-                    break;
-                case MlpActivation.Selu:
-                    for (int i = 0; i < grad.Length; i++)
-                        grad[i] *= u[i] > 0 ? Activations.SeluScale : y[i] + Activations.SeluScale * Activations.SeluAlpha;
-                    break;
-                case MlpActivation.Gelu:
-                    for (int i = 0; i < grad.Length; i++)
-                    {
-                        double x = u[i];
-                        grad[i] *= (float)(0.5 * (1 + Activations.Erf(x / Math.Sqrt(2))) + x * Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI));
-                    }
-                    break;
-                case MlpActivation.Tanh:
-                    for (int i = 0; i < grad.Length; i++)
-                        grad[i] *= 1 - y[i] * y[i];
-                    break;
-                case MlpActivation.Sigmoid:
-                    for (int i = 0; i < grad.Length; i++)
-                        grad[i] *= y[i] * (1 - y[i]);
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
-
-        private static void ReluBackward(Span<float> grad, ReadOnlySpan<float> u)
-        {
-            // Branch-free: the sign of u is random, so a branch would mispredict half the time.
-            var g = MemoryMarshal.Cast<float, Vector<float>>(grad);
-            var x = MemoryMarshal.Cast<float, Vector<float>>(u);
-            for (int k = 0; k < g.Length; k++)
-                g[k] = Vector.ConditionalSelect(Vector.GreaterThan(x[k], Vector<float>.Zero), g[k], Vector<float>.Zero);
-            for (int i = g.Length * Vector<float>.Count; i < grad.Length; i++)
-                if (!(u[i] > 0)) grad[i] = 0;
-        }
-
         /// <summary>
         /// Softmax cross-entropy of one member's logits: returns Σ weight·loss and the number of correct argmaxes, and
         /// writes d(mean weighted loss)/d logits over <paramref name="logits"/>.

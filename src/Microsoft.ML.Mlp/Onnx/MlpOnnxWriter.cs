@@ -83,47 +83,33 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
         /// <summary>A fresh variable name for a node's output inside the graph (no column, no declared type: ONNX Runtime infers it).</summary>
         public static string Intermediate(OnnxContext ctx, string name) => ctx.AddIntermediateVariable(null, name, skip: true);
 
-        /// <summary>The hidden activation in standard operators, with the constants the managed scoring uses (Engine/Activations.cs).</summary>
+        /// <summary>The hidden activation in standard operators: its <see cref="ActivationFunction.OnnxSteps"/>, one node per step,
+        /// each constant a scalar initializer (the very constants managed scoring uses). Returns the last step's output.</summary>
         private static string WriteActivation(OnnxContext ctx, MlpActivation activation, string x)
         {
-            string y = Intermediate(ctx, $"Mlp{activation}");
-            switch (activation)
+            var steps = ActivationFunction.For(activation).OnnxSteps;
+            var outputs = new string[steps.Count];
+            for (int s = 0; s < steps.Count; s++)
             {
-                case MlpActivation.Relu:
-                case MlpActivation.Tanh:
-                case MlpActivation.Sigmoid:
-                    ctx.CreateNode(activation.ToString(), x, y, ctx.GetNodeName(activation.ToString()), "");
-                    break;
-                case MlpActivation.LeakyRelu:
-                    ctx.CreateNode("LeakyRelu", x, y, ctx.GetNodeName("LeakyRelu"), "").AddAttribute("alpha", (double)Activations.LeakyReluSlope);
-                    break;
-                case MlpActivation.Elu:
-                    ctx.CreateNode("Elu", x, y, ctx.GetNodeName("Elu"), "").AddAttribute("alpha", 1.0);
-                    break;
-                case MlpActivation.Selu:
-                    var selu = ctx.CreateNode("Selu", x, y, ctx.GetNodeName("Selu"), "");
-                    selu.AddAttribute("alpha", (double)Activations.SeluAlpha);
-                    selu.AddAttribute("gamma", (double)Activations.SeluScale);
-                    break;
-                case MlpActivation.Gelu:
-                    WriteGelu(ctx, x, y);
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(activation), activation, "No ONNX form for this activation.");
+                var step = steps[s];
+                var inputs = new string[step.Inputs.Count];
+                for (int i = 0; i < inputs.Length; i++)
+                {
+                    var operand = step.Inputs[i];
+                    inputs[i] = operand.Kind switch
+                    {
+                        OnnxOperandKind.Input => x,
+                        OnnxOperandKind.Step when operand.StepIndex >= 0 && operand.StepIndex < s => outputs[operand.StepIndex],
+                        OnnxOperandKind.Constant => ctx.AddInitializer(operand.Value, $"Mlp{activation}Constant"),
+                        _ => throw new InvalidOperationException($"{activation} step {s} reads step {operand.StepIndex}, not an earlier one."),
+                    };
+                }
+                outputs[s] = Intermediate(ctx, s == steps.Count - 1 ? $"Mlp{activation}" : $"Mlp{activation}{step.Op}");
+                var node = ctx.CreateNode(step.Op, inputs, new[] { outputs[s] }, ctx.GetNodeName(step.Op), "");
+                foreach (var (name, value) in step.Attributes)
+                    node.AddAttribute(name, value);
             }
-            return y;
-        }
-
-        /// <summary>GELU exactly (not the tanh approximation), as torch and the managed scoring: 0.5 · x · (1 + erf(x / √2)).</summary>
-        private static void WriteGelu(OnnxContext ctx, string x, string y)
-        {
-            string scaled = Intermediate(ctx, "GeluScaled"), erf = Intermediate(ctx, "GeluErf"), onePlus = Intermediate(ctx, "GeluOnePlus"),
-                half = Intermediate(ctx, "GeluHalf");
-            ctx.CreateNode("Mul", new[] { x, ctx.AddInitializer((float)(1 / Math.Sqrt(2)), "InverseSqrt2") }, new[] { scaled }, ctx.GetNodeName("Mul"), "");
-            ctx.CreateNode("Erf", scaled, erf, ctx.GetNodeName("Erf"), "");
-            ctx.CreateNode("Add", new[] { erf, ctx.AddInitializer(1f, "One") }, new[] { onePlus }, ctx.GetNodeName("Add"), "");
-            ctx.CreateNode("Mul", new[] { x, ctx.AddInitializer(0.5f, "Half") }, new[] { half }, ctx.GetNodeName("Mul"), "");
-            ctx.CreateNode("Mul", new[] { half, onePlus }, new[] { y }, ctx.GetNodeName("Mul"), "");
+            return outputs[^1];
         }
     }
 }

@@ -129,7 +129,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine.Reference
         private static Tensor Activate(Tensor h, MlpActivation activation) => activation switch
         {
             MlpActivation.Relu => nn.functional.relu(h),
-            MlpActivation.LeakyRelu => nn.functional.leaky_relu(h, Activations.LeakyReluSlope),
+            MlpActivation.LeakyRelu => nn.functional.leaky_relu(h, LeakyRelu.Slope),
             MlpActivation.Elu => nn.functional.elu(h, 1.0),
             MlpActivation.Gelu => nn.functional.gelu(h),
             MlpActivation.Selu => nn.functional.selu(h),
