@@ -31,7 +31,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
         }
 
         /// <summary>The seed recipe: 784→50→50→50→50→10, BN, ReLU, dropout 0.2, Adam 1e-3, batch 32, on 1 thread.</summary>
-        public static MlpMulticlassTrainer.Options SeedOptions(int epochs, int seed = 0) => new MlpMulticlassTrainer.Options
+        public static MlpMulticlassTrainer.Options SeedOptions(int epochs, int seed = 0) => new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = new[] { 50, 50, 50, 50 },
             NumberOfEpochs = epochs,

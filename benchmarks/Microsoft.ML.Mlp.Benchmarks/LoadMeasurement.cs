@@ -50,7 +50,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
         /// <summary>A 1-epoch logistic-regression fit: its reader is the one measured; its training is nearly free.</summary>
         private static void Read(MLContext ml, IDataView data)
         {
-            var options = new MlpMulticlassTrainer.Options { HiddenLayerSizes = Array.Empty<int>(), NumberOfEpochs = 1, BatchSize = 4096, Seed = 0 };
+            var options = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = Array.Empty<int>(), NumberOfEpochs = 1, BatchSize = 4096, Seed = 0 };
             ml.MulticlassClassification.Trainers.Mlp(options).Fit(data).Model.Dispose();
         }
 

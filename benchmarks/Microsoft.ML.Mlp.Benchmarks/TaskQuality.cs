@@ -90,7 +90,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
 
         private static void Binary(MLContext ml, IDataView train, IDataView test)
         {
-            var mlp = new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 50, 50 }, NumberOfEpochs = 20, Seed = 0 };
+            var mlp = new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 50, 50 }, NumberOfEpochs = 20, Seed = 0 };
             IEstimator<ITransformer> Mlp() => ml.BinaryClassification.Trainers.Mlp(mlp);
             IEstimator<ITransformer> Logistic() => ml.BinaryClassification.Trainers.LbfgsLogisticRegression();
             IEstimator<ITransformer> Gbm() => ml.BinaryClassification.Trainers.LightGbm();
@@ -111,7 +111,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
 
         private static void Regression(MLContext ml, IDataView train, IDataView test)
         {
-            var mlp = new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 64, 64 }, NumberOfEpochs = 100, LearningRate = 0.003f, Seed = 0 };
+            var mlp = new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 64, 64 }, NumberOfEpochs = 100, LearningRate = 0.003f, Seed = 0 };
             IEstimator<ITransformer> Mlp() => ml.Regression.Trainers.Mlp(mlp);
             IEstimator<ITransformer> Sdca() => ml.Regression.Trainers.Sdca();
             IEstimator<ITransformer> Gbm() => ml.Regression.Trainers.LightGbm();

@@ -36,7 +36,7 @@ namespace MnistEnsemble
                 $"Soft-voting ensemble of {options.Models} MLPs {string.Join("→", options.HiddenLayerSizes)} ({options.Activation}), {options.Epochs} epochs, batch {options.BatchSize}, {options.Optimizer} lr {options.LearningRate} ({options.Schedule}), weight decay {options.WeightDecay}, dropout {options.DropoutRate}");
 
             var progress = new TrainingProgress(console, options.Models, options.Epochs);
-            var memberOptions = new MlpMulticlassTrainer.Options
+            var memberOptions = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = options.HiddenLayerSizes,
                 NumberOfEpochs = options.Epochs,

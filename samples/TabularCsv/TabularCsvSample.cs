@@ -47,7 +47,7 @@ namespace TabularCsv
 
             // Shared by every candidate; fitted on the training rows only, so the test set stays unseen.
             var prepare = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.Transforms.NormalizeMeanVariance("Features"));
-            var mlp = new MlpMulticlassTrainer.Options { HiddenLayerSizes = new[] { 64, 64 }, DropoutRate = 0.1f, NumberOfEpochs = options.Epochs, Seed = options.Seed };
+            var mlp = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 64, 64 }, DropoutRate = 0.1f, NumberOfEpochs = options.Epochs, Seed = options.Seed };
             var candidates = new (string Name, Func<IEstimator<ITransformer>> Trainer)[]
             {
                 ("Mlp", () => ml.MulticlassClassification.Trainers.Mlp(mlp)),
@@ -86,7 +86,7 @@ namespace TabularCsv
                 .Append(ml.Transforms.NormalizeMeanVariance("Features"));
             // 600 rows: a small network without batch norm (its batch statistics are noisy on so few rows), and early stopping on
             // a held-out fifth's AUC, keeping the best epoch: small tabular sets overfit within tens of epochs.
-            var mlp = new MlpBinaryTrainer.Options
+            var mlp = new MlpBinaryTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { 16, 16 }, UseBatchNormalization = false, DropoutRate = 0.1f, LearningRate = 0.01f,
                 NumberOfEpochs = options.Epochs * 4, ValidationFraction = 0.2f, EarlyStoppingPatience = 10, EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAuc,
@@ -129,7 +129,7 @@ namespace TabularCsv
             console.MarkupLineInterpolated($"[bold]Regression — Boston housing[/]: {Count(train):N0} training rows, {Count(test):N0} test rows, 12 features, label = median value ($1000s)");
 
             var prepare = ml.Transforms.NormalizeMeanVariance("Features");
-            var mlp = new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 64, 64 }, NumberOfEpochs = options.Epochs * 4, LearningRate = 0.003f, Seed = options.Seed };
+            var mlp = new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 64, 64 }, NumberOfEpochs = options.Epochs * 4, LearningRate = 0.003f, Seed = options.Seed };
             var candidates = new (string Name, Func<IEstimator<ITransformer>> Trainer)[]
             {
                 ("Mlp", () => ml.Regression.Trainers.Mlp(mlp)),

@@ -43,7 +43,7 @@ namespace TextClassification
                 .Append(ml.Transforms.Text.FeaturizeText("Features", FeaturizeOptions(options), nameof(TextDocument.Text)))
                 .AppendCacheCheckpoint(ml); // both members read the same featurized rows: featurize once
             var progress = new TextProgress(console, options.Epochs);
-            var mlpOptions = new MlpMulticlassTrainer.Options
+            var mlpOptions = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = options.HiddenLayerSizes,
                 NumberOfEpochs = options.Epochs,

@@ -37,7 +37,7 @@ var train = ml.Data.LoadFromEnumerable(digits.Take(600), MnistCatalog.ImageSchem
 var test = ml.Data.LoadFromEnumerable(digits.Skip(600).Take(40), MnistCatalog.ImageSchema());
 var batch = digits.Skip(600).Take(100).SelectMany(d => d.Features).ToArray();
 
-var options = new MlpMulticlassTrainer.Options { HiddenLayerSizes = new[] { 32, 16 }, NumberOfEpochs = 3, BatchSize = 16, Seed = 5 };
+var options = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 32, 16 }, NumberOfEpochs = 3, BatchSize = 16, Seed = 5 };
 var single = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(train);
 var ensemble = ml.Transforms.Conversion.MapValueToKey("Label")
     .Append(ml.MulticlassClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 3)).Fit(train);

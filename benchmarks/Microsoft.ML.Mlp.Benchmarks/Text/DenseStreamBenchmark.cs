@@ -44,7 +44,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Text
             var ml = new MLContext(seed: options.Seed);
             var train = DenseStreamData.Load(ml, 0, options.Rows, options.Features, options.Seed);
             var test = DenseStreamData.Load(ml, options.Rows, TestRows, options.Features, options.Seed);
-            var mlp = new MlpMulticlassTrainer.Options
+            var mlp = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { options.Hidden },
                 NumberOfEpochs = options.Epochs,

@@ -66,7 +66,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Text
         {
             "SdcaMaximumEntropy" => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(),
             "LbfgsMaximumEntropy" => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(),
-            "Mlp" => ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options
+            "Mlp" => ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { options.Hidden },
                 NumberOfEpochs = options.Epochs,

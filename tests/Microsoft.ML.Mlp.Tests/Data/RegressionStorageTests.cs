@@ -17,7 +17,7 @@ namespace Microsoft.ML.Mlp.Tests
         public RegressionStorageTests(ITestOutputHelper output) => _output = output;
 
         /// <summary>The digits with their value as a Single label: 19% non-zeros, 784 features.</summary>
-        private static MlpRegressionTrainer.Options Options(MlpFeatureStorage storage = MlpFeatureStorage.Auto, long? budget = null) => new()
+        private static MlpRegressionTrainer.Options Options(MlpFeatureStorage storage = MlpFeatureStorage.Auto, long? budget = null) => new(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Shuffle = false, Seed = 4, FeatureStorage = storage, LazySparseUpdates = false,
             Optimizer = MlpOptimizer.Sgd, LearningRate = 0.01f, TrainingMemoryBudget = budget, UseBatchNormalization = false, DropoutRate = 0,

@@ -18,7 +18,7 @@ namespace Microsoft.ML.Mlp.Tests
         private static MlpMulticlassModelParameters Fit(MLContext ml, IDataView data, MlpMulticlassTrainer.Options options) =>
             ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(data).LastTransformer.Model;
 
-        private static MlpMulticlassTrainer.Options Options(MlpFeatureStorage storage, bool lazy = true) => new MlpMulticlassTrainer.Options
+        private static MlpMulticlassTrainer.Options Options(MlpFeatureStorage storage, bool lazy = true) => new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 2, BatchSize = 32, Seed = 3, FeatureStorage = storage, LazySparseUpdates = lazy,
         };
@@ -88,7 +88,7 @@ namespace Microsoft.ML.Mlp.Tests
             var split = ml.Data.TrainTestSplit(data, 0.25, seed: 1);
             var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.Transforms.Text.FeaturizeText("Features", "Text"))
-                .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 3, Seed = 1 }));
+                .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 3, Seed = 1 }));
             var model = pipeline.Fit(split.TrainSet);
             var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
             _output.WriteLine($"accuracy {metrics.MicroAccuracy:P2}; {messages.FirstOrDefault(m => m.Contains("non-zeros"))}");

@@ -33,7 +33,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             var (ml, log) = Context();
             var data = Keyed(ml, 0, 640);
-            MlpMulticlassTrainer.Options Options(long? budget) => new MlpMulticlassTrainer.Options
+            MlpMulticlassTrainer.Options Options(long? budget) => new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 2, Shuffle = false, Seed = 4, TrainingMemoryBudget = budget,
             };
@@ -55,7 +55,7 @@ namespace Microsoft.ML.Mlp.Tests
             var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(Digits.Load(ml, 0, 1600));
             var train = keys.Transform(Digits.Load(ml, 0, 1600));
             var test = keys.Transform(Digits.Load(ml, 1600, 400)); // the training data's key mapping
-            var options = new MlpMulticlassTrainer.Options
+            var options = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { 64 }, NumberOfEpochs = 4, Seed = 2, TrainingMemoryBudget = 2 * SmallBudget,
                 ValidationFraction = 0.2f, ClassWeighting = MlpClassWeighting.Balanced,
@@ -77,7 +77,7 @@ namespace Microsoft.ML.Mlp.Tests
         public void ABadBudgetIsRejectedByName()
         {
             var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
-                new MLContext().MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options { TrainingMemoryBudget = 0 }));
+                new MLContext().MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { TrainingMemoryBudget = 0 }));
             Assert.Contains("TrainingMemoryBudget", ex.Message);
         }
     }

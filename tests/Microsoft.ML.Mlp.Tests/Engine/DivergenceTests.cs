@@ -19,7 +19,7 @@ namespace Microsoft.ML.Mlp.Tests
             return ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
         }
 
-        private static MlpMulticlassTrainer.Options Exploding(MlpDivergenceHandling handling) => new MlpMulticlassTrainer.Options
+        private static MlpMulticlassTrainer.Options Exploding(MlpDivergenceHandling handling) => new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 3, LearningRate = 10f, Seed = 2, DivergenceHandling = handling,
         };
@@ -45,7 +45,7 @@ namespace Microsoft.ML.Mlp.Tests
             var warnings = new List<string>();
             ml.Log += (_, e) => { if (e.Kind == Runtime.ChannelMessageKind.Warning) lock (warnings) warnings.Add(e.RawMessage); };
             var scaled = Scaled(ml, 0, 256, 1e18f);
-            var initial = ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 2, Seed = 2 })
+            var initial = ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 2, Seed = 2 })
                 .Fit(Scaled(ml, 0, 256, 1f)).Model;
 
             // Warm start from a finite model, then a run that explodes in its first epoch: the finite model comes back.

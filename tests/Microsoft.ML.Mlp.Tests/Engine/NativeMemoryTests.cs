@@ -52,10 +52,10 @@ namespace Microsoft.ML.Mlp.Tests
             var threes = ml.Data.LoadFromEnumerable(Digits.Rows(0, 300).Select(d => new BinaryMlpTests.DigitRow { Label = d.Label == 3, Features = d.Features }).ToArray());
             void FitBoth()
             {
-                var binary = ml.BinaryClassification.Trainers.SoftVotingEnsemble(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 1, Seed = 1 }, numberOfModels: 2).Fit(threes);
+                var binary = ml.BinaryClassification.Trainers.SoftVotingEnsemble(new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 1, Seed = 1 }, numberOfModels: 2).Fit(threes);
                 _ = binary.Transform(threes).GetColumn<float>("Score").ToArray();
                 // Streamed (a 200 kB budget) and sparse: the regression paths that hold no dense copy.
-                var regression = ml.Regression.Trainers.VotingEnsemble(new MlpRegressionTrainer.Options
+                var regression = ml.Regression.Trainers.VotingEnsemble(new MlpRegressionTrainer.Options(MlpPreset.KerasReference)
                 {
                     HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 1, Seed = 1, TrainingMemoryBudget = 200_000, FeatureStorage = MlpFeatureStorage.Sparse,
                 }, numberOfModels: 2).Fit(digits);

@@ -24,7 +24,7 @@ namespace Microsoft.ML.Mlp.Tests
         internal static IDataView DigitThrees(MLContext ml, int skip, int take) =>
             ml.Data.LoadFromEnumerable(Digits.Rows(skip, take).Select(d => new BinaryMlpTests.DigitRow { Label = d.Label == 3, Features = d.Features }).ToArray());
 
-        private static MlpBinaryTrainer.Options DigitOptions() => new() { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 6, Seed = 0 };
+        private static MlpBinaryTrainer.Options DigitOptions() => new(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 6, Seed = 0 };
 
         private static readonly Lazy<(MLContext Ml, BinaryEnsemble Model)> s_threeMlps = new(() =>
         {
@@ -121,7 +121,7 @@ namespace Microsoft.ML.Mlp.Tests
             }
         }
 
-        private static MlpBinaryTrainer.Options RingOptions(int epochs) => new()
+        private static MlpBinaryTrainer.Options RingOptions(int epochs) => new(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = new[] { 16, 16 },
             NumberOfEpochs = epochs,
@@ -154,7 +154,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             // 300 digits and 30 epochs: the validation loss soon stops improving, at a different epoch for each member.
             var ml = new MLContext(seed: 0);
-            var options = new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 30, Seed = 0, EarlyStoppingPatience = 2 };
+            var options = new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 30, Seed = 0, EarlyStoppingPatience = 2 };
             var model = ml.BinaryClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 3)
                 .Fit(DigitThrees(ml, 0, 300), DigitThrees(ml, 300, 200));
             var histories = model.Model.SubModel.Members
@@ -174,7 +174,7 @@ namespace Microsoft.ML.Mlp.Tests
             var lbfgs = new LbfgsLogisticRegressionBinaryTrainer.Options { MaximumNumberOfIterations = 30 };
             var both = ml.BinaryClassification.Trainers.SoftVotingEnsemble(new IEstimator<ITransformer>[]
             {
-                ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 4, Seed = 0 }),
+                ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 4, Seed = 0 }),
                 ml.BinaryClassification.Trainers.LbfgsLogisticRegression(lbfgs),
             }).Fit(train);
             var metrics = ml.BinaryClassification.Evaluate(both.Transform(test));
@@ -186,7 +186,7 @@ namespace Microsoft.ML.Mlp.Tests
             var onlyLbfgs = ml.BinaryClassification.Trainers.SoftVotingEnsemble(new IEstimator<ITransformer>[]
             {
                 ml.BinaryClassification.Trainers.LbfgsLogisticRegression(lbfgs),
-                ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 4 }, NumberOfEpochs = 1, Seed = 0 }),
+                ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 4 }, NumberOfEpochs = 1, Seed = 0 }),
             }, weights: new[] { 1f, 0f }).Fit(train);
             var alone = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(lbfgs).Fit(train);
             var expected = alone.Transform(test).GetColumn<float>("Probability").ToArray();

@@ -18,7 +18,7 @@ namespace Microsoft.ML.Mlp.Tests
 
         /// <summary>scikit-learn MLPRegressor's kind of network (no batch norm, no dropout): with a few hundred rows, batch norm's
         /// Keras-like running statistics (momentum 0.99) have not settled by the epoch early stopping looks at.</summary>
-        private static MlpRegressionTrainer.Options Options(int epochs = 30) => new()
+        private static MlpRegressionTrainer.Options Options(int epochs = 30) => new(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = new[] { 32, 32 },
             UseBatchNormalization = false,
@@ -94,7 +94,7 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 0);
             var model = ml.Regression.Trainers.VotingEnsemble(new IEstimator<ITransformer>[]
             {
-                ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 3 }),
+                ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 3 }),
                 ml.Regression.Trainers.Sdca(maximumNumberOfIterations: 5),
             }, weights: new[] { 2f, 1f }).Fit(Digits.Load(ml, 0, 300));
             var probe = Digits.Load(ml, 0, 20); // the first of the shuffled digits, as ModelLoadChecker --shuffled reads them

@@ -80,7 +80,7 @@ namespace Microsoft.ML.Mlp.Tests
             var test = OddDigits(ml, TestSkip, TestRows);
             IEstimator<ITransformer>[] Members() => new IEstimator<ITransformer>[]
             {
-                ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 64 }, NumberOfEpochs = 6, Seed = 7 }),
+                ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 64 }, NumberOfEpochs = 6, Seed = 7 }),
                 ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { NumberOfThreads = 1 }),
                 ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options { NumberOfIterations = 40, NumberOfThreads = 1, Seed = 1 }),
             };
@@ -113,7 +113,7 @@ namespace Microsoft.ML.Mlp.Tests
             var test = ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(500, 2));
             IEstimator<ITransformer>[] Members() => new IEstimator<ITransformer>[]
             {
-                ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 32, 32 }, NumberOfEpochs = 40, LearningRate = 0.003f, Seed = 1 }),
+                ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 32, 32 }, NumberOfEpochs = 40, LearningRate = 0.003f, Seed = 1 }),
                 ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { NumberOfThreads = 1 }),
                 ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options { NumberOfIterations = 100, NumberOfThreads = 1, Seed = 1 }),
             };
@@ -160,12 +160,12 @@ namespace Microsoft.ML.Mlp.Tests
             if (task == "binary")
                 return (ml.BinaryClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
                 {
-                    ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3 }),
+                    ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3 }),
                     ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { MaximumNumberOfIterations = 20, NumberOfThreads = 1 }),
                 }, numberOfFolds: 3, seed: 2).Fit(OddDigits(ml, 0, 300)), OddDigits(ml, 0, 20));
             return (ml.Regression.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
             {
-                ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3 }),
+                ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3 }),
                 ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { NumberOfThreads = 1, MaximumNumberOfIterations = 5 }),
             }, numberOfFolds: 3, seed: 2).Fit(Digits.Load(ml, 0, 300)), Digits.Load(ml, 0, 20));
         }
@@ -244,7 +244,7 @@ namespace Microsoft.ML.Mlp.Tests
                 var folds = ml.BinaryClassification.CrossValidate(data, ml.BinaryClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
                 {
                     ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { MaximumNumberOfIterations = 20, NumberOfThreads = 1 }),
-                    ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3 }),
+                    ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3 }),
                 }, numberOfFolds: 2), numberOfFolds: 2);
                 Assert.All(folds, f => Assert.True(f.Metrics.AreaUnderRocCurve > 0.8, $"fold AUC {f.Metrics.AreaUnderRocCurve:F3}"));
             }

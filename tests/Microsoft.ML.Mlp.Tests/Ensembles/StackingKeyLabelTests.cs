@@ -29,7 +29,7 @@ namespace Microsoft.ML.Mlp.Tests
             }));
             Assert.Equal(typeof(byte), data.Schema["Label"].Type.RawType);
             IEstimator<ITransformer> Mlp(int seed, int epochs) => ml.MulticlassClassification.Trainers.Mlp(
-                new MlpMulticlassTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = epochs, BatchSize = 16, LearningRate = 0.01f, Seed = seed });
+                new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = epochs, BatchSize = 16, LearningRate = 0.01f, Seed = seed });
 
             // Used to fail in the fold assignment: "Invalid TValue in GetGetter for column #Label: Key<Byte, 0-2>: 'System.UInt32'".
             var model = ml.MulticlassClassification.Trainers.StackingEnsemble(new[] { Mlp(1, 30), Mlp(2, 30) }, Mlp(3, 100), numberOfFolds: 3, seed: 1).Fit(data);

@@ -49,12 +49,12 @@ namespace Microsoft.ML.Mlp.Tests
         /// history on, so every part of the format is exercised.</summary>
         public static IEstimator<ITransformer> Pipeline(MLContext ml, string kind)
         {
-            var mlp = new MlpMulticlassTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
+            var mlp = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
             if (kind == "regression") // the digit's value as a Single label: no key mapping
-                return ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
+                return ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
             if (StackingKinds.Contains(kind))
                 return StackingPipeline(ml, kind, mlp);
-            var binaryMlp = new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
+            var binaryMlp = new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
             if (kind == "binary") // a Boolean label already ("is it a 3?", see Data): no key mapping
                 return ml.BinaryClassification.Trainers.Mlp(binaryMlp);
             // The voting ensembles of the other tasks: an Mlp and one of ML.NET's linear trainers side by side, so both member kinds are in the file.
@@ -67,7 +67,7 @@ namespace Microsoft.ML.Mlp.Tests
             if (kind == "regression-voting") // the digit's value as a Single label
                 return ml.Regression.Trainers.VotingEnsemble(new IEstimator<ITransformer>[]
                 {
-                    ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f }),
+                    ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f }),
                     ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { NumberOfThreads = 1, Shuffle = false, MaximumNumberOfIterations = 5 }),
                 }, weights: new[] { 1f, 3f });
             IEstimator<ITransformer> trainer = kind switch
@@ -90,13 +90,13 @@ namespace Microsoft.ML.Mlp.Tests
             if (kind == "binary-stacking")
                 return ml.BinaryClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
                 {
-                    ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11 }),
+                    ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11 }),
                     ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { MaximumNumberOfIterations = 10, NumberOfThreads = 1 }),
                 }, numberOfFolds: 3, seed: 11);
             if (kind == "regression-stacking") // the digit's value as a Single label
                 return ml.Regression.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
                 {
-                    ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11 }),
+                    ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11 }),
                     ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { MaximumNumberOfIterations = 5, NumberOfThreads = 1 }),
                 }, numberOfFolds: 3, seed: 11);
             return ml.Transforms.Conversion.MapValueToKey("Label")

@@ -23,7 +23,7 @@ namespace Microsoft.ML.Mlp.Tests
 
         public OnnxExportTests(ITestOutputHelper output) => _output = output;
 
-        private static MlpMulticlassTrainer.Options Tiny(MlpActivation activation = MlpActivation.Relu, bool batchNorm = true, params int[] hidden) => new()
+        private static MlpMulticlassTrainer.Options Tiny(MlpActivation activation = MlpActivation.Relu, bool batchNorm = true, params int[] hidden) => new(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = hidden.Length == 0 ? new[] { 16, 8 } : hidden,
             NumberOfEpochs = 2,

@@ -20,7 +20,7 @@ namespace Microsoft.ML.Mlp.Tests
         public const double MinimumAccuracy = 0.88;
 
         /// <summary>A small, quick network that reaches ≥ <see cref="MinimumAccuracy"/> on the held-out digits.</summary>
-        public static MlpMulticlassTrainer.Options QuickOptions(int epochs = 8) => new MlpMulticlassTrainer.Options
+        public static MlpMulticlassTrainer.Options QuickOptions(int epochs = 8) => new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = new[] { 128 },
             NumberOfEpochs = epochs,

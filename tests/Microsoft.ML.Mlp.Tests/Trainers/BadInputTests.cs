@@ -89,7 +89,7 @@ namespace Microsoft.ML.Mlp.Tests
         [InlineData(nameof(MlpMulticlassTrainer.Options.Momentum), "1")]
         public void BadOptionsFailAtConstructionNamingTheOptionAndValue(string option, string value)
         {
-            var options = new MlpMulticlassTrainer.Options();
+            var options = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference);
             float number = float.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
             switch (option)
             {

@@ -48,7 +48,7 @@ namespace Microsoft.ML.Mlp.Tests
             return ml.Data.LoadFromEnumerable(rows);
         }
 
-        private static MlpBinaryTrainer.Options RingOptions() => new()
+        private static MlpBinaryTrainer.Options RingOptions() => new(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = new[] { 16, 16 },
             NumberOfEpochs = 15,
@@ -61,7 +61,7 @@ namespace Microsoft.ML.Mlp.Tests
         private static readonly Lazy<(MLContext Ml, ITransformer Model, IDataView Test)> s_digits = new(() =>
         {
             var ml = new MLContext(seed: 0);
-            var model = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 8, Seed = 0 })
+            var model = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 8, Seed = 0 })
                 .Fit(DigitThrees(ml, 0, 2000));
             return (ml, model, DigitThrees(ml, 8000, 1000));
         });
@@ -209,7 +209,7 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(epochs.Count, sub.TrainingHistory.Count);
 
             options.ValidationFraction = 0;
-            options.EarlyStoppingPatience = null;
+            options.EarlyStoppingPatience = 0;
             options.NumberOfEpochs = 2;
             var continued = ml.BinaryClassification.Trainers.Mlp(options).Fit(train, sub);
             Assert.Equal(sub.TrainingHistory.Count + 2, continued.Model.SubModel.TrainingHistory.Count);

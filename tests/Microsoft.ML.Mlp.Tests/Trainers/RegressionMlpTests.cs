@@ -44,7 +44,7 @@ namespace Microsoft.ML.Mlp.Tests
             return rows;
         }
 
-        private static MlpRegressionTrainer.Options Options(MlpRegressionLoss loss = MlpRegressionLoss.Squared, int epochs = 60) => new()
+        private static MlpRegressionTrainer.Options Options(MlpRegressionLoss loss = MlpRegressionLoss.Squared, int epochs = 60) => new(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = new[] { 64, 64 },
             NumberOfEpochs = epochs,
@@ -107,7 +107,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             // The digit's value as a Single label over the 784 pixels: the inputs tests/ModelLoadChecker scores.
             var ml = new MLContext(seed: 0);
-            var model = ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3 })
+            var model = ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3 })
                 .Fit(Digits.Load(ml, 0, 300));
             var probe = Digits.Load(ml, 0, 20); // the first of the shuffled digits, as ModelLoadChecker --shuffled reads them
             string path = Path.Combine(Path.GetTempPath(), $"mlp-regression-{Guid.NewGuid():N}.zip");
@@ -206,7 +206,7 @@ namespace Microsoft.ML.Mlp.Tests
                 Weight = i % 4 == 0 ? 0 : 1,
             }).ToArray();
             var epochs = new System.Collections.Generic.List<MlpEpochMetrics>();
-            var options = new MlpRegressionTrainer.Options
+            var options = new MlpRegressionTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 4, Seed = 2, ExampleWeightColumnName = "Weight",
                 LearningRateSchedule = MlpLearningRateSchedule.CosineAnnealing, EpochCallback = epochs.Add,
@@ -233,7 +233,7 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 1);
             var data = ml.Data.LoadFromEnumerable(Friedman1(20, 4));
             var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.Mlp(
-                new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 60_000, 60_000 }, NumberOfEpochs = 1 }).Fit(data));
+                new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 60_000, 60_000 }, NumberOfEpochs = 1 }).Fit(data));
             _output.WriteLine(error.Message);
             Assert.Equal("HiddenLayerSizes", error.ParamName);
             Assert.Contains("Mlp (regression)", error.Message);

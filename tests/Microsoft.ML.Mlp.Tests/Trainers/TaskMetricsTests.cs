@@ -21,7 +21,7 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 0);
             var train = BinaryMlpTests.Rings(ml, 400, 11);
             var validation = BinaryMlpTests.Rings(ml, 200, 12);
-            var options = new MlpBinaryTrainer.Options { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 4, LearningRate = 0.01f, Seed = 3 };
+            var options = new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 4, LearningRate = 0.01f, Seed = 3 };
 
             var plain = ml.BinaryClassification.Trainers.Mlp(options).Fit(train, validation);
             var history = plain.Model.SubModel.TrainingHistory;
@@ -36,7 +36,7 @@ namespace Microsoft.ML.Mlp.Tests
             IDataView Threes(int skip, int take) => ml.Data.LoadFromEnumerable(
                 Digits.Rows(skip, take).Select(d => new BinaryMlpTests.DigitRow { Label = d.Label == 3, Features = d.Features }).ToArray());
             var (small, held) = (Threes(0, 150), Threes(1000, 400));
-            var overfit = new MlpBinaryTrainer.Options
+            var overfit = new MlpBinaryTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { 64 }, NumberOfEpochs = 40, LearningRate = 0.01f, Seed = 3, DropoutRate = 0,
                 EarlyStoppingPatience = 3, EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAuc,
@@ -55,7 +55,7 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 0);
             var train = ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(400, 21));
             var validation = ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(200, 22));
-            var options = new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 4, LearningRate = 0.003f, Seed = 3 };
+            var options = new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 4, LearningRate = 0.003f, Seed = 3 };
 
             var plain = ml.Regression.Trainers.Mlp(options).Fit(train, validation);
             var history = plain.Model.TrainingHistory;
@@ -68,7 +68,7 @@ namespace Microsoft.ML.Mlp.Tests
 
             // Early stopping on R² where the network overfits: 60 rows, a wide layer, a high rate; the peak's model must come back.
             var small = ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(60, 23));
-            var overfit = new MlpRegressionTrainer.Options
+            var overfit = new MlpRegressionTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { 128 }, NumberOfEpochs = 80, LearningRate = 0.01f, Seed = 3, DropoutRate = 0, BatchSize = 8,
                 EarlyStoppingPatience = 3, EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationRSquared,
@@ -87,14 +87,14 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 0);
             var regression = ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(50, 1));
             var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.Mlp(
-                new MlpRegressionTrainer.Options { EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAccuracy, NumberOfEpochs = 1 }).Fit(regression));
+                new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAccuracy, NumberOfEpochs = 1 }).Fit(regression));
             _output.WriteLine(error.Message);
             Assert.Contains("EarlyStoppingMetric", error.Message);
             Assert.Contains("ValidationRmse", error.Message);
 
             var digits = ml.Transforms.Conversion.MapValueToKey("Label").Fit(Digits.Load(ml, 0, 50)).Transform(Digits.Load(ml, 0, 50));
             error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Mlp(
-                new MlpMulticlassTrainer.Options { EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAuc, NumberOfEpochs = 1 }).Fit(digits));
+                new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAuc, NumberOfEpochs = 1 }).Fit(digits));
             Assert.Contains("ValidationAuc", error.Message);
             Assert.Contains("ValidationAccuracy", error.Message);
         }

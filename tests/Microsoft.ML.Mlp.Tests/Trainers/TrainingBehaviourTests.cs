@@ -54,7 +54,7 @@ namespace Microsoft.ML.Mlp.Tests
             var ml = new MLContext(seed: 1);
             var rows = Digits.Rows(0, 256).ToArray();
             var weighted = ml.Data.LoadFromEnumerable(rows.Select(r => new WeightedDigit { Label = r.Label, Features = r.Features, Weight = 2f }), WeightedDigit.Schema());
-            MlpMulticlassTrainer.Options Options(float learningRate, string weight) => new MlpMulticlassTrainer.Options
+            MlpMulticlassTrainer.Options Options(float learningRate, string weight) => new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 3, BatchSize = 256, Shuffle = false, DropoutRate = 0,
                 Optimizer = MlpOptimizer.Sgd, LearningRate = learningRate, Seed = 3, ExampleWeightColumnName = weight,
@@ -108,7 +108,7 @@ namespace Microsoft.ML.Mlp.Tests
         public void NoHiddenLayerIsMultinomialLogisticRegression()
         {
             var ml = new MLContext(seed: 1);
-            var options = new MlpMulticlassTrainer.Options { HiddenLayerSizes = Array.Empty<int>(), NumberOfEpochs = 5, Seed = 2 };
+            var options = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = Array.Empty<int>(), NumberOfEpochs = 5, Seed = 2 };
             var model = TrainedDigits.Pipeline(ml, options).Fit(Digits.Load(ml, 0, 800));
             var metrics = ml.MulticlassClassification.Evaluate(model.Transform(Digits.Load(ml, 800, 200)));
             Assert.True(metrics.MicroAccuracy > 0.8, $"accuracy {metrics.MicroAccuracy:P2}");

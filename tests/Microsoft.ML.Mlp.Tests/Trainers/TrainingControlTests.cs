@@ -224,7 +224,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             // Plain SGD, no shuffling and no dropout: nothing random and no optimizer state, so k + m epochs equal one run.
             var (ml, train, _) = Keyed(256, 1);
-            MlpMulticlassTrainer.Options Options(int epochs) => new MlpMulticlassTrainer.Options
+            MlpMulticlassTrainer.Options Options(int epochs) => new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { 32, 16 }, NumberOfEpochs = epochs, Optimizer = MlpOptimizer.Sgd, LearningRate = 0.05f,
                 Shuffle = false, DropoutRate = 0, Seed = 4, BatchSize = 32,

@@ -15,7 +15,7 @@ namespace Microsoft.ML.Mlp.Tests
             var train = BinaryMlpTests.Rings(ml, 200, 11);
             var rows = ml.Data.CreateEnumerable<BinaryMlpTests.PointRow>(BinaryMlpTests.Rings(ml, 100, 12), reuseRowObject: false).Where(r => r.Label).ToArray();
             var validation = ml.Data.LoadFromEnumerable(rows);
-            var options = new MlpBinaryTrainer.Options
+            var options = new MlpBinaryTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 6, Seed = 3,
                 EarlyStoppingPatience = 2, EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationAuc,
@@ -28,7 +28,7 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Contains("one class", ex.Message);
 
             // Nothing watches the metric without early stopping or ReduceOnPlateau: training runs, the history says AUC is undefined.
-            options.EarlyStoppingPatience = null;
+            options.EarlyStoppingPatience = 0;
             var model = ml.BinaryClassification.Trainers.Mlp(options).Fit(train, validation);
             Assert.Equal(6, model.Model.SubModel.TrainingHistory.Count);
             Assert.All(model.Model.SubModel.TrainingHistory, h => Assert.Null(h.ValidationAuc));
@@ -42,7 +42,7 @@ namespace Microsoft.ML.Mlp.Tests
             var constant = RegressionMlpTests.Friedman1(50, 22);
             foreach (var row in constant)
                 row.Label = 3;
-            var options = new MlpRegressionTrainer.Options
+            var options = new MlpRegressionTrainer.Options(MlpPreset.KerasReference)
             {
                 HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 6, Seed = 3,
                 EarlyStoppingPatience = 2, EarlyStoppingMetric = MlpEarlyStoppingMetric.ValidationRSquared,
