@@ -29,14 +29,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             Length = length;
         }
 
-        /// <summary>A new aligned buffer holding a copy of <paramref name="values"/>.</summary>
-        public static AlignedBuffer CopyOf(ReadOnlySpan<float> values)
-        {
-            var buffer = new AlignedBuffer(values.Length);
-            values.CopyTo(buffer.AsSpan());
-            return buffer;
-        }
-
         public int Length { get; }
 
         public ref float this[int index] => ref AsSpan()[index];

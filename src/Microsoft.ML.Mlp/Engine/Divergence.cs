@@ -48,12 +48,25 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 LastFinite = members;
         }
 
+        /// <summary>
+        /// Looks at epoch <paramref name="epoch"/> once its pass is done: null when the loss of every member that counts and the
+        /// network's weights are finite; otherwise what <see cref="Diverged"/> gives (the networks to keep, or an exception).
+        /// Members marked in <paramref name="settled"/> (early stopping has fixed their result) do not count.
+        /// </summary>
+        public NetworkWeights[] CheckEpoch(int epoch, EpochTotals pass, ITrainingNetwork network, bool[] settled, double learningRate)
+        {
+            if (pass.Diverged >= 0)
+                return Diverged(epoch, pass.Diverged, $"the training loss became {pass.Loss[pass.Diverged]}", learningRate);
+            if (network.FirstNonFiniteMember(settled) is int bad and >= 0)
+                return Diverged(epoch, bad, "a weight became NaN or infinite", learningRate);
+            return null;
+        }
 
         /// <summary>
         /// Called when epoch <paramref name="epoch"/> diverged: returns the networks to keep (and warns), or throws when the
         /// settings say so or no epoch ever finished finite.
         /// </summary>
-        public NetworkWeights[] Diverged(int epoch, int member, string what, double learningRate)
+        private NetworkWeights[] Diverged(int epoch, int member, string what, double learningRate)
         {
             string where = _settings.Seeds.Length > 1 ? $" (member {member})" : "";
             string rate = learningRate.ToString("G4", CultureInfo.InvariantCulture);

@@ -1,3 +1,5 @@
+using System;
+
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>Keras' EarlyStopping(restore_best_weights=True) for one member: remembers the best epoch's weights
@@ -14,21 +16,21 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _minDelta = minDelta;
         }
 
+        /// <summary>The best monitored value so far (lower is better).</summary>
         public double Best { get; private set; } = double.PositiveInfinity;
 
-        public int BestEpoch { get; private set; }
-
+        /// <summary>The weights of the best epoch so far; null before the first epoch.</summary>
         public NetworkWeights BestWeights { get; private set; }
 
+        /// <summary>True once <c>patience</c> epochs in a row brought no improvement.</summary>
         public bool Stopped { get; private set; }
 
         /// <summary>Records an epoch's monitored value (lower is better); <paramref name="snapshot"/> is taken only on improvement.</summary>
-        public void Observe(int epoch, double lowerIsBetter, System.Func<NetworkWeights> snapshot)
+        public void Observe(double lowerIsBetter, Func<NetworkWeights> snapshot)
         {
             if (lowerIsBetter < Best - _minDelta || BestWeights == null)
             {
                 Best = lowerIsBetter;
-                BestEpoch = epoch;
                 BestWeights = snapshot();
                 _wait = 0;
             }

@@ -170,17 +170,28 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void StepMember(int m, ReadOnlySpan<int> rows, int count, double[] lossSum, long[] correct)
         {
-            int d = _arch.InputSize, hidden = _arch.HiddenLayerSizes.Length, classes = _arch.OutputSize;
+            int d = _arch.InputSize, classes = _arch.OutputSize;
             var memberRows = rows.Slice(m * count, count);
             if (_sparse == null)
                 for (int r = 0; r < count; r++)
                     _data.Features.AsSpan(memberRows[r] * d, d).CopyTo(_input.AsSpan((m * count + r) * d, d));
             var scratch = _scratch.AsSpan(m * _scratchWidth, _scratchWidth);
 
-            // Forward.
+            Forward(m, memberRows, count, scratch);
+            var (loss, right) = _settings.Objective.LossAndGradient(_logits.AsSpan(m * count * classes, count * classes), count, memberRows,
+                _data.Labels, _rowWeights);
+            lossSum[m] += loss;
+            correct[m] += right;
+            Backward(m, memberRows, count, scratch); // the member's block of _logits now holds d(loss)/d(logits)
+        }
+
+        /// <summary>Member <paramref name="m"/>'s forward pass: every hidden block, then the output layer into <c>_logits</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Forward(int m, ReadOnlySpan<int> memberRows, int count, Span<float> scratch)
+        {
             AlignedBuffer previous = _input;
-            int previousWidth = d;
-            for (int l = 0; l < hidden; l++)
+            int previousWidth = _arch.InputSize;
+            for (int l = 0; l < _arch.HiddenLayerSizes.Length; l++)
             {
                 int width = _arch.HiddenLayerSizes[l], block = m * count * width, cells = count * width;
                 Linear(l, m, previous, previousWidth, _z[l], count, memberRows);
@@ -194,28 +205,21 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 previous = _h[l];
                 previousWidth = width;
             }
-            int last = hidden;
-            Linear(last, m, previous, previousWidth, _logits, count, memberRows);
-            var (loss, right) = _settings.Objective.LossAndGradient(_logits.AsSpan(m * count * classes, count * classes), count, memberRows,
-                _data.Labels, _rowWeights);
-            lossSum[m] += loss;
-            correct[m] += right;
+            Linear(_arch.HiddenLayerSizes.Length, m, previous, previousWidth, _logits, count, memberRows);
+        }
 
-            // Backward: the member's block of _logits now holds d(loss)/d(logits).
+        /// <summary>Member <paramref name="m"/>'s backward pass from d(loss)/d(logits) in <c>_logits</c>: every layer's
+        /// parameter gradients, the gradient passed down through <c>_gradA</c> and <c>_gradB</c> in turn.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Backward(int m, ReadOnlySpan<int> memberRows, int count, Span<float> scratch)
+        {
+            int last = _arch.HiddenLayerSizes.Length;
             AlignedBuffer grad = _logits, spare = _gradA;
             for (int l = last; l >= 0; l--)
             {
                 int width = _arch.LayerOutput(l), fanIn = _arch.LayerInput(l), block = m * count * width, cells = count * width;
                 if (l < last)
-                {
-                    if (_mask[l] != null)
-                        TensorPrimitives.Multiply(grad.AsSpan(block, cells), _mask[l].AsSpan(block, cells), grad.AsSpan(block, cells));
-                    _activation.Backward(grad.AsSpan(block, cells), _u[l].AsSpan(block, cells), _y[l].AsSpan(block, cells));
-                    if (_layout.HasBatchNorm(l))
-                        Kernels.BatchNormBackward(grad.AsSpan(block, cells), _xhat[l].AsSpan(block, cells), count,
-                            _store.Param(_layout.Gamma[l], m, width), _invStd[l].AsSpan(m * width, width),
-                            _store.Grad(_layout.Gamma[l], m, width), _store.Grad(_layout.Beta[l], m, width), scratch);
-                }
+                    HiddenBackward(l, m, grad.AsSpan(block, cells), count, scratch);
                 // dW = inputᵀ · dz ; db = Σ_rows dz ; d input = dz · Wᵀ
                 if (l == 0 && _sparse != null)
                     _sparse.Backward(m, memberRows, grad.AsSpan(block, cells));
@@ -232,6 +236,21 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     spare = ReferenceEquals(used, _logits) ? _gradB : used;
                 }
             }
+        }
+
+        /// <summary>Hidden block <paramref name="l"/> backward, in place over <paramref name="grad"/> (member <paramref name="m"/>'s
+        /// block): dropout, activation, batch norm (whose γ and β gradients it writes); dy in, dz out.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void HiddenBackward(int l, int m, Span<float> grad, int count, Span<float> scratch)
+        {
+            int width = _arch.HiddenLayerSizes[l], block = m * count * width, cells = count * width;
+            if (_mask[l] != null)
+                TensorPrimitives.Multiply(grad, _mask[l].AsSpan(block, cells), grad);
+            _activation.Backward(grad, _u[l].AsSpan(block, cells), _y[l].AsSpan(block, cells));
+            if (_layout.HasBatchNorm(l))
+                Kernels.BatchNormBackward(grad, _xhat[l].AsSpan(block, cells), count,
+                    _store.Param(_layout.Gamma[l], m, width), _invStd[l].AsSpan(m * width, width),
+                    _store.Grad(_layout.Gamma[l], m, width), _store.Grad(_layout.Beta[l], m, width), scratch);
         }
 
         /// <summary>output = bias + input · W for member <paramref name="m"/>: bias broadcast in managed code, then the product

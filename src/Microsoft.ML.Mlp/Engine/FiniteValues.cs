@@ -5,8 +5,8 @@ using System.Runtime.InteropServices;
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
-    /// Vectorised finiteness checks. ML.NET's training cursor tests one value at a time, which cost more than the
-    /// copy itself on 60,000 × 784 rows (~0.4 s of a ~0.6 s cursor pass); here the check rides along with the copy.
+    /// Vectorised finiteness checks. ML.NET's training cursor tests one value at a time, which costs more than the
+    /// copy itself; here the check rides along with the copy.
     /// A float is NaN or ±∞ exactly when all its exponent bits are set.
     /// </summary>
     internal static class FiniteValues

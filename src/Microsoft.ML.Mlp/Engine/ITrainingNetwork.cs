@@ -3,11 +3,11 @@ using System;
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
-    /// A training path the loop (<see cref="NetworkTrainer"/>) steps: <see cref="FastTrainingNetwork"/> (hand-derived backward
-    /// pass, flat parameters, managed optimizer) in the package, and the tests' autograd reference (torch autograd and
-    /// optimizers), plugged in through <see cref="TrainingSettings.NetworkFactory"/>. Both see the same batches and dropout
-    /// masks and keep parameters in the same flat layout (<see cref="FlatLayout"/>), so a test can compare their gradients
-    /// and updates step by step.
+    /// A training path the loop (<see cref="TrainingLoop"/>, batch by batch in <see cref="EpochPass"/>) steps:
+    /// <see cref="FastTrainingNetwork"/> (hand-derived backward pass, flat parameters, managed optimizer) in the package, and
+    /// the tests' autograd reference (torch autograd and optimizers), plugged in through
+    /// <see cref="TrainingSettings.NetworkFactory"/>. Both see the same batches and dropout masks and keep parameters in the
+    /// same flat layout (<see cref="FlatLayout"/>), so a test can compare their gradients and updates step by step.
     /// </summary>
     internal interface ITrainingNetwork : IDisposable
     {

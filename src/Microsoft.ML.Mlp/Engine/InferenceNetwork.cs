@@ -229,7 +229,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             int last = _weights.Length - 1;
             // Scratch kept per thread and reused: fresh pinned buffers of this size cost more in page faults and zeroing
-            // than the products themselves (measured 10× slower bulk scoring).
+            // than the products themselves.
             var scratch = t_batchScratch ??= new AlignedBuffer[3];
             var buffers = new[] { Scratch(scratch, 1, count * _widest), Scratch(scratch, 2, count * _widest) };
             // The caller's rows start at any address: copied into aligned memory so the products' bits never depend on it.

@@ -28,6 +28,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _plateauRate = baseRate;
         }
 
+        /// <summary>The schedule <paramref name="settings"/> ask for.</summary>
+        public static LearningRateSchedule From(TrainingSettings settings) =>
+            new(settings.Schedule, settings.LearningRate, settings.Epochs, settings.LearningRateDecay, settings.LearningRateStepSize,
+                settings.MinimumLearningRate, settings.ReduceOnPlateauPatience);
+
         /// <summary>Learning rate of 0-based epoch <paramref name="epoch"/>.</summary>
         public double For(int epoch) => _kind switch
         {

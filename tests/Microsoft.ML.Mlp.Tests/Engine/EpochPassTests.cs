@@ -1,0 +1,91 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Trainers.Mlp.Engine;
+using Xunit;
+
+namespace Microsoft.ML.Mlp.Tests
+{
+    /// <summary><see cref="EpochPass"/> alone, on a scripted network: the batches it cuts, the means it returns, where it stops.</summary>
+    public class EpochPassTests
+    {
+        /// <summary>Rows that arrive in the given blocks.</summary>
+        private sealed class BlockRows : IRowSource
+        {
+            private readonly TrainingData[] _blocks;
+
+            public BlockRows(params TrainingData[] blocks) => _blocks = blocks;
+
+            public int FeatureCount => 2;
+
+            public IEnumerable<TrainingData> Blocks() => _blocks;
+
+            public int[] ClassCounts(int classCount) => throw new System.NotSupportedException();
+
+            public LabelScale LabelMoments() => throw new System.NotSupportedException();
+
+            public void ScaleLabels(LabelScale scale) => throw new System.NotSupportedException();
+        }
+
+        private static TrainingSettings Settings(ScriptedNetwork scripted, int batchSize, bool shuffle = false) =>
+            new() { Seeds = new[] { 1, 2 }, BatchSize = batchSize, Shuffle = shuffle, NetworkFactory = scripted.Factory };
+
+        private static EpochTotals Run(TrainingSettings settings, IRowSource source, double rate = 0.1, bool[] settled = null)
+        {
+            using var generators = new MemberGenerators(settings.Seeds);
+            using var network = new LazyTrainingNetwork(settings, initial: null, classWeights: null);
+            return new EpochPass(settings, generators.All, rate, settled).Run(source, network);
+        }
+
+        [Fact]
+        public void CutsEachBlockIntoBatchesPerMemberAndAveragesOverAllRows()
+        {
+            var scripted = new ScriptedNetwork(2, (m, step) => m == 0 ? 1.0 : step);
+            var pass = Run(Settings(scripted, batchSize: 2), new BlockRows(ScriptedNetwork.Rows(5), ScriptedNetwork.Rows(3)), rate: 0.25);
+
+            // Block 1: rows 0-1, 2-3, 4; block 2: rows 0-1, 2. Each step holds member 0's rows, then member 1's.
+            Assert.Equal(new[] { new[] { 0, 1, 0, 1 }, new[] { 2, 3, 2, 3 }, new[] { 4, 4 }, new[] { 0, 1, 0, 1 }, new[] { 2, 2 } },
+                scripted.StepLog.Select(s => s.Rows));
+            Assert.All(scripted.StepLog, s => Assert.Equal(0.25, s.LearningRate));
+            Assert.Equal(-1, pass.Diverged);
+            Assert.Equal(1.0, pass.Loss[0]);
+            Assert.Equal((0 * 2 + 1 * 2 + 2 * 1 + 3 * 2 + 4 * 1) / 8.0, pass.Loss[1]);
+            Assert.Equal(new[] { 1.0, 1.0 }, pass.Accuracy);
+        }
+
+        [Fact]
+        public void ShufflesEachMemberWithItsOwnGenerator()
+        {
+            int[] Orders(ScriptedNetwork s) => s.StepLog.Single().Rows;
+            var first = new ScriptedNetwork(2, (_, _) => 0);
+            var again = new ScriptedNetwork(2, (_, _) => 0);
+            Run(Settings(first, batchSize: 16, shuffle: true), new InMemoryRows(ScriptedNetwork.Rows(16)));
+            Run(Settings(again, batchSize: 16, shuffle: true), new InMemoryRows(ScriptedNetwork.Rows(16)));
+
+            Assert.Equal(Orders(first), Orders(again)); // same seeds, same orders
+            Assert.Equal(Enumerable.Range(0, 16), Orders(first).Take(16).OrderBy(r => r));
+            Assert.Equal(Enumerable.Range(0, 16), Orders(first).Skip(16).OrderBy(r => r));
+            Assert.NotEqual(Orders(first).Take(16), Orders(first).Skip(16));
+        }
+
+        [Fact]
+        public void StopsAtTheFirstStepWhoseLossIsNotFinite()
+        {
+            var scripted = new ScriptedNetwork(2, (m, step) => m == 1 && step == 1 ? double.NaN : 1);
+            var pass = Run(Settings(scripted, batchSize: 2), new InMemoryRows(ScriptedNetwork.Rows(8)));
+            Assert.Equal(1, pass.Diverged);
+            Assert.Equal(2, scripted.Steps);
+            Assert.True(double.IsNaN(pass.Loss[1]));
+            Assert.Null(pass.Accuracy);
+        }
+
+        [Fact]
+        public void ASettledMembersLossDoesNotStopThePass()
+        {
+            var scripted = new ScriptedNetwork(2, (m, step) => m == 1 && step == 1 ? double.NaN : 1);
+            var pass = Run(Settings(scripted, batchSize: 2), new InMemoryRows(ScriptedNetwork.Rows(8)), settled: new[] { false, true });
+            Assert.Equal(-1, pass.Diverged);
+            Assert.Equal(4, scripted.Steps);
+            Assert.Equal(1.0, pass.Loss[0]);
+        }
+    }
+}
