@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using BenchmarkDotNet.Running;
 using Microsoft.ML.Mlp.Benchmarks.Micro;
+using Microsoft.ML.Mlp.Benchmarks.Tabular;
 using Microsoft.ML.Mlp.Benchmarks.Text;
 
 namespace Microsoft.ML.Mlp.Benchmarks
@@ -12,7 +13,8 @@ namespace Microsoft.ML.Mlp.Benchmarks
     /// <c>micro [BenchmarkDotNet args]</c>: the BenchmarkDotNet micro-benchmarks instead. <c>text</c>, <c>dense-stream</c>
     /// and <c>load</c>: issue 10's wide-sparse, larger-than-memory and loading-speed cases. <c>onnx</c>: bulk scoring with
     /// <c>PredictBatch</c> beside ONNX Runtime on the exported graph (issue 12). <c>tasks</c>: binary, multiclass and regression
-    /// quality of the Mlp and the voting and stacking ensembles beside ML.NET's trainers (issue 11).
+    /// quality of the Mlp and the voting and stacking ensembles beside ML.NET's trainers (issue 11). <c>tabular</c>: the same
+    /// comparison on the 16 real data sets of shared/tabular-suite, with switches for tuning the Mlp defaults (issue 17).
     /// </summary>
     public static class Program
     {
@@ -41,6 +43,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     "dense-stream" => Text(DenseStreamBenchmark.Run, rest, denseStream: true),
                     "dense-stream-run" => Text(DenseStreamBenchmark.RunChild, rest, denseStream: true),
                     "tasks" => TaskQuality.Run,
+                    "tabular" => Tabular(rest),
                     null or "load" or "onnx" => Harness(mode, HarnessOptions.Parse(rest)),
                     _ => throw new ArgumentException($"Unknown mode '{mode}'."),
                 };
@@ -50,6 +53,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                 Console.Error.WriteLine(e.Message);
                 Console.Error.WriteLine(HarnessOptions.Usage);
                 Console.Error.WriteLine(TextHarnessOptions.Usage);
+                Console.Error.WriteLine(TabularOptions.Usage);
                 return 2;
             }
             return run();
@@ -61,6 +65,12 @@ namespace Microsoft.ML.Mlp.Benchmarks
             return () => mode(options);
         }
 
+        private static Func<int> Tabular(string[] args)
+        {
+            var options = TabularOptions.Parse(args);
+            return () => TabularBenchmark.Run(options);
+        }
+
         private static Func<int> Harness(string mode, HarnessOptions options)
         {
             if (options.ShowHelp)
@@ -68,6 +78,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                 {
                     Console.WriteLine(HarnessOptions.Usage);
                     Console.WriteLine(TextHarnessOptions.Usage);
+                    Console.WriteLine(TabularOptions.Usage);
                     return 0;
                 };
             return mode switch

@@ -24,7 +24,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
         }
 
         /// <summary>lscpu's "Model name", read from /proc/cpuinfo.</summary>
-        private static string CpuModel()
+        internal static string CpuModel()
         {
             const string cpuinfo = "/proc/cpuinfo";
             var line = File.Exists(cpuinfo) ? File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name")) : null;
