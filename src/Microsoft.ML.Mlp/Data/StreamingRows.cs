@@ -24,6 +24,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         private readonly Func<long, bool> _take;
         private bool _reported;
         private LabelScale? _labelScale;
+        private FeatureScaler _featureScaler;
 
         /// <param name="data">The role-mapped data view, read again at every pass.</param>
         /// <param name="task">How rows read their label.</param>
@@ -66,6 +67,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                 bool last = store.RowCount < BlockRows;
                 var block = store.ToTrainingData();
                 _labelScale?.Standardise(block.Labels, block.RowCount);
+                _featureScaler?.Apply(block);
                 yield return block;
                 if (last)
                     break;
@@ -104,6 +106,16 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         }
 
         public void ScaleLabels(LabelScale scale) => _labelScale = scale;
+
+        /// <summary>The first block (one extra read of it): the rows a streamed fit's feature scaler is fitted on.</summary>
+        public TrainingData FeatureSample()
+        {
+            foreach (var block in Blocks())
+                return block;
+            return null;
+        }
+
+        public void ScaleFeatures(FeatureScaler scaler) => _featureScaler = scaler;
 
         private TrainingRowCursor NewCursor() => new(_data, _task, _outputWidth);
 

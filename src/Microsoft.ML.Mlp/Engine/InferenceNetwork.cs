@@ -11,6 +11,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// [in, out] with out padded to whole SIMD vectors, and a row is accumulated input by input (out-vector += x_i · W[i]),
     /// skipping zero inputs — so sparse-ish rows such as images cost a fraction of a dense product. A row costs no native
     /// call and no allocation, scoring is thread-safe, and results are bit-identical on every load of the same weights.
+    /// A model's <see cref="FeatureScaler"/>, when it has one, is applied first by every entry point (row, sparse row, batch).
     /// </summary>
     internal sealed class InferenceNetwork
     {
@@ -22,13 +23,17 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly ActivationFunction _activation;
         private readonly int _widest;
         private readonly bool _softmax;
+        private readonly FeatureScaler _scaler;
 
         /// <param name="network">The trained weights.</param>
         /// <param name="logits">Output the last layer's raw values instead of their softmax (a binary model's score is the
         /// difference of its two logits; taking it from probabilities would lose it where a probability rounds to 0 or 1).</param>
-        public InferenceNetwork(NetworkWeights network, bool logits = false)
+        /// <param name="scaler">The feature preprocessing the network was trained behind, or null for none (also for rows that
+        /// are scaled already, as validation rows during training are).</param>
+        public InferenceNetwork(NetworkWeights network, bool logits = false, FeatureScaler scaler = null)
         {
             _softmax = !logits;
+            _scaler = scaler;
             var arch = network.Architecture;
             int layers = arch.LayerCount;
             _weights = new AlignedBuffer[layers];
@@ -80,6 +85,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>True when the last layer's values go through softmax (false: raw logits).</summary>
         public bool Softmax => _softmax;
 
+        /// <summary>The feature preprocessing applied before the first layer, or null for none.</summary>
+        public FeatureScaler Scaler => _scaler;
+
         /// <summary>
         /// Layer <paramref name="layer"/> exactly as scoring uses it — batch norm folded in — for exporters (ONNX): weight as
         /// row-major [in, out] (the padding dropped: y = x · W + b), bias [out]. Copies; the network is unchanged.
@@ -97,9 +105,32 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         [ThreadStatic]
         private static float[] t_scratch;
 
+        [ThreadStatic]
+        private static float[] t_scaled;
+
         /// <summary>Class probabilities of one row. Thread-safe (scratch memory is per thread).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
+        {
+            if (_scaler != null)
+            {
+                var scaled = Scaled(features.Length);
+                _scaler.Apply(features, scaled);
+                features = scaled;
+            }
+            PredictScaled(features, probabilities);
+        }
+
+        /// <summary>A thread's buffer for one scaled row (or one sparse row's scaled values) of <paramref name="length"/> values.</summary>
+        private static Span<float> Scaled(int length)
+        {
+            if (t_scaled == null || t_scaled.Length < length)
+                t_scaled = new float[Math.Max(length, 256)];
+            return t_scaled.AsSpan(0, length);
+        }
+
+        /// <summary><see cref="Predict"/> of a row already scaled.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+        private void PredictScaled(ReadOnlySpan<float> features, Span<float> probabilities)
         {
             var scratch = Scratch();
             var output = scratch.AsSpan(0, _padded[0]);
@@ -111,9 +142,32 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 PredictSaturated(features, probabilities);
         }
 
-        /// <summary>Class probabilities of one row given as its non-zeros (ascending indices). Thread-safe.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+        /// <summary>Class probabilities of one row given as its non-zeros (ascending indices). Thread-safe. A centring scaler
+        /// changes the zeros too, so then the row is made dense; otherwise its non-zeros are scaled and scored as they are.</summary>
         public void PredictSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> probabilities)
+        {
+            if (_scaler == null)
+            {
+                PredictSparseScaled(indices, values, probabilities);
+                return;
+            }
+            var scaled = Scaled(_scaler.KeepsZeros ? values.Length : InputSize);
+            if (_scaler.KeepsZeros)
+            {
+                _scaler.ApplySparse(indices, values, scaled);
+                PredictSparseScaled(indices, scaled, probabilities);
+                return;
+            }
+            scaled.Clear();
+            for (int k = 0; k < indices.Length; k++)
+                scaled[indices[k]] = values[k];
+            _scaler.Apply(scaled, scaled);
+            PredictScaled(scaled, probabilities);
+        }
+
+        /// <summary><see cref="PredictSparse"/> of a row whose values are already scaled.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
+        private void PredictSparseScaled(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> probabilities)
         {
             var scratch = Scratch();
             var output = scratch.AsSpan(0, _padded[0]);
@@ -169,7 +223,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>
         /// The rare row whose float scoring overflowed (huge finite features or weights: ±∞, then ∞ − ∞ = NaN): the same
         /// network in double precision with every layer's output saturated to the float range, so that finite input never
-        /// scores NaN. Non-finite input still scores NaN: there is no honest answer for it.
+        /// scores NaN. NaN input still scores NaN: there is no honest answer for it (an infinite feature does too, unless feature
+        /// scaling saturated it to ±3).
         /// </summary>
         private void PredictSaturated(ReadOnlySpan<float> features, Span<float> probabilities)
         {
@@ -235,6 +290,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             // The caller's rows start at any address: copied into aligned memory so the products' bits never depend on it.
             var input = Scratch(scratch, 0, count * _inputs[0]);
             rows.AsSpan(firstRow * _inputs[0], count * _inputs[0]).CopyTo(input.AsSpan(0, count * _inputs[0]));
+            if (_scaler != null) // the copy is ours: scaled in place, row by row as Predict scales
+                for (int r = 0; r < count; r++)
+                    _scaler.Apply(input.AsSpan(r * _inputs[0], _inputs[0]), input.AsSpan(r * _inputs[0], _inputs[0]));
             int inputWidth = _inputs[0];
             for (int l = 0; l <= last; l++)
             {

@@ -24,6 +24,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         /// <summary>Value labels (regression): from now on every block's labels read (label − mean) / standard deviation.</summary>
         void ScaleLabels(LabelScale scale);
+
+        /// <summary>The rows a <see cref="FeatureScaler"/> is fitted on, as read (before <see cref="ScaleFeatures"/>): all the
+        /// rows held in memory, or the first block of a streamed source; null when there are none.</summary>
+        TrainingData FeatureSample();
+
+        /// <summary>From now on every block's features read as <paramref name="scaler"/> maps them: rows held in memory are
+        /// rewritten once, in place; streamed rows as each block is read.</summary>
+        void ScaleFeatures(FeatureScaler scaler);
     }
 
     /// <summary>A dataset held in memory: a source of exactly one block, the data itself.</summary>
@@ -55,5 +63,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         public void ScaleLabels(LabelScale scale) => scale.Standardise(Data.Labels, Data.RowCount);
+
+        public TrainingData FeatureSample() => Data;
+
+        /// <summary>In place: the rows are the fit's own copy, read from the data view.</summary>
+        public void ScaleFeatures(FeatureScaler scaler) => scaler.Apply(Data);
     }
 }

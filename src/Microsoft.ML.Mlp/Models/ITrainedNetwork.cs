@@ -15,6 +15,9 @@ namespace Microsoft.ML.Trainers.Mlp.Models
         /// <summary>The label scale the network's output is in (identity for classification).</summary>
         LabelScale LabelScale { get; }
 
+        /// <summary>The feature scaling the network was trained behind (null for none): a warm start keeps it.</summary>
+        FeatureScaler FeatureScaler { get; }
+
         /// <summary>True once the model was disposed: warm start refuses it.</summary>
         bool IsDisposed { get; }
     }

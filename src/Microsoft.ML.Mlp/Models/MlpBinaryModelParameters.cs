@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.ComponentModel;
-using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
@@ -30,20 +28,20 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private const string Kind = "binary MLP";
 
-        internal MlpBinaryModelParameters(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history)
+        internal MlpBinaryModelParameters(IHostEnvironment env, TrainedMlp trained)
             : base(env, RegistrationName, Kind)
         {
-            Initialize(network, history.ToList(), logits: true);
+            Initialize(trained, logits: true);
         }
 
         // Three parameters on purpose, as MlpMulticlassModelParameters: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
         private MlpBinaryModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
             : base(env, RegistrationName, Kind, ctx)
         {
-            var (network, history) = MlpFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
-            if (network.Architecture.OutputSize != 2)
-                throw FormatReader.Damaged($"a binary model needs 2 outputs but this one has {network.Architecture.OutputSize}");
-            Initialize(network, history, logits: true);
+            var trained = MlpFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
+            if (trained.Network.Architecture.OutputSize != 2)
+                throw FormatReader.Damaged($"a binary model needs 2 outputs but this one has {trained.Network.Architecture.OutputSize}");
+            Initialize(trained, logits: true);
         }
 
         /// <summary>Always <see cref="PredictionKind.BinaryClassification"/>.</summary>

@@ -8,7 +8,8 @@ namespace Microsoft.ML.Trainers.Mlp.Models
     /// <summary>
     /// The payload of an <see cref="MlpMulticlassModelParameters"/>: architecture, each layer's arrays, training history. Format 1
     /// stores it bare, format 2 and later inside a checksummed block (<see cref="ModelFormat"/>) with the same bytes; format 3 adds the
-    /// task metrics (validation AUC, RMSE, R²) to each history entry.
+    /// task metrics (validation AUC, RMSE, R²) to each history entry; format 4 adds the feature scaling and the training settings
+    /// after the history (<see cref="MlpFormatScaling"/>).
     /// Reading validates the semantics too: sizes consistent with the architecture, every weight finite, variances ≥ 0.
     /// </summary>
     internal static class MlpFormat
@@ -16,7 +17,15 @@ namespace Microsoft.ML.Trainers.Mlp.Models
         /// <summary>Bytes of one history entry: 2 int32, 5 float64, 2 int64; from format 3 on, 3 more float64.</summary>
         private static int HistoryEntryBytes(int version) => 2 * 4 + 5 * 8 + 2 * 8 + (version >= 3 ? 3 * 8 : 0);
 
-        public static void Write(BinaryWriter writer, NetworkWeights network, IReadOnlyList<MlpEpochMetrics> history)
+        /// <summary>Writes the current format's payload of <paramref name="model"/>.</summary>
+        public static void Write(BinaryWriter writer, TrainedMlp model)
+        {
+            WriteNetwork(writer, model.Network);
+            WriteHistory(writer, model.History);
+            MlpFormatScaling.Write(writer, model.Scaler, model.TrainingSettings);
+        }
+
+        private static void WriteNetwork(BinaryWriter writer, NetworkWeights network)
         {
             var arch = network.Architecture;
             writer.Write(arch.InputSize);
@@ -40,6 +49,10 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                     WriteArray(writer, layer.RunningVariance);
                 }
             }
+        }
+
+        private static void WriteHistory(BinaryWriter writer, IReadOnlyList<MlpEpochMetrics> history)
+        {
             writer.Write(history.Count);
             foreach (var h in history)
             {
@@ -58,15 +71,16 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             }
         }
 
-        private static void WriteArray(BinaryWriter writer, float[] values)
+        /// <summary>A float32[]: its int32 count, then the values.</summary>
+        public static void WriteArray(BinaryWriter writer, ReadOnlySpan<float> values)
         {
             writer.Write(values.Length);
-            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
         }
 
         /// <param name="reader">The payload.</param>
         /// <param name="minimumOutputs">2 for classifiers; 1 for regression's single linear output.</param>
-        public static (NetworkWeights Network, List<MlpEpochMetrics> History) Read(FormatReader reader, int minimumOutputs = 2)
+        public static TrainedMlp Read(FormatReader reader, int minimumOutputs = 2)
         {
             var arch = ReadArchitecture(reader, minimumOutputs);
             var layers = new LayerWeights[arch.LayerCount];
@@ -94,8 +108,9 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 layers[l] = layer;
             }
             var history = ReadHistory(reader);
-            reader.ExpectEnd("training history");
-            return (new NetworkWeights(arch, layers), history);
+            var (scaler, settings) = reader.FormatVersion >= 4 ? MlpFormatScaling.Read(reader, arch.InputSize) : (null, "");
+            reader.ExpectEnd(reader.FormatVersion >= 4 ? "training settings" : "training history");
+            return new TrainedMlp(new NetworkWeights(arch, layers), history, scaler, settings);
         }
 
         private static NetworkArchitecture ReadArchitecture(FormatReader reader, int minimumOutputs)
@@ -149,7 +164,8 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             return history;
         }
 
-        private static float[] Finite(float[] values, string what)
+        /// <summary><paramref name="values"/> when every one is a finite number; otherwise damage naming <paramref name="what"/>.</summary>
+        public static float[] Finite(float[] values, string what)
         {
             if (Engine.FiniteValues.AllFinite(values)) // the vectorised check; the scalar search only names the bad value
                 return values;

@@ -11,8 +11,8 @@ using Microsoft.ML.Trainers.Mlp.Models;
 namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>
-    /// What every trained multilayer perceptron of this package shares, whatever its task: the network and its training
-    /// history, the feature-count check, the one dense/sparse scoring dispatch, the saved block (docs/model-format.md),
+    /// What every trained multilayer perceptron of this package shares, whatever its task: the network, its feature scaling,
+    /// its training history and settings, the feature-count check, the one dense/sparse scoring dispatch, the saved block (docs/model-format.md),
     /// disposal of the scoring network, and ONNX export of the network. Each task adds only its head: how the network's last
     /// layer becomes the Score column (<see cref="MlpMulticlassModelParameters"/>: softmax probabilities; <see cref="MlpBinaryModelParameters"/>:
     /// the logit z₁ − z₀; <see cref="MlpRegressionModelParameters"/>: output × standard deviation + mean).
@@ -22,7 +22,7 @@ namespace Microsoft.ML.Trainers.Mlp
     {
         private readonly string _kind;
         private InferenceNetwork _inference;
-        private List<MlpEpochMetrics> _history;
+        private TrainedMlp _trained;
 
         // Both constructors are private protected: only this package's three models derive from this class.
         private protected MlpModelParametersBase(IHostEnvironment env, string registrationName, string kind)
@@ -37,16 +37,15 @@ namespace Microsoft.ML.Trainers.Mlp
             _kind = kind;
         }
 
-        /// <summary>Sets the network; every constructor of a derived model ends with it.</summary>
-        /// <param name="network">The trained weights and architecture.</param>
-        /// <param name="history">Per-epoch metrics saved with the model.</param>
+        /// <summary>Sets the network and what goes with it; every constructor of a derived model ends with it.</summary>
+        /// <param name="trained">The network, its history, feature scaling and training settings (as trained or as read).</param>
         /// <param name="logits">True: the network outputs its last layer's raw values; false: their softmax.</param>
-        private protected void Initialize(NetworkWeights network, List<MlpEpochMetrics> history, bool logits)
+        private protected void Initialize(TrainedMlp trained, bool logits)
         {
-            Network = network;
-            _history = history;
-            _inference = new InferenceNetwork(network, logits);
-            SetShape(network.Architecture.InputSize, network.Architecture.OutputSize);
+            _trained = trained;
+            Network = trained.Network;
+            _inference = new InferenceNetwork(trained.Network, logits, trained.Scaler);
+            SetShape(Network.Architecture.InputSize, Network.Architecture.OutputSize);
         }
 
         /// <summary>Width of each hidden layer, input side first.</summary>
@@ -58,7 +57,16 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Per-epoch training metrics (loss, accuracy, validation figures when used); saved with the model. The loss is
         /// the task's training loss: cross-entropy, binary log-loss, or the regression loss on the standardised label (whose
         /// accuracy is always 0).</summary>
-        public IReadOnlyList<MlpEpochMetrics> TrainingHistory => _history.AsReadOnly();
+        public IReadOnlyList<MlpEpochMetrics> TrainingHistory => _trained.History.AsReadOnly();
+
+        /// <summary>How the features are preprocessed before the first layer (fitted on the training rows, applied by every
+        /// scoring path and the ONNX export). <see cref="MlpFeatureScaling.None"/> for models saved before format 4.</summary>
+        public MlpFeatureScaling FeatureScaling => _trained.Scaler == null ? MlpFeatureScaling.None : MlpFeatureScaling.Robust;
+
+        /// <summary>The values the fit trained with, one line naming each option (hidden layers, activation, optimizer, learning
+        /// rate, batch size, epochs, …, feature scaling); the ones chosen from the data (options left null) are marked with *.
+        /// Empty for models saved before format 4.</summary>
+        public string TrainingSettings => _trained.TrainingSettings;
 
         /// <summary>The trained weights (engine form).</summary>
         internal NetworkWeights Network { get; private set; }
@@ -69,6 +77,8 @@ namespace Microsoft.ML.Trainers.Mlp
         NetworkWeights ITrainedNetwork.Network => Network;
 
         LabelScale ITrainedNetwork.LabelScale => LabelScale;
+
+        FeatureScaler ITrainedNetwork.FeatureScaler => _trained.Scaler;
 
         bool ITrainedNetwork.IsDisposed => IsDisposed;
 
@@ -132,11 +142,8 @@ namespace Microsoft.ML.Trainers.Mlp
             ModelFormat.WriteBlock(ctx.Writer, writer =>
             {
                 WriteHead(writer);
-                MlpFormat.Write(writer, Network, _history);
+                MlpFormat.Write(writer, _trained);
             });
-
-        /// <summary>The history as saved (warm start continues it).</summary>
-        private protected List<MlpEpochMetrics> History => _history;
 
         /// <summary>The network (batch norm folded, dropout gone) and the task's head.</summary>
         private protected sealed override void WriteOnnx(OnnxContext ctx, string features, string[] outputNames) =>

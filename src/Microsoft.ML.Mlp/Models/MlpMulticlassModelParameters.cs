@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.ComponentModel;
-using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
@@ -29,10 +27,10 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private const string Kind = "MLP";
 
-        internal MlpMulticlassModelParameters(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history)
+        internal MlpMulticlassModelParameters(IHostEnvironment env, TrainedMlp trained)
             : base(env, RegistrationName, Kind)
         {
-            Initialize(network, history.ToList(), logits: false);
+            Initialize(trained, logits: false);
         }
 
         // Three parameters on purpose: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
@@ -40,8 +38,7 @@ namespace Microsoft.ML.Trainers.Mlp
         private MlpMulticlassModelParameters(IHostEnvironment env, ModelLoadContext ctx, int formatVersion)
             : base(env, RegistrationName, Kind, ctx)
         {
-            var (network, history) = MlpFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion));
-            Initialize(network, history, logits: false);
+            Initialize(MlpFormat.Read(ModelFormat.ReadPayload(ctx, formatVersion)), logits: false);
         }
 
         /// <summary>Number of classes (length of the Score vector).</summary>

@@ -1,8 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.ComponentModel;
-using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
@@ -30,10 +28,10 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private const string Kind = "regression MLP";
 
-        internal MlpRegressionModelParameters(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history, double mean, double std)
+        internal MlpRegressionModelParameters(IHostEnvironment env, TrainedMlp trained, double mean, double std)
             : base(env, RegistrationName, Kind)
         {
-            Initialize(network, history.ToList(), mean, std);
+            Initialize(trained, mean, std);
         }
 
         // Three parameters on purpose, as MlpMulticlassModelParameters: ML.NET rejects a loadable class with both a (env, ctx) constructor and Create.
@@ -45,17 +43,17 @@ namespace Microsoft.ML.Trainers.Mlp
             double mean = reader.ReadDouble("the label mean"), std = reader.ReadDouble("the label standard deviation");
             if (!double.IsFinite(mean) || !(std > 0) || double.IsInfinity(std))
                 throw FormatReader.Damaged($"the label scale is impossible (mean {mean}, standard deviation {std})");
-            var (network, history) = MlpFormat.Read(reader, minimumOutputs: 1);
-            if (network.Architecture.OutputSize != 1)
-                throw FormatReader.Damaged($"a regression model needs 1 output but this one has {network.Architecture.OutputSize}");
-            Initialize(network, history, mean, std);
+            var trained = MlpFormat.Read(reader, minimumOutputs: 1);
+            if (trained.Network.Architecture.OutputSize != 1)
+                throw FormatReader.Damaged($"a regression model needs 1 output but this one has {trained.Network.Architecture.OutputSize}");
+            Initialize(trained, mean, std);
         }
 
-        private void Initialize(NetworkWeights network, List<MlpEpochMetrics> history, double mean, double std)
+        private void Initialize(TrainedMlp trained, double mean, double std)
         {
             LabelMean = mean;
             LabelStandardDeviation = std;
-            Initialize(network, history, logits: true);
+            Initialize(trained, logits: true);
         }
 
         /// <summary>Mean of the training label (unweighted, over the rows trained on): the score of a zero network output.</summary>

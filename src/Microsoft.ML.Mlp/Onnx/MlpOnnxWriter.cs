@@ -5,7 +5,8 @@ using Microsoft.ML.Trainers.Mlp.Engine;
 namespace Microsoft.ML.Trainers.Mlp.Onnx
 {
     /// <summary>
-    /// Writes a trained network into ML.NET's ONNX graph: one Gemm per layer from the scoring network's own folded weights
+    /// Writes a trained network into ML.NET's ONNX graph: its feature scaling when it has one (<see cref="WriteScaling"/>),
+    /// then one Gemm per layer from the scoring network's own folded weights
     /// (batch norm folded exactly as <see cref="InferenceNetwork"/> scores, dropout absent), each hidden layer followed by its
     /// activation in standard operators, then the softmax when the network has one. Every operator exists at opset 9, the
     /// lowest ML.NET's converter writes (GELU through Erf, opset 9).
@@ -26,7 +27,7 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
         public static string WriteNetwork(OnnxContext ctx, InferenceNetwork network, string features, string output = null)
         {
             ctx.CheckOpSetVersion(MinimumOpSet, "Mlp");
-            string x = features;
+            string x = network.Scaler == null ? features : WriteScaling(ctx, network.Scaler, features);
             int last = network.LayerCount - 1;
             for (int l = 0; l <= last; l++)
             {
@@ -46,6 +47,32 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
                 x = probabilities;
             }
             return x;
+        }
+
+        /// <summary>
+        /// The feature scaling as <see cref="FeatureScaler.Scale"/> computes it, operation for operation: Sub(center),
+        /// Mul(multiplier), saturation to ±<see cref="FeatureScaler.Saturation"/> (Max, Min), then the smooth clip z / √(1 + (z · ⅓)²)
+        /// as Mul(⅓), Mul(itself), Add(1), Sqrt, Div. Returns the scaled [N, inputs] variable.
+        /// </summary>
+        public static string WriteScaling(OnnxContext ctx, FeatureScaler scaler, string features)
+        {
+            var width = new long[] { scaler.Width };
+            string Node(string op, string input, string operand, string name)
+            {
+                string output = Intermediate(ctx, name);
+                ctx.CreateNode(op, new[] { input, operand ?? input }, new[] { output }, ctx.GetNodeName(op), "");
+                return output;
+            }
+            string centred = Node("Sub", features, ctx.AddInitializer(scaler.Center.ToArray(), width, "MlpFeatureCenter"), "MlpCentred");
+            string z = Node("Mul", centred, ctx.AddInitializer(scaler.Multiplier.ToArray(), width, "MlpFeatureMultiplier"), "MlpScaled");
+            z = Node("Max", z, ctx.AddInitializer(-FeatureScaler.Saturation, "MlpSaturationLow"), "MlpSaturatedLow");
+            z = Node("Min", z, ctx.AddInitializer(FeatureScaler.Saturation, "MlpSaturationHigh"), "MlpSaturated");
+            string t = Node("Mul", z, ctx.AddInitializer(FeatureScaler.ClipFactor, "MlpClipFactor"), "MlpClipThird");
+            string square = Node("Mul", t, null, "MlpClipSquare");
+            string onePlus = Node("Add", square, ctx.AddInitializer(1f, "MlpClipOne"), "MlpClipOnePlus");
+            string root = Intermediate(ctx, "MlpClipRoot");
+            ctx.CreateNode("Sqrt", onePlus, root, ctx.GetNodeName("Sqrt"), "");
+            return Node("Div", z, root, "MlpScaledFeatures");
         }
 
         /// <summary>ML.NET's multiclass PredictedLabel from a Score variable: the 1-based key of the largest score (the first on a

@@ -1,9 +1,9 @@
-using System.Collections.Generic;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Engine;
 using Microsoft.ML.Trainers.Mlp.Internals;
+using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
@@ -51,7 +51,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The two-output network with its exact sigmoid as calibrator, as ML.NET's own binary trainers return calibrated models.</summary>
         private protected override CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator> CreateModel(IHostEnvironment env,
-            NetworkWeights network, IEnumerable<MlpEpochMetrics> history, LabelScale scale) =>
-            MlNetBridge.WithSigmoid(env, new MlpBinaryModelParameters(env, network, history));
+            TrainedMlp trained, LabelScale scale) =>
+            MlNetBridge.WithSigmoid(env, new MlpBinaryModelParameters(env, trained));
     }
 }

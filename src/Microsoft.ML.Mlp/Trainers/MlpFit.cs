@@ -10,13 +10,19 @@ using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
-    /// <summary>What a fit produced: one network and one history per seed, and the label scale their outputs are in.</summary>
-    internal sealed record FitResult(NetworkWeights[] Networks, List<MlpEpochMetrics>[] Histories, LabelScale LabelScale);
+    /// <summary>What a fit produced: one network and one history per seed, the label scale their outputs are in, the feature
+    /// scaler their inputs go through (null for none; one for all seeds), and the settings they trained with.</summary>
+    internal sealed record FitResult(NetworkWeights[] Networks, List<MlpEpochMetrics>[] Histories, LabelScale LabelScale, FeatureScaler Scaler,
+        string TrainingSettings)
+    {
+        /// <summary>Network <paramref name="member"/> as a model holds it, with <paramref name="history"/>.</summary>
+        public TrainedMlp Member(int member, List<MlpEpochMetrics> history) => new(Networks[member], history, Scaler, TrainingSettings);
+    }
 
     /// <summary>
     /// The one data → engine → networks path of every Mlp trainer, whatever its task, and of fused ensemble members: schema
-    /// checks, the rows (dense or sparse, in memory or streamed), the task's label scale, the architecture, warm start, and the
-    /// engine's settings. What differs by task comes from the <see cref="MlpTask"/>.
+    /// checks, the rows (dense or sparse, in memory or streamed), the task's label scale, the feature scaling, the architecture,
+    /// warm start, and the engine's settings. What differs by task comes from the <see cref="MlpTask"/>.
     /// </summary>
     internal static class MlpFit
     {
@@ -34,8 +40,8 @@ namespace Microsoft.ML.Trainers.Mlp
             string trainer = task.MlpTrainerName;
             using var channel = host.Start("Training");
             var (featureCount, width) = CheckSchemas(task, trainer, data, validationData);
-            var profile = DataProfile.Measure(data, options.FeatureStorage);
-            var recipe = DataAwareDefaults.Resolve(options, task, profile, validationData != null);
+            var profile = DataProfile.Measure(data, FitFeatureScaling.Storage(options, initial, trainer));
+            var recipe = FitFeatureScaling.Resolve(DataAwareDefaults.Resolve(options, task, profile, validationData != null), options, initial, channel, trainer);
             channel.Info("{0}: {1:N0} rows × {2} features ({3}){4}: {5}.", trainer, profile.Rows, featureCount, profile.Sparse ? "sparse" : "dense",
                 task.HasClasses ? $", {width} classes" : "", recipe.Describe());
             NetworkSize.Check(trainer, recipe, profile.Sparse, featureCount, width, seeds.Length);
@@ -47,12 +53,13 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new InvalidOperationException(
                     $"{trainer}: the initial model is {Describe(initial.Network.Architecture)} but these options and data make {Describe(architecture)}. "
                     + "Warm start needs the same features, outputs, HiddenLayerSizes, Activation and UseBatchNormalization.");
+            var scaler = FitFeatureScaling.Apply(recipe, train, validation, initial, channel, trainer);
             channel.Info("{0}: training {1}{2}, seed {3}{4}.", trainer, architecture.Describe(),
                 seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)", string.Join(",", seeds),
                 task.HasClasses ? "" : $", label mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}");
             var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, seeds, validation, initial, architecture, scale);
             var result = NetworkTrainer.Train(architecture, settings, train);
-            return new FitResult(result.Members, result.Histories, scale);
+            return new FitResult(result.Members, result.Histories, scale, scaler, recipe.Describe());
         }
 
         /// <summary>Checks the training data and, when given, that the validation data has the same features and outputs.</summary>

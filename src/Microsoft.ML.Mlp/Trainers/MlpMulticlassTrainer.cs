@@ -1,8 +1,7 @@
-using System.Collections.Generic;
-using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
@@ -44,7 +43,7 @@ namespace Microsoft.ML.Trainers.Mlp
         {
         }
 
-        private protected override MlpMulticlassModelParameters CreateModel(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history, LabelScale scale) =>
-            new MlpMulticlassModelParameters(env, network, history);
+        private protected override MlpMulticlassModelParameters CreateModel(IHostEnvironment env, TrainedMlp trained, LabelScale scale) =>
+            new MlpMulticlassModelParameters(env, trained);
     }
 }

@@ -109,8 +109,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Per-class loss weights. Default <see cref="MlpClassWeighting.None"/>.</summary>
         public MlpClassWeighting ClassWeighting = MlpClassWeighting.None;
 
-        /// <summary>Feature preprocessing inside the model, fitted on the training rows and saved with it. Null (default):
-        /// <see cref="MlpFeatureScaling.Robust"/>, so a pipeline without a normaliser still trains well.</summary>
+        /// <summary>Feature preprocessing inside the model, fitted on the training rows (when they stream, on the first block)
+        /// and saved with it. Null (default): <see cref="MlpFeatureScaling.Robust"/>, so a pipeline without a normaliser still
+        /// trains well. A warm start keeps the initial model's scaling, whatever this says.</summary>
         public MlpFeatureScaling? FeatureScaling;
 
         /// <summary>Dense or sparse training memory. Default <see cref="MlpFeatureStorage.Auto"/> (by measured density).

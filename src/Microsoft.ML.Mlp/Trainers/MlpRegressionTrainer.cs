@@ -1,8 +1,8 @@
 using System;
-using System.Collections.Generic;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Models;
 using Microsoft.ML.Trainers.Mlp.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp
@@ -66,8 +66,7 @@ namespace Microsoft.ML.Trainers.Mlp
         {
         }
 
-        private protected override MlpRegressionModelParameters CreateModel(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history,
-            LabelScale scale) =>
-            new MlpRegressionModelParameters(env, network, history, scale.Mean, scale.StandardDeviation);
+        private protected override MlpRegressionModelParameters CreateModel(IHostEnvironment env, TrainedMlp trained, LabelScale scale) =>
+            new MlpRegressionModelParameters(env, trained, scale.Mean, scale.StandardDeviation);
     }
 }

@@ -59,17 +59,18 @@ namespace Microsoft.ML.Trainers.Mlp
         {
             var initial = InitialModel(context.InitialPredictor);
             var result = MlpFit.Run(Host, Task, _options, context.TrainingSet, new[] { _options.Seed ?? Host.Rand.Next() }, context.ValidationSet, initial);
-            var history = initial == null ? result.Histories[0] : initial.TrainingHistory.Concat(result.Histories[0]);
-            return CreateModel(Host, result.Networks[0], history, result.LabelScale);
+            var history = initial == null ? result.Histories[0] : initial.TrainingHistory.Concat(result.Histories[0]).ToList();
+            return CreateModel(Host, result.Member(0, history), result.LabelScale);
         }
 
-        /// <summary>The task's model of one trained network.</summary>
-        private protected abstract TModel CreateModel(IHostEnvironment env, NetworkWeights network, IEnumerable<MlpEpochMetrics> history, LabelScale scale);
+        /// <summary>The task's model of one trained network (with its history, feature scaling and settings) whose outputs are in <paramref name="scale"/>.</summary>
+        private protected abstract TModel CreateModel(IHostEnvironment env, TrainedMlp trained, LabelScale scale);
 
         (object Model, IReadOnlyList<MlpEpochMetrics> History)[] IFusedMemberTrainer.TrainMembers(IHost host, RoleMappedData data, int[] seeds, RoleMappedData validation)
         {
             var result = MlpFit.Run(host, Task, _options, data, seeds, validation, initial: null);
-            return result.Networks.Select((network, i) => ((object)CreateModel(host, network, result.Histories[i], result.LabelScale),
+            // Every member shares the one feature scaler the fused fit fitted.
+            return result.Networks.Select((network, i) => ((object)CreateModel(host, result.Member(i, result.Histories[i]), result.LabelScale),
                 (IReadOnlyList<MlpEpochMetrics>)result.Histories[i])).ToArray();
         }
 

@@ -24,6 +24,10 @@ namespace Microsoft.ML.Mlp.Tests
             public LabelScale LabelMoments() => throw new System.NotSupportedException();
 
             public void ScaleLabels(LabelScale scale) => throw new System.NotSupportedException();
+
+            public TrainingData FeatureSample() => throw new System.NotSupportedException();
+
+            public void ScaleFeatures(FeatureScaler scaler) => throw new System.NotSupportedException();
         }
 
         private static TrainingSettings Settings(ScriptedNetwork scripted, int batchSize, bool shuffle = false) =>

@@ -21,7 +21,7 @@ namespace Microsoft.ML.Mlp.Tests
         public static TheoryData<int, string> Files()
         {
             var data = new TheoryData<int, string>();
-            foreach (int version in new[] { 1, 2, 3 })
+            foreach (int version in new[] { 1, 2, 3, 4 })
                 foreach (string kind in GoldenModels.KindsOf(version))
                     data.Add(version, kind);
             return data;
@@ -38,6 +38,19 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.NotNull(schema);
 
             Assert.Equal(expected.Fingerprint, GoldenModels.Fingerprint(GoldenModels.Predictor(model)));
+            // Format 4 added the feature scaling and settings (its golden Mlps all scale); older files load without either.
+            var mlps = GoldenModels.Mlps(GoldenModels.Predictor(model)).ToArray();
+            Assert.NotEmpty(mlps);
+            foreach (var mlp in mlps)
+            {
+                var scaling = (Microsoft.ML.Trainers.Mlp.MlpFeatureScaling)mlp.GetType().GetProperty("FeatureScaling").GetValue(mlp);
+                var settings = (string)mlp.GetType().GetProperty("TrainingSettings").GetValue(mlp);
+                Assert.Equal(version >= 4 ? Microsoft.ML.Trainers.Mlp.MlpFeatureScaling.Robust : Microsoft.ML.Trainers.Mlp.MlpFeatureScaling.None, scaling);
+                if (version >= 4)
+                    Assert.Contains("FeatureScaling Robust", settings);
+                else
+                    Assert.Equal("", settings);
+            }
 
             var scores = GoldenModels.Scores(model, ml, kind);
             var want = expected.ScoreValues();

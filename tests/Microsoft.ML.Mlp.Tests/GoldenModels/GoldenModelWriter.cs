@@ -19,7 +19,7 @@ namespace Microsoft.ML.Mlp.Tests
 
     /// <summary>
     /// Writes the golden models of the format this build writes. Run once per new format version, then commit the folder:
-    /// <c>MLP_WRITE_GOLDEN_MODELS=$PWD/tests/Microsoft.ML.Mlp.Tests/GoldenModels/v3 MLP_GOLDEN_FORMAT_VERSION=3
+    /// <c>MLP_WRITE_GOLDEN_MODELS=$PWD/tests/Microsoft.ML.Mlp.Tests/GoldenModels/v4 MLP_GOLDEN_FORMAT_VERSION=4
     /// dotnet test --filter GoldenModelWriter</c>. Never rewrite an existing version's folder: those files are the promise.
     /// </summary>
     public class GoldenModelWriter

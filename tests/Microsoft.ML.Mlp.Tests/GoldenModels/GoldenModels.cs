@@ -23,7 +23,8 @@ namespace Microsoft.ML.Mlp.Tests
         public static readonly string[] Kinds = { "mlp", "fused-ensemble", "heterogeneous-ensemble" };
 
         /// <summary>Kinds written in a format version: the binary Mlp appeared with version 2; the regression Mlp and the
-        /// voting and stacking ensembles of the binary and regression tasks (and multiclass stacking) with version 3.</summary>
+        /// voting and stacking ensembles of the binary and regression tasks (and multiclass stacking) with version 3. Version 4
+        /// (feature scaling and training settings in the MLP payload) has the same kinds as 3, their Mlps trained with robust scaling.</summary>
         public static IEnumerable<string> KindsOf(int version) => version switch
         {
             1 => Kinds,
@@ -45,16 +46,20 @@ namespace Microsoft.ML.Mlp.Tests
 
         public static string Folder(int version) => Path.Combine(AppContext.BaseDirectory, "GoldenModels", $"v{version}");
 
-        /// <summary>Tiny recipes (784→8→10, 2 epochs) so the zips stay tens of KB; batch norm, dropout and validation
-        /// history on, so every part of the format is exercised.</summary>
+        /// <summary>The feature scaling of every golden Mlp the writer trains now: robust from format 4 on, so the scaler's
+        /// bytes are pinned (versions 1 to 3 had none; their files are never rewritten).</summary>
+        private const MlpFeatureScaling Scaling = MlpFeatureScaling.Robust;
+
+        /// <summary>Tiny recipes (784→8→10, 2 epochs) so the zips stay tens of KB; batch norm, dropout, validation
+        /// history and feature scaling on, so every part of the format is exercised.</summary>
         public static IEstimator<ITransformer> Pipeline(MLContext ml, string kind)
         {
-            var mlp = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
+            var mlp = new MlpMulticlassTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f, FeatureScaling = Scaling };
             if (kind == "regression") // the digit's value as a Single label: no key mapping
-                return ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f });
+                return ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f, FeatureScaling = Scaling });
             if (StackingKinds.Contains(kind))
                 return StackingPipeline(ml, kind, mlp);
-            var binaryMlp = new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f };
+            var binaryMlp = new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f, FeatureScaling = Scaling };
             if (kind == "binary") // a Boolean label already ("is it a 3?", see Data): no key mapping
                 return ml.BinaryClassification.Trainers.Mlp(binaryMlp);
             // The voting ensembles of the other tasks: an Mlp and one of ML.NET's linear trainers side by side, so both member kinds are in the file.
@@ -67,7 +72,7 @@ namespace Microsoft.ML.Mlp.Tests
             if (kind == "regression-voting") // the digit's value as a Single label
                 return ml.Regression.Trainers.VotingEnsemble(new IEstimator<ITransformer>[]
                 {
-                    ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f }),
+                    ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f, FeatureScaling = Scaling }),
                     ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { NumberOfThreads = 1, Shuffle = false, MaximumNumberOfIterations = 5 }),
                 }, weights: new[] { 1f, 3f });
             IEstimator<ITransformer> trainer = kind switch
@@ -90,13 +95,13 @@ namespace Microsoft.ML.Mlp.Tests
             if (kind == "binary-stacking")
                 return ml.BinaryClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
                 {
-                    ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11 }),
+                    ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, FeatureScaling = Scaling }),
                     ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { MaximumNumberOfIterations = 10, NumberOfThreads = 1 }),
                 }, numberOfFolds: 3, seed: 11);
             if (kind == "regression-stacking") // the digit's value as a Single label
                 return ml.Regression.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
                 {
-                    ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11 }),
+                    ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, FeatureScaling = Scaling }),
                     ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { MaximumNumberOfIterations = 5, NumberOfThreads = 1 }),
                 }, numberOfFolds: 3, seed: 11);
             return ml.Transforms.Conversion.MapValueToKey("Label")
@@ -149,6 +154,7 @@ namespace Microsoft.ML.Mlp.Tests
             {
                 case MlpMulticlassModelParameters mlp:
                     AddNetwork(hash, mlp.Network, mlp.TrainingHistory);
+                    AddScaling(hash, mlp);
                     break;
                 case Microsoft.ML.Calibrators.CalibratedModelParametersBase<MlpBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator> binary:
                     Add(hash, binary.SubModel);
@@ -157,9 +163,11 @@ namespace Microsoft.ML.Mlp.Tests
                 case MlpRegressionModelParameters regression:
                     Doubles(hash, regression.LabelMean, regression.LabelStandardDeviation);
                     AddNetwork(hash, regression.Network, regression.TrainingHistory);
+                    AddScaling(hash, regression);
                     break;
                 case MlpBinaryModelParameters binaryMlp:
                     AddNetwork(hash, binaryMlp.Network, binaryMlp.TrainingHistory);
+                    AddScaling(hash, binaryMlp);
                     break;
                 case MulticlassSoftVotingModelParameters ensemble:
                     AddEnsemble(hash, ensemble.Weights, ensemble.Members);
@@ -218,6 +226,21 @@ namespace Microsoft.ML.Mlp.Tests
             }
         }
 
+        /// <summary>Every Mlp model inside <paramref name="predictor"/>: itself, or inside a calibrator, an ensemble's members or a meta-model.</summary>
+        public static IEnumerable<object> Mlps(object predictor)
+        {
+            if (predictor is Microsoft.ML.Trainers.Mlp.Models.ITrainedNetwork)
+                return new[] { predictor };
+            var type = predictor.GetType();
+            var parts = new List<object>();
+            foreach (string name in new[] { "SubModel", "MetaModel" })
+                if (type.GetProperties().FirstOrDefault(p => p.Name == name)?.GetValue(predictor) is { } part)
+                    parts.Add(part);
+            if (type.GetProperty("Members")?.GetValue(predictor) is IEnumerable<object> members)
+                parts.AddRange(members);
+            return parts.SelectMany(Mlps);
+        }
+
         private static void AddStacking(IncrementalHash hash, int folds, IReadOnlyList<object> members, object meta)
         {
             Ints(hash, folds, members.Count);
@@ -261,6 +284,20 @@ namespace Microsoft.ML.Mlp.Tests
                 if (h.ValidationAuc != null || h.ValidationRmse != null || h.ValidationRSquared != null)
                     Doubles(hash, h.ValidationAuc ?? double.NaN, h.ValidationRmse ?? double.NaN, h.ValidationRSquared ?? double.NaN);
             }
+        }
+
+        /// <summary>Format 4's feature scaling and training settings; hashed only when present, so older files keep their fingerprints.</summary>
+        private static void AddScaling<TOutput>(IncrementalHash hash, MlpModelParametersBase<TOutput> model)
+        {
+            var scaler = ((Microsoft.ML.Trainers.Mlp.Models.ITrainedNetwork)model).FeatureScaler;
+            if (scaler != null)
+            {
+                Ints(hash, (int)model.FeatureScaling, scaler.Width);
+                Floats(hash, scaler.Center.ToArray());
+                Floats(hash, scaler.Multiplier.ToArray());
+            }
+            if (model.TrainingSettings.Length > 0)
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(model.TrainingSettings));
         }
 
         private static void Ints(IncrementalHash hash, params int[] values) => hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));

@@ -2,8 +2,11 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Models;
 using Xunit;
 
 namespace Microsoft.ML.Mlp.Tests
@@ -56,6 +59,89 @@ namespace Microsoft.ML.Mlp.Tests
             {
                 File.Delete(path);
             }
+        }
+
+        [Theory]
+        [InlineData("multiclass")]
+        [InlineData("binary")]
+        [InlineData("regression")]
+        public void RobustScaledModelsLoadWithTheirScalerAndBitIdenticalScoresHereAndInAFreshProcess(string task)
+        {
+            var ml = new MLContext(seed: 1);
+            var model = FitRobust(ml, task);
+            string path = Path.Combine(Path.GetTempPath(), $"mlp-robust-{task}-{Guid.NewGuid():N}.zip");
+            try
+            {
+                ml.Model.Save(model, null, path);
+                var loaded = new MLContext(seed: 5).Model.Load(path, out _);
+                var (trained, read) = (ScalingOf(GoldenModels.Predictor(model)), ScalingOf(GoldenModels.Predictor(loaded)));
+                Assert.Equal(MlpFeatureScaling.Robust, read.Scaling);
+                Assert.Equal(trained.Settings, read.Settings);
+                Assert.Contains("FeatureScaling Robust", read.Settings);
+                Assert.Equal(trained.Scaler.Center.ToArray(), read.Scaler.Center.ToArray());
+                Assert.Equal(trained.Scaler.Multiplier.ToArray(), read.Scaler.Multiplier.ToArray());
+
+                var probes = Digits.Load(ml, 0, 50);
+                var expected = ScoresLikeTheChecker(model, probes);
+                Assert.Equal(expected, ScoresLikeTheChecker(loaded, probes));
+                Assert.Equal(expected, ScoreInFreshProcess(path, 50));
+                // The models' own Predict methods scale as the pipeline does.
+                var features = Digits.Rows(0, 50).Select(r => r.Features).ToArray();
+                Assert.Equal(expected.Select(row => task == "multiclass" ? row : row[..1]), features.Select(f => PredictDirectly(GoldenModels.Predictor(loaded), f)));
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        /// <summary>A quick model of <paramref name="task"/> on 300 digits with robust feature scaling.</summary>
+        private static ITransformer FitRobust(MLContext ml, string task)
+        {
+            var digits = Digits.Load(ml, 0, 300);
+            switch (task)
+            {
+                case "binary":
+                    return ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference)
+                        { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 2, FeatureScaling = MlpFeatureScaling.Robust }).Fit(BinaryMlpTests.DigitThrees(ml, 0, 300));
+                case "regression":
+                    return ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference)
+                        { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 2, FeatureScaling = MlpFeatureScaling.Robust }).Fit(digits);
+                default:
+                    var options = TrainedDigits.QuickOptions(epochs: 2);
+                    options.FeatureScaling = MlpFeatureScaling.Robust;
+                    return TrainedDigits.Pipeline(ml, options).Fit(digits);
+            }
+        }
+
+        /// <summary>The feature scaling and settings of the MLP model inside a predictor (a binary one sits in its calibrator).</summary>
+        private static (MlpFeatureScaling Scaling, string Settings, FeatureScaler Scaler) ScalingOf(object predictor) => predictor switch
+        {
+            CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator> calibrated => ScalingOf(calibrated.SubModel),
+            MlpModelParametersBase<float> model => (model.FeatureScaling, model.TrainingSettings, ((ITrainedNetwork)model).FeatureScaler),
+            MlpModelParametersBase<VBuffer<float>> model => (model.FeatureScaling, model.TrainingSettings, ((ITrainedNetwork)model).FeatureScaler),
+            _ => throw new ArgumentException(predictor.GetType().Name),
+        };
+
+        /// <summary>The model's own scoring method: class probabilities, or the binary or regression score.</summary>
+        private static float[] PredictDirectly(object predictor, float[] features) => predictor switch
+        {
+            CalibratedModelParametersBase<MlpBinaryModelParameters, PlattCalibrator> calibrated => new[] { calibrated.SubModel.PredictScore(features) },
+            MlpRegressionModelParameters regression => new[] { regression.PredictScore(features) },
+            MlpMulticlassModelParameters multiclass => multiclass.PredictProbabilities(features),
+            _ => throw new ArgumentException(predictor.GetType().Name),
+        };
+
+        /// <summary>What ModelLoadChecker prints: per row the Score vector, or a binary model's Score and Probability, or a regression Score.</summary>
+        private static float[][] ScoresLikeTheChecker(ITransformer model, IDataView data)
+        {
+            var scored = model.Transform(data);
+            if (scored.Schema["Score"].Type is VectorDataViewType)
+                return scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
+            var scores = scored.GetColumn<float>("Score").ToArray();
+            if (scored.Schema.GetColumnOrNull("Probability") == null)
+                return scores.Select(s => new[] { s }).ToArray();
+            return scores.Zip(scored.GetColumn<float>("Probability"), (s, p) => new[] { s, p }).ToArray();
         }
 
         /// <summary>Runs tests/ModelLoadChecker: loads the zip with no registration call and prints the scores of the first

@@ -135,6 +135,52 @@ namespace Microsoft.ML.Mlp.Tests
             AssertRegressionLikeMlNet(ml, model);
         }
 
+        [Theory]
+        [InlineData("multiclass")]
+        [InlineData("binary")]
+        [InlineData("regression")]
+        public void RobustFeatureScalingExportsAndOnnxRuntimeScoresWithin1e5(string task)
+        {
+            var ml = new MLContext(seed: 1);
+            // Raw pixel values shifted by 10: the centers and multipliers are far from 0 and 1.
+            var rows = Digits.Rows(0, TrainRows + TestRows).Select(d => new ValueRow { Label = d.Label, Features = d.Features.Select(v => 255 * v + 10).ToArray() }).ToArray();
+            IDataView View(System.Collections.Generic.IEnumerable<ValueRow> part) => task == "binary"
+                ? ml.Data.LoadFromEnumerable(part.Select(r => new BinaryMlpTests.DigitRow { Label = r.Label == 3, Features = r.Features }).ToArray())
+                : ml.Data.LoadFromEnumerable(part.ToArray());
+            var (train, test) = (View(rows.Take(TrainRows)), View(rows.Skip(TrainRows)));
+            var tiny = Tiny(MlpActivation.Gelu);
+            tiny.FeatureScaling = MlpFeatureScaling.Robust;
+            ITransformer model = task switch
+            {
+                "binary" => ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options(MlpPreset.KerasReference)
+                    { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3, FeatureScaling = MlpFeatureScaling.Robust }).Fit(train),
+                "regression" => ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options(MlpPreset.KerasReference)
+                    { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Seed = 3, FeatureScaling = MlpFeatureScaling.Robust }).Fit(train),
+                _ => Multiclass(ml, ml.MulticlassClassification.Trainers.Mlp(tiny)).Fit(train),
+            };
+            var onnx = OnnxScoring.Export(ml, model, test);
+            Assert.Contains("MlpFeatureCenter", System.Text.Encoding.ASCII.GetString(onnx));
+            var expected = model.Transform(test);
+            var runtime = OnnxScoring.Run(onnx, OnnxScoring.Features(test));
+            foreach (string column in task == "binary" ? new[] { "Score", "Probability" } : new[] { "Score" })
+            {
+                var want = OnnxScoring.Column(expected, column);
+                var got = runtime[column];
+                Assert.Equal(want.Length, got.Length);
+                double worst = want.Zip(got, (w, g) => Math.Abs(w - g) / Math.Max(1, Math.Abs(w))).Max();
+                _output.WriteLine($"{task} {column}: largest difference {worst:E2} over {want.Length} values (relative above 1)");
+                Assert.True(worst <= 1e-5, $"{column} differs by {worst:E2}");
+            }
+        }
+
+        [Fact]
+        public void WithoutFeatureScalingTheGraphHasNoScalingNodes()
+        {
+            var ml = new MLContext(seed: 1);
+            var model = Multiclass(ml, ml.MulticlassClassification.Trainers.Mlp(Tiny())).Fit(Digits.Load(ml, 0, TrainRows));
+            Assert.DoesNotContain("MlpFeatureCenter", System.Text.Encoding.ASCII.GetString(OnnxScoring.Export(ml, model, Digits.Load(ml, 0, 10))));
+        }
+
         private static MlpBinaryTrainer.Options TinyBinary() =>
             new() { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 2, Activation = MlpActivation.Elu, DropoutRate = 0.2f, Seed = 3 };
 

@@ -1,0 +1,94 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Microsoft.ML.Trainers.Mlp.Engine
+{
+    /// <summary>
+    /// Robust feature scaling with smooth clipping (<see cref="MlpFeatureScaling.Robust"/>, RealMLP's preprocessing): per
+    /// feature z = (x − center) · multiplier, then y = z / √(1 + (z · ⅓)²), which leaves small values nearly unchanged and
+    /// bends outliers towards ±3. Fitted once on training rows (<see cref="FeatureScalerFit"/>) and saved with the model; this
+    /// one arithmetic scales the training rows, every scoring path and (as the same operations) the ONNX graph, so training
+    /// and scoring see bit-identical inputs. Immutable: the members of a fused ensemble share one.
+    /// </summary>
+    internal sealed class FeatureScaler
+    {
+        /// <summary>The clip's inner factor: y = z / √(1 + (z · ClipFactor)²) tends to ±1 / ClipFactor = ±3.</summary>
+        public const float ClipFactor = 1f / 3f;
+
+        /// <summary>|z| is saturated to this before the clip: beyond ~5e19 (z · ⅓)² would overflow float and an outlier would
+        /// clip to 0 (or ∞ / ∞ = NaN). At 1e18 the clip already gives ±3 to float precision, so nothing else changes.</summary>
+        public const float Saturation = 1e18f;
+
+        private readonly float[] _center;
+        private readonly float[] _multiplier;
+
+        /// <param name="center">Per feature, subtracted first (all zeros for sparse rows).</param>
+        /// <param name="multiplier">Per feature, finite and &gt; 0: 1 / the feature's scale.</param>
+        public FeatureScaler(float[] center, float[] multiplier)
+        {
+            if (center.Length != multiplier.Length)
+                throw new ArgumentException("Centers and multipliers must have one value per feature.");
+            _center = center;
+            _multiplier = multiplier;
+            KeepsZeros = Array.TrueForAll(center, c => c == 0);
+        }
+
+        /// <summary>Number of features.</summary>
+        public int Width => _center.Length;
+
+        /// <summary>Per feature, subtracted before the multiplication.</summary>
+        public ReadOnlySpan<float> Center => _center;
+
+        /// <summary>Per feature, multiplied after the centring.</summary>
+        public ReadOnlySpan<float> Multiplier => _multiplier;
+
+        /// <summary>Every center is 0: a zero scales to 0, so sparse rows stay sparse and may be scaled as their non-zeros.</summary>
+        public bool KeepsZeros { get; }
+
+        /// <summary>One value: saturate((x − center) · multiplier), then the smooth clip. The operation order is the ONNX
+        /// graph's (Onnx/MlpOnnxWriter.cs); .NET does not fuse a multiply and an add, so every path gives the same bits.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Scale(float x, float center, float multiplier)
+        {
+            float z = Math.Clamp((x - center) * multiplier, -Saturation, Saturation); // NaN stays NaN
+            float t = z * ClipFactor;
+            return z / MathF.Sqrt(1 + t * t);
+        }
+
+        /// <summary>Scales one dense row of <see cref="Width"/> values into <paramref name="destination"/> (may be the same memory).</summary>
+        public void Apply(ReadOnlySpan<float> row, Span<float> destination)
+        {
+            var center = _center.AsSpan(0, row.Length);
+            var multiplier = _multiplier.AsSpan(0, row.Length);
+            for (int j = 0; j < row.Length; j++)
+                destination[j] = Scale(row[j], center[j], multiplier[j]);
+        }
+
+        /// <summary>Scales the non-zeros of one sparse row (<paramref name="indices"/> and their <paramref name="values"/>) into
+        /// <paramref name="destination"/> (may be the same memory). Only for a scaler that <see cref="KeepsZeros"/>.</summary>
+        public void ApplySparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> destination)
+        {
+            if (!KeepsZeros)
+                throw new InvalidOperationException("A centring scaler changes zeros: scale the row densely.");
+            for (int k = 0; k < indices.Length; k++)
+                destination[k] = Scale(values[k], _center[indices[k]], _multiplier[indices[k]]);
+        }
+
+        /// <summary>Rewrites the rows of <paramref name="data"/> in place (they are the fit's own copy): dense rows whole,
+        /// sparse rows as their non-zeros.</summary>
+        public void Apply(TrainingData data)
+        {
+            if (data.Sparse is { } sparse)
+            {
+                int nonZeros = checked((int)sparse.NonZeroCount);
+                ApplySparse(sparse.Indices.AsSpan(0, nonZeros), sparse.Values.AsSpan(0, nonZeros), sparse.Values.AsSpan(0, nonZeros));
+                return;
+            }
+            for (int r = 0; r < data.RowCount; r++)
+            {
+                var row = data.Features.AsSpan(r * data.FeatureCount, data.FeatureCount);
+                Apply(row, row);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.Diagnostics;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Models;
+
+namespace Microsoft.ML.Trainers.Mlp
+{
+    /// <summary>
+    /// The feature-scaling step of a fit (<see cref="MlpFit"/>), the counterpart of the task's label scale: a
+    /// <see cref="FeatureScaler"/> fitted on the training rows when the recipe says <see cref="MlpFeatureScaling.Robust"/>, or
+    /// a warm start's initial model's own (its network was trained behind it, so it is kept, never refitted), applied to the
+    /// training and validation rows before the network sees them.
+    /// </summary>
+    internal static class FitFeatureScaling
+    {
+        /// <summary>The row storage a fit asks for: a warm start behind a centring scaler needs dense rows, since its centring
+        /// turns zeros into other values.</summary>
+        /// <exception cref="InvalidOperationException">The options force sparse rows under such an initial model.</exception>
+        public static MlpFeatureStorage Storage(MlpOptionsBase options, ITrainedNetwork initial, string trainer)
+        {
+            if (initial?.FeatureScaler is not { KeepsZeros: false })
+                return options.FeatureStorage;
+            if (options.FeatureStorage == MlpFeatureStorage.Sparse)
+                throw new InvalidOperationException($"{trainer}: the initial model centres its features (robust scaling fitted on dense rows), so a warm "
+                    + "start from it reads the rows densely; set FeatureStorage to Auto or Dense.");
+            return MlpFeatureStorage.Dense;
+        }
+
+        /// <summary>The recipe a warm start trains with: the initial model's scaling, whatever the options say (a warning
+        /// when they set another); unchanged without an initial model.</summary>
+        public static MlpRecipe Resolve(MlpRecipe recipe, MlpOptionsBase options, ITrainedNetwork initial, IChannel channel, string trainer)
+        {
+            if (initial == null)
+                return recipe;
+            var kept = initial.FeatureScaler == null ? MlpFeatureScaling.None : MlpFeatureScaling.Robust;
+            if (options.FeatureScaling is MlpFeatureScaling set && set != kept)
+                channel.Warning("{0}: FeatureScaling is {1}, but the initial model was trained with {2}; the warm start keeps the initial model's.",
+                    trainer, set, kept);
+            return recipe with { FeatureScaling = kept };
+        }
+
+        /// <summary>Scales both sources (from now on their rows read scaled); returns the scaler, or null for none.</summary>
+        /// <param name="recipe">The fit's recipe (<see cref="Resolve"/> applied).</param>
+        /// <param name="train">The training rows; a new scaler is fitted on them.</param>
+        /// <param name="validation">The validation rows, or null.</param>
+        /// <param name="initial">A warm start's initial model, whose scaler is kept; or null.</param>
+        /// <param name="channel">Where the fit is logged.</param>
+        /// <param name="trainer">Trainer name for the log.</param>
+        public static FeatureScaler Apply(MlpRecipe recipe, IRowSource train, IRowSource validation, ITrainedNetwork initial, IChannel channel, string trainer)
+        {
+            var scaler = initial != null ? initial.FeatureScaler
+                : recipe.FeatureScaling == MlpFeatureScaling.Robust ? Fit(train, channel, trainer)
+                : null;
+            if (scaler == null)
+                return null;
+            train.ScaleFeatures(scaler);
+            validation?.ScaleFeatures(scaler);
+            return scaler;
+        }
+
+        private static FeatureScaler Fit(IRowSource train, IChannel channel, string trainer)
+        {
+            var clock = Stopwatch.StartNew();
+            var sample = train.FeatureSample() ?? new TrainingData(Array.Empty<float>(), Array.Empty<float>(), null, 0, train.FeatureCount);
+            var scaler = FeatureScalerFit.Fit(sample);
+            int step = sample.Sparse == null ? FeatureScalerFit.SampleStep(sample.RowCount, sample.FeatureCount) : 1;
+            channel.Info("{0}: robust feature scaling fitted on {1:N0} rows{2}{3} in {4:F3} s.", trainer, sample.RowCount,
+                step > 1 ? $" (every {step}th row used)" : "", sample.Sparse != null ? " (sparse: scaled by the largest |value|, not centred)" : "",
+                clock.Elapsed.TotalSeconds);
+            return scaler;
+        }
+    }
+}

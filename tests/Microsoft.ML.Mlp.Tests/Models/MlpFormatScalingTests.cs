@@ -1,0 +1,100 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Engine;
+using Microsoft.ML.Trainers.Mlp.Models;
+using Xunit;
+
+namespace Microsoft.ML.Mlp.Tests
+{
+    /// <summary>
+    /// Format 4's end of the MLP payload (feature scaling, training settings) read back and checked value by value. In a saved
+    /// file the block's SHA-256 rejects damage first; these checks are what stands behind it, as for the weights.
+    /// </summary>
+    public class MlpFormatScalingTests
+    {
+        private const string Settings = "HiddenLayerSizes {}, FeatureScaling Robust* (* chosen from the data) — ü";
+
+        /// <summary>A 2-input linear network with robust scaling, as the current writer writes it.</summary>
+        private static byte[] Payload(float[] center, float[] multiplier, string settings = Settings)
+        {
+            var architecture = new NetworkArchitecture(2, Array.Empty<int>(), 2, MlpActivation.Relu, false, 0);
+            var network = new NetworkWeights(architecture, new[] { new LayerWeights { Weight = new float[] { 1, 2, 3, 4 }, Bias = new float[] { 5, 6 } } });
+            var history = new List<MlpEpochMetrics> { new() { Epoch = 1, TrainingLoss = 0.5 } };
+            var scaler = center == null ? null : new FeatureScaler(center, multiplier);
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+                MlpFormat.Write(writer, new TrainedMlp(network, history, scaler, settings));
+            return stream.ToArray();
+        }
+
+        private static TrainedMlp Read(byte[] payload, int version = 4) => MlpFormat.Read(new FormatReader(payload, 0, payload.Length, version));
+
+        private static string Damage(byte[] payload) =>
+            Assert.Throws<FormatReader.DamageException>(() => Read(payload)).Message;
+
+        /// <summary>Where the scaling kind sits: before two 2-float arrays and the settings' length and bytes.</summary>
+        private static int KindOffset(byte[] payload, string settings = Settings) =>
+            payload.Length - System.Text.Encoding.UTF8.GetByteCount(settings) - 4 - 2 * (4 + 2 * 4) - 4;
+
+        [Fact]
+        public void ScalingAndSettingsReadBackAsWritten()
+        {
+            var read = Read(Payload(new[] { 1.5f, -2f }, new[] { 0.25f, 4f }));
+            Assert.Equal(new[] { 1.5f, -2f }, read.Scaler.Center.ToArray());
+            Assert.Equal(new[] { 0.25f, 4f }, read.Scaler.Multiplier.ToArray());
+            Assert.Equal(Settings, read.TrainingSettings);
+
+            var none = Read(Payload(null, null, ""));
+            Assert.Null(none.Scaler);
+            Assert.Equal("", none.TrainingSettings);
+        }
+
+        [Fact]
+        public void AFormat3PayloadHasNeitherAndLoadsAsNone()
+        {
+            var payload = Payload(null, null, "");
+            var format3 = payload.AsSpan(0, payload.Length - 8).ToArray(); // without the kind 0 and the empty settings
+            var read = Read(format3, version: 3);
+            Assert.Null(read.Scaler);
+            Assert.Equal("", read.TrainingSettings);
+            Assert.Contains("8 unexpected bytes follow the training history", Assert.Throws<FormatReader.DamageException>(() => Read(payload, version: 3)).Message);
+        }
+
+        [Fact]
+        public void AnUnknownKindIsDamage()
+        {
+            var payload = Payload(new[] { 0f, 0f }, new[] { 1f, 1f });
+            BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(KindOffset(payload)), 2);
+            Assert.Equal("the feature scaling is 2, neither 0 (none) nor 1 (robust)", Damage(payload));
+        }
+
+        [Theory]
+        [InlineData(float.NaN, 1f, "the feature centers hold a value that is not a finite number")]
+        [InlineData(0f, 0f, "the feature multipliers hold a value that is not > 0")]
+        [InlineData(0f, -1f, "the feature multipliers hold a value that is not > 0")]
+        [InlineData(0f, float.PositiveInfinity, "the feature multipliers hold a value that is not a finite number")]
+        public void ImpossibleScalingValuesAreDamage(float center, float multiplier, string detail) =>
+            Assert.StartsWith(detail, Damage(Payload(new[] { 1f, center }, new[] { 1f, multiplier }))); // then the value, as the culture prints it
+
+        [Fact]
+        public void ArraysOfAnotherLengthThanTheInputAreDamage()
+        {
+            var payload = Payload(new[] { 0f, 0f }, new[] { 1f, 1f });
+            BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(KindOffset(payload) + 4), 3);
+            Assert.Equal("the feature centers holds 3 values where the architecture needs 2", Damage(payload));
+        }
+
+        [Fact]
+        public void SettingsThatAreNotUtf8OrLongerThanThePayloadAreDamage()
+        {
+            var payload = Payload(new[] { 0f, 0f }, new[] { 1f, 1f }, "ab");
+            payload[^1] = 0xFF;
+            Assert.Equal("the training settings are not valid UTF-8", Damage(payload));
+            BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(payload.Length - 6), 1000);
+            Assert.Contains("the training settings' length is 1000, more than the 2 remaining bytes", Damage(payload));
+        }
+    }
+}
