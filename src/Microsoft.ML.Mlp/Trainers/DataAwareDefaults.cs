@@ -16,10 +16,10 @@ namespace Microsoft.ML.Trainers.Mlp
     internal static class DataAwareDefaults
     {
         /// <summary>Rows seen over the whole fit (epochs × training rows) the epoch count aims at.</summary>
-        public const double RowBudget = 1_500_000;
+        public const double RowBudget = 1_000_000;
 
         /// <summary>Fewest and most epochs the rule chooses.</summary>
-        public const int MinimumEpochs = 16, MaximumEpochs = 256;
+        public const int MinimumEpochs = 8, MaximumEpochs = 256;
 
         /// <summary>Share of the rows held out to pick the best epoch when no validation data is given.</summary>
         public const float HeldOutShare = 0.2f;
@@ -67,7 +67,7 @@ namespace Microsoft.ML.Trainers.Mlp
                     () => activation == MlpActivation.Selu ? MlpWeightInitialization.LecunNormal : MlpWeightInitialization.HeNormal,
                     nameof(MlpOptionsBase.WeightInitialization)),
                 UseBatchNormalization = Pick(options.UseBatchNormalization, () => false, nameof(MlpOptionsBase.UseBatchNormalization)),
-                DropoutRate = Pick(options.DropoutRate, () => 0f, nameof(MlpOptionsBase.DropoutRate)),
+                DropoutRate = Pick(options.DropoutRate, () => 0.15f, nameof(MlpOptionsBase.DropoutRate)),
                 Optimizer = optimizer,
                 LearningRate = Pick(options.LearningRate, () => 0.002f, nameof(MlpOptionsBase.LearningRate)),
                 WeightDecay = Pick(options.WeightDecay, () => optimizer == MlpOptimizer.AdamW ? 0.01f : 0f, nameof(MlpOptionsBase.WeightDecay)),

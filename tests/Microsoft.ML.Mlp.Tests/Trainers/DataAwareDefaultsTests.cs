@@ -1,0 +1,115 @@
+using System.Linq;
+using Microsoft.ML.Trainers.Mlp;
+using Microsoft.ML.Trainers.Mlp.Data;
+using Microsoft.ML.Trainers.Mlp.Tasks;
+using Xunit;
+
+namespace Microsoft.ML.Mlp.Tests
+{
+    /// <summary>
+    /// The data-aware defaults (<see cref="DataAwareDefaults"/>): options left null are chosen from the data by the README's
+    /// rule, deterministically; every option set wins; the Keras preset sets them all; a fit keeps the values it used.
+    /// </summary>
+    public class DataAwareDefaultsTests
+    {
+        private static MlpRecipe Resolve(MlpOptionsBase options, long rows, int features = 20, bool sparse = false, MlpTask task = null,
+            bool validationData = false) =>
+            DataAwareDefaults.Resolve(options, task ?? MulticlassTask.Instance, new DataProfile(rows, features, sparse ? 0.01 : 1, sparse), validationData);
+
+        [Fact]
+        public void TheSameDataGivesTheSameRecipe()
+        {
+            var a = Resolve(new MlpMulticlassTrainer.Options(), 5_000);
+            var b = Resolve(new MlpMulticlassTrainer.Options(), 5_000);
+            Assert.Equal(a.Describe(), b.Describe());
+            Assert.Equal(a with { HiddenLayerSizes = null, Chosen = null }, b with { HiddenLayerSizes = null, Chosen = null });
+        }
+
+        [Fact]
+        public void SmallDataGetsMoreEpochsAndSmallerBatchesThanLargeData()
+        {
+            var small = Resolve(new MlpMulticlassTrainer.Options(), 300);
+            var large = Resolve(new MlpMulticlassTrainer.Options(), 200_000);
+            // 300 rows, 20% held out: 240 training rows, batches of 32 (about 8 steps an epoch), the most epochs.
+            Assert.Equal(0.2f, small.ValidationFraction);
+            Assert.Equal(32, small.BatchSize);
+            Assert.Equal(DataAwareDefaults.MaximumEpochs, small.NumberOfEpochs);
+            // 200,000 rows: 160,000 training rows, batches of 256, the row budget caps the epochs at the floor.
+            Assert.Equal(256, large.BatchSize);
+            Assert.Equal(DataAwareDefaults.MinimumEpochs, large.NumberOfEpochs);
+            Assert.True(large.NumberOfEpochs * 160_000L >= DataAwareDefaults.RowBudget);
+            Assert.NotNull(small.EarlyStoppingPatience);
+            Assert.Equal(new[] { 256, 256, 256 }, small.HiddenLayerSizes);
+            Assert.Equal(MlpFeatureScaling.Robust, small.FeatureScaling);
+        }
+
+        [Fact]
+        public void SparseRowsGetOneLayerAndRegressionNoLabelSmoothing()
+        {
+            Assert.Equal(new[] { 128 }, Resolve(new MlpMulticlassTrainer.Options(), 5_000, features: 200_000, sparse: true).HiddenLayerSizes);
+            Assert.Equal(0.1f, Resolve(new MlpBinaryTrainer.Options(), 5_000, task: BinaryTask.Instance).LabelSmoothing);
+            Assert.Equal(0f, Resolve(new MlpRegressionTrainer.Options(), 5_000, task: RegressionTask.Default).LabelSmoothing);
+        }
+
+        [Fact]
+        public void ValidationDataMeansNothingIsHeldOutAndTinyDataHoldsNothingOut()
+        {
+            var given = Resolve(new MlpMulticlassTrainer.Options(), 5_000, validationData: true);
+            Assert.Equal(0f, given.ValidationFraction);
+            Assert.NotNull(given.EarlyStoppingPatience);
+            var tiny = Resolve(new MlpMulticlassTrainer.Options(), DataAwareDefaults.MinimumRowsToHoldOut - 1);
+            Assert.Equal(0f, tiny.ValidationFraction);
+            Assert.Null(tiny.EarlyStoppingPatience); // nothing to judge an epoch by: train every epoch
+        }
+
+        [Fact]
+        public void EveryOptionSetWinsAndIsNotMarkedChosen()
+        {
+            var options = new MlpMulticlassTrainer.Options
+            {
+                HiddenLayerSizes = new[] { 7 }, Activation = MlpActivation.Tanh, BatchSize = 5, NumberOfEpochs = 3, LearningRate = 0.5f,
+                DropoutRate = 0.4f, Optimizer = MlpOptimizer.Sgd, WeightDecay = 0.25f, LabelSmoothing = 0.3f, ValidationFraction = 0.5f,
+                EarlyStoppingPatience = 0, LearningRateSchedule = MlpLearningRateSchedule.StepDecay, FeatureScaling = MlpFeatureScaling.None,
+                UseBatchNormalization = true, WeightInitialization = MlpWeightInitialization.GlorotUniform,
+            };
+            var recipe = Resolve(options, 5_000);
+            Assert.Equal(new[] { 7 }, recipe.HiddenLayerSizes);
+            Assert.Equal((MlpActivation.Tanh, 5, 3, 0.5f, 0.4f, MlpOptimizer.Sgd, 0.25f, 0.3f, 0.5f),
+                (recipe.Activation, recipe.BatchSize, recipe.NumberOfEpochs, recipe.LearningRate, recipe.DropoutRate, recipe.Optimizer,
+                    recipe.WeightDecay, recipe.LabelSmoothing, recipe.ValidationFraction));
+            Assert.Null(recipe.EarlyStoppingPatience);
+            Assert.Equal((MlpLearningRateSchedule.StepDecay, MlpFeatureScaling.None, true, MlpWeightInitialization.GlorotUniform),
+                (recipe.LearningRateSchedule, recipe.FeatureScaling, recipe.UseBatchNormalization, recipe.WeightInitialization));
+            Assert.Empty(recipe.Chosen);
+            Assert.DoesNotContain("*", recipe.Describe());
+        }
+
+        [Fact]
+        public void TheKerasPresetSetsEveryOptionTheRuleWouldChoose()
+        {
+            var recipe = Resolve(MlpMulticlassTrainer.Options.KerasReference(), 60_000, features: 784);
+            Assert.Empty(recipe.Chosen);
+            Assert.Equal(new[] { 50, 50, 50, 50 }, recipe.HiddenLayerSizes);
+            Assert.Equal((MlpActivation.Relu, true, 0.2f, MlpOptimizer.Adam, 0.001f, 32, 10, MlpLearningRateSchedule.Constant, MlpFeatureScaling.None),
+                (recipe.Activation, recipe.UseBatchNormalization, recipe.DropoutRate, recipe.Optimizer, recipe.LearningRate, recipe.BatchSize,
+                    recipe.NumberOfEpochs, recipe.LearningRateSchedule, recipe.FeatureScaling));
+            Assert.Equal((0f, 0f, 0f), (recipe.WeightDecay, recipe.LabelSmoothing, recipe.ValidationFraction));
+            Assert.Null(recipe.EarlyStoppingPatience);
+        }
+
+        [Fact]
+        public void AFitWithDefaultsKeepsTheValuesItChoseWithTheModel()
+        {
+            var ml = new MLContext(seed: 0);
+            var data = Digits.Load(ml, 0, 400);
+            var options = new MlpMulticlassTrainer.Options { NumberOfEpochs = 2, Seed = 0 };
+            var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(data).LastTransformer.Model;
+            Assert.Contains("HiddenLayerSizes {256, 256, 256}*", model.TrainingSettings);
+            Assert.Contains("NumberOfEpochs 2,", model.TrainingSettings);          // set, so not marked
+            Assert.Contains("FeatureScaling Robust*", model.TrainingSettings);
+            Assert.Equal(MlpFeatureScaling.Robust, model.FeatureScaling);
+            Assert.Equal(new[] { 256, 256, 256 }, model.HiddenLayerSizes);
+            Assert.Null(options.HiddenLayerSizes); // the user's options are left as they were
+        }
+    }
+}
