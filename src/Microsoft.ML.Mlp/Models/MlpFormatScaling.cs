@@ -69,11 +69,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 return null;
             if (count != inputSize || (long)count * sizeof(float) > reader.Remaining)
                 throw FormatReader.Damaged($"the feature means hold {count} values where the input size is {inputSize} (or 0 for none)");
-            var bytes = reader.ReadBytes(count * sizeof(float), "the feature means");
-            var means = new float[count];
-            for (int j = 0; j < count; j++)
-                means[j] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(j * sizeof(float)));
-            return MlpFormat.Finite(means, "the feature means");
+            return MlpFormat.Finite(reader.ReadFloatArrayOf(count, "the feature means"), "the feature means");
         }
     }
 }
