@@ -29,8 +29,9 @@ namespace Microsoft.ML.Mlp.Tests
 
         private static MlpBinaryTrainer.Options Binary(int seed) => new(MlpPreset.KerasReference) { HiddenLayerSizes = new[] { 32, 16 }, NumberOfEpochs = 4, Seed = seed };
 
-        /// <summary>The tests' regression recipe (RegressionMlpTests): R² ≈ 0.95 on make_friedman1.</summary>
-        public static MlpRegressionTrainer.Options Regression(int seed = 1, int epochs = 60) => new(MlpPreset.KerasReference)
+        /// <summary>The tests' regression recipe (RegressionMlpTests); on 10,000 make_friedman1 rows, 30 epochs: R² ≈ 0.93, and little
+        /// weight on the noise features (on 2,000 rows they draw about 5% of the attribution: the model fits some noise).</summary>
+        public static MlpRegressionTrainer.Options Regression(int seed = 1, int epochs = 30) => new(MlpPreset.KerasReference)
         {
             HiddenLayerSizes = new[] { 64, 64 }, NumberOfEpochs = epochs, LearningRate = 0.003f, Seed = seed,
         };
@@ -48,7 +49,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             ["multiclass"] = Lazy(ml => ml.MulticlassClassification.Trainers.Mlp(Multiclass(7)), Digits10, "Score"),
             ["binary"] = Lazy(ml => ml.BinaryClassification.Trainers.Mlp(Binary(7)), Threes, "Score"),
-            ["regression"] = Lazy(ml => ml.Regression.Trainers.Mlp(Regression()), ml => Friedman(ml, 2000, 1), "Score", ml => Friedman(ml, ExplainedRows, 2)),
+            ["regression"] = Lazy(ml => ml.Regression.Trainers.Mlp(Regression()), ml => Friedman(ml, 10000, 1), "Score", ml => Friedman(ml, ExplainedRows, 2)),
             ["multiclass-voting"] = Lazy(ml => ml.MulticlassClassification.Trainers.SoftVotingEnsemble(Multiclass(3), numberOfModels: 3), Digits10, "Score"),
             ["binary-voting"] = Lazy(ml => ml.BinaryClassification.Trainers.SoftVotingEnsemble(Binary(3), numberOfModels: 2), Threes, "Probability"),
             ["regression-voting"] = Lazy(ml => ml.Regression.Trainers.VotingEnsemble(new IEstimator<ITransformer>[]
