@@ -78,10 +78,17 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(3, result.Previews.Length);
             Assert.All(result.Previews, p => Assert.InRange(p.Confidence, 0.1f, 1f));
 
+            // The explanation: a heat map PNG, and attributions that sum to the probability's change from the baseline.
+            var why = result.Explanation;
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(why.PngPath).Take(4));
+            Assert.True(Math.Abs(why.AttributionSum - (why.Probability - why.BaselineProbability)) < 0.03, $"Σ {why.AttributionSum} vs Δ {why.Probability - why.BaselineProbability}");
+            Assert.InRange(why.StrokeShare, 0, 1);
+
             string printed = _printed.ToString();
             Assert.Contains("epoch 1/1", printed);
             Assert.Contains("Confusion matrix", printed);
             Assert.Contains("predicted", printed);
+            Assert.Contains("Why: integrated gradients", printed);
         }
 
         [Fact]
