@@ -133,6 +133,12 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.All(result.Binary, s => Assert.True(s.Auc > 0.75, $"{s.Name}: AUC {s.Auc:F4}"));
             Assert.Equal(new[] { "Mlp", "Sdca (linear)" }, result.Regression.Select(s => s.Name).Take(2));
             Assert.All(result.Regression, s => Assert.True(s.RSquared > 0.5, $"{s.Name}: R² {s.RSquared:F4}"));
+
+            // Why: three test rows of each, their top three features named from the CSV header, largest first.
+            Assert.Equal(new[] { "binary", "binary", "binary", "regression", "regression", "regression" }, result.Explained.Select(e => e.Task));
+            Assert.All(result.Explained, e => Assert.Equal(3, e.Top.Select(t => t.Feature).Distinct().Count()));
+            Assert.All(result.Explained, e => Assert.Equal(e.Top.Select(t => Math.Abs(t.Contribution)).OrderByDescending(v => v), e.Top.Select(t => Math.Abs(t.Contribution))));
+            Assert.Contains(result.Explained, e => e.Top.Any(t => t.Feature == "lstat" || t.Feature == "rm" || t.Feature == "glucose"));
         }
 
         [Fact]
