@@ -91,7 +91,7 @@ namespace Microsoft.ML.Mlp.Tests
         {
             var c = ExplainFixtures.Get("multiclass-voting");
             var explainer = c.Ml.Transforms.CalculateIntegratedGradients(c.Model, steps: 16).Fit(c.Rows);
-            var piped = ExplainFixtures.Read(explainer.Transform(c.Rows), "FeatureContributions");
+            var piped = explainer.Transform(c.Rows).GetColumn<float[]>("FeatureContributions").ToArray(); // as the README reads it
             var features = ExplainFixtures.Features(c.Rows);
             var batch = explainer.ExplainBatch(features.SelectMany(f => f).ToArray(), features.Length);
             for (int r = 0; r < features.Length; r++)

@@ -4,8 +4,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
     /// A network as gradients need it, immutable and shared by every <see cref="DenseStackFunction"/> over it: each Linear layer's
-    /// weight row-major [in, out] (batch norm folded in, as scoring folds it) in 64-byte-aligned memory for libtorch's products
-    /// forward (x · W) and backward (δ · Wᵀ), its bias, the hidden activation, and the feature scaler in front (or none).
+    /// weight row-major [in, out] (batch norm folded in, as scoring folds it) and its transpose [out, in], both in 64-byte-aligned
+    /// memory, for the products forward (x · W) and backward (δ · Wᵀ) — each then reads its matrix row by row — its bias, the
+    /// hidden activation, and the feature scaler in front (or none).
     /// An affine model y = x · W + b (an ML.NET linear model) is a stack of one layer.
     /// </summary>
     internal sealed class DenseStack
@@ -13,6 +14,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private DenseStack(AlignedBuffer[] weights, float[][] biases, int[] inputs, int[] outputs, ActivationFunction activation, FeatureScaler scaler)
         {
             Weights = weights;
+            Transposed = new AlignedBuffer[weights.Length];
+            for (int l = 0; l < weights.Length; l++)
+            {
+                Transposed[l] = new AlignedBuffer(inputs[l] * outputs[l]);
+                Transpose.Copy(weights[l].AsSpan(), inputs[l], outputs[l], Transposed[l].AsSpan(), inputs[l]);
+            }
             Biases = biases;
             Inputs = inputs;
             Outputs = outputs;
@@ -22,6 +29,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         /// <summary>Layer l's weight, [Inputs[l], Outputs[l]] row-major.</summary>
         public AlignedBuffer[] Weights { get; }
+
+        /// <summary>Layer l's weight transposed, [Outputs[l], Inputs[l]] row-major: the backward product's matrix.</summary>
+        public AlignedBuffer[] Transposed { get; }
 
         public float[][] Biases { get; }
 

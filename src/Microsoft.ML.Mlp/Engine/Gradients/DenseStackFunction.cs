@@ -53,7 +53,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
             IntegrationPath.Grow(ref _pre[0], count * _stack.Outputs[0]);
             Kernels.FillRows(_pre[0].AsSpan(), _stack.Biases[0], count);
-            Products.MultiplyAdd(_pre[0], _input, count, width, _stack.Weights[0], _stack.Outputs[0], transposeB: false, beta: 1);
+            Products.MultiplyAdd(_pre[0], _input, count, width, _stack.Weights[0], _stack.Outputs[0], beta: 1);
             FinishForward(count, outputs);
         }
 
@@ -66,7 +66,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
             int rows = path.RowCount, width = _stack.Outputs[0];
             IntegrationPath.Grow(ref _firstRows, rows * width);
-            Products.MultiplyAdd(_firstRows, path.Differences, rows, InputSize, _stack.Weights[0], width, transposeB: false, beta: 0);
+            Products.MultiplyAdd(_firstRows, path.Differences, rows, InputSize, _stack.Weights[0], width, beta: 0);
             var start = (float[])_stack.Biases[0].Clone(); // W·b + bias, the first layer at the baseline
             var weights = _stack.Weights[0].AsSpan();
             var baseline = path.Baseline;
@@ -93,7 +93,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 {
                     IntegrationPath.Grow(ref _pre[l], count * width);
                     Kernels.FillRows(_pre[l].AsSpan(), _stack.Biases[l], count);
-                    Products.MultiplyAdd(_pre[l], _post[l - 1], count, _stack.Inputs[l], _stack.Weights[l], width, transposeB: false, beta: 1);
+                    Products.MultiplyAdd(_pre[l], _post[l - 1], count, _stack.Inputs[l], _stack.Weights[l], width, beta: 1);
                 }
                 if (l < last)
                 {
@@ -109,7 +109,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var delta = DeltaOfFirstLayer(upstream, count);
             int width = InputSize;
             IntegrationPath.Grow(ref _gradients, count * width);
-            Products.MultiplyAdd(_gradients, delta, count, _stack.Outputs[0], _stack.Weights[0], width, transposeB: true, beta: 0);
+            Products.MultiplyAdd(_gradients, delta, count, _stack.Outputs[0], _stack.Transposed[0], width, beta: 0);
             var result = _gradients.AsSpan(0, count * width);
             if (_stack.Scaler != null)
                 TensorPrimitives.Multiply(result, _derivative.AsSpan(0, result.Length), result);
@@ -128,7 +128,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             IntegrationPath.Grow(ref _meanDelta, rows * first);
             path.AverageOverSteps(delta.AsSpan(0, path.PointCount * first), first, _meanDelta.AsSpan(0, rows * first));
             IntegrationPath.Grow(ref _gradients, rows * InputSize);
-            Products.MultiplyAdd(_gradients, _meanDelta, rows, first, _stack.Weights[0], InputSize, transposeB: true, beta: 0);
+            Products.MultiplyAdd(_gradients, _meanDelta, rows, first, _stack.Transposed[0], InputSize, beta: 0);
             _gradients.AsSpan(0, rows * InputSize).CopyTo(rowGradients);
         }
 
@@ -142,7 +142,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             {
                 int width = _stack.Inputs[l], next = 1 - current;
                 IntegrationPath.Grow(ref _deltas[next], count * width);
-                Products.MultiplyAdd(_deltas[next], _deltas[current], count, _stack.Outputs[l], _stack.Weights[l], width, transposeB: true, beta: 0);
+                Products.MultiplyAdd(_deltas[next], _deltas[current], count, _stack.Outputs[l], _stack.Transposed[l], width, beta: 0);
                 _stack.Activation.Backward(_deltas[next].AsSpan(0, count * width), _pre[l - 1].AsSpan(0, count * width), _post[l - 1].AsSpan(0, count * width));
                 current = next;
             }
