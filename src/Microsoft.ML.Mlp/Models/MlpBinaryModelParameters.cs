@@ -19,7 +19,8 @@ namespace Microsoft.ML.Trainers.Mlp
     /// has two softmax outputs (false, true); the score is the difference of their logits, z₁ − z₀, so that
     /// sigmoid(score) is exactly the network's probability of true. <see cref="MlpBinaryTrainer"/> returns it wrapped with that
     /// fixed sigmoid as ML.NET's calibrator, as ML.NET's own binary trainers return calibrated models. Saved and loaded with
-    /// the ML.NET model zip; scoring runs in managed code and holds no native memory.
+    /// the ML.NET model zip; scoring runs in managed code and holds no native memory. ML.NET's
+    /// <c>mlContext.Transforms.CalculateFeatureContribution</c> explains its Score (integrated gradients, README "Explaining predictions").
     /// </summary>
     public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, ICalculateFeatureContribution, IFeatureContributionMapper
     {

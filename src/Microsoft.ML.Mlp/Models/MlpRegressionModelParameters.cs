@@ -19,7 +19,8 @@ namespace Microsoft.ML.Trainers.Mlp
     /// A trained regression multilayer perceptron: maps a feature vector to a score in the label's units. The network has one
     /// linear output trained on the standardised label, (label − <see cref="LabelMean"/>) / <see cref="LabelStandardDeviation"/>;
     /// the score is output × <see cref="LabelStandardDeviation"/> + <see cref="LabelMean"/>, and the scale is saved with the
-    /// model. Saved and loaded with the ML.NET model zip; scoring runs in managed code and holds no native memory.
+    /// model. Saved and loaded with the ML.NET model zip; scoring runs in managed code and holds no native memory. ML.NET's
+    /// <c>mlContext.Transforms.CalculateFeatureContribution</c> explains its Score (integrated gradients, README "Explaining predictions").
     /// </summary>
     public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>, ICalculateFeatureContribution, IFeatureContributionMapper
     {
