@@ -121,6 +121,24 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(slow, fast, new FloatComparer(1e-5f));
         }
 
+        [Fact]
+        public void SmallChunksSplitIntoStepBlocksGiveWhatOneChunkGives()
+        {
+            // 5 points a chunk: one row at a time, its 32 steps in blocks of 5 (what very wide inputs get), scaled and not.
+            foreach (bool scaled in new[] { false, true })
+            {
+                var network = Network(MlpActivation.Selu, scaled);
+                var rows = Row(6, 1).Concat(Row(6, 4)).Concat(Row(6, 8)).ToArray();
+                var baseline = Row(6, 9);
+                var targets = new[] { 1, 0, 2 };
+                var whole = new float[18];
+                new IntegratedGradients(new DenseStackFunction(DenseStack.Of(network)), 32).Attribute(rows, 3, baseline, targets, whole);
+                var blocks = new float[18];
+                new IntegratedGradients(new DenseStackFunction(DenseStack.Of(network)), 32, pointsPerChunk: 5).Attribute(rows, 3, baseline, targets, blocks);
+                Assert.Equal(whole, blocks, new FloatComparer(1e-5f));
+            }
+        }
+
         /// <summary>Hides a function's path overloads, so every path point is scored and differentiated on its own.</summary>
         private sealed class PointByPoint : Differentiable
         {
