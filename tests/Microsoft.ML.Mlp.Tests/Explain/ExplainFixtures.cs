@@ -56,6 +56,9 @@ namespace Microsoft.ML.Mlp.Tests
                 { ml.Regression.Trainers.Mlp(Regression(epochs: 20)), ml.Regression.Trainers.Sdca() }), ml => Friedman(ml, 1000, 1), "Score", ml => Friedman(ml, ExplainedRows, 2)),
             ["multiclass-stacking"] = Lazy(ml => ml.MulticlassClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
                 { ml.MulticlassClassification.Trainers.Mlp(Multiclass(1)), ml.MulticlassClassification.Trainers.Mlp(Multiclass(2)) }, numberOfFolds: 2), Digits10, "Score"),
+            ["regression-stacking"] = Lazy(ml => ml.Regression.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
+                { ml.Regression.Trainers.Mlp(Regression(epochs: 10)), ml.Regression.Trainers.Sdca() }, numberOfFolds: 2),
+                ml => Friedman(ml, 1000, 1), "Score", ml => Friedman(ml, ExplainedRows, 2)),
             ["binary-stacking"] = Lazy(ml => ml.BinaryClassification.Trainers.StackingEnsemble(new IEstimator<ITransformer>[]
                 { ml.BinaryClassification.Trainers.Mlp(Binary(1)), ml.BinaryClassification.Trainers.LbfgsLogisticRegression() }, numberOfFolds: 2), Threes, "Probability"),
         };
