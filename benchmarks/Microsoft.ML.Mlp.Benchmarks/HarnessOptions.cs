@@ -12,11 +12,14 @@ namespace Microsoft.ML.Mlp.Benchmarks
             "       Microsoft.ML.Mlp.Benchmarks load [--data DIR]   IDataView → training memory beside memcpy (issue 10)\n" +
             "       Microsoft.ML.Mlp.Benchmarks onnx [--data DIR] [--epochs N] [--threads N]   bulk scoring rows/s: PredictBatch\n" +
             "                         beside ONNX Runtime on the exported graph, same thread count (issue 12)\n" +
+            "       Microsoft.ML.Mlp.Benchmarks explain [--data DIR] [--epochs N] [--threads N] [--rows N]   integrated gradients'\n" +
+            "                         rows/s at 32 steps beside scoring the same rows (issue 18)\n" +
             "  --data DIR        folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (default /usr/share/datasets/fashion-mnist)\n" +
             "  --epochs N        training epochs for both sides (default 2)\n" +
             "  --skip-reference  measure this library only\n" +
             "  --threads N       libtorch threads for this library's training (default 1, as the reference);\n" +
             "                    in the onnx mode also ONNX Runtime's intra-op threads\n" +
+            "  --rows N          explain mode: test rows explained (default 2000)\n" +
             "  --reference-script PATH  run-reference.sh to use (default: the copy next to this program)";
 
         public string DataDirectory { get; private set; } = "/usr/share/datasets/fashion-mnist";
@@ -25,6 +28,9 @@ namespace Microsoft.ML.Mlp.Benchmarks
         /// <summary>libtorch intra-op threads for our training runs.</summary>
         public int Threads { get; private set; } = 1;
         public bool SkipReference { get; private set; }
+
+        /// <summary>Test rows the explain mode explains and scores.</summary>
+        public int Rows { get; private set; } = 2000;
         public string ReferenceScript { get; private set; }
         public bool ShowHelp { get; private set; }
 
@@ -49,6 +55,12 @@ namespace Microsoft.ML.Mlp.Benchmarks
                         if (!int.TryParse(threads, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t < 1)
                             throw new ArgumentException($"--threads needs a whole number ≥ 1, got '{threads}'.");
                         o.Threads = t;
+                        break;
+                    case "--rows":
+                        string rows = Next();
+                        if (!int.TryParse(rows, NumberStyles.None, CultureInfo.InvariantCulture, out int r) || r < 1)
+                            throw new ArgumentException($"--rows needs a whole number ≥ 1, got '{rows}'.");
+                        o.Rows = r;
                         break;
                     case "--reference-script": o.ReferenceScript = Next(); break;
                     case "-h": case "--help": o.ShowHelp = true; break;

@@ -14,7 +14,8 @@ namespace Microsoft.ML.Mlp.Benchmarks
     /// and <c>load</c>: issue 10's wide-sparse, larger-than-memory and loading-speed cases. <c>onnx</c>: bulk scoring with
     /// <c>PredictBatch</c> beside ONNX Runtime on the exported graph (issue 12). <c>tasks</c>: binary, multiclass and regression
     /// quality of the Mlp and the voting and stacking ensembles beside ML.NET's trainers (issue 11). <c>tabular</c>: the same
-    /// comparison on the 16 real data sets of shared/tabular-suite, with switches for tuning the Mlp defaults (issue 17).
+    /// comparison on the 16 real data sets of shared/tabular-suite, with switches for tuning the Mlp defaults (issue 17). <c>explain</c>:
+    /// integrated gradients' rows/s for the seed model beside scoring the same rows (issue 18).
     /// </summary>
     public static class Program
     {
@@ -44,7 +45,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     "dense-stream-run" => Text(DenseStreamBenchmark.RunChild, rest, denseStream: true),
                     "tasks" => TaskQuality.Run,
                     "tabular" => Tabular(rest),
-                    null or "load" or "onnx" => Harness(mode, HarnessOptions.Parse(rest)),
+                    null or "load" or "onnx" or "explain" => Harness(mode, HarnessOptions.Parse(rest)),
                     _ => throw new ArgumentException($"Unknown mode '{mode}'."),
                 };
             }
@@ -85,6 +86,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
             {
                 "load" => () => LoadMeasurement.Run(options.DataDirectory),
                 "onnx" => () => OnnxScoringMeasurement.Run(options),
+                "explain" => () => ExplainMeasurement.Run(options),
                 _ => () => SideBySide.Run(options),
             };
         }

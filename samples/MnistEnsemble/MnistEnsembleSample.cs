@@ -13,11 +13,11 @@ namespace MnistEnsemble
     /// <summary>What one run produced: the test scores, how long it took, and where the outputs are.</summary>
     public sealed record MnistEnsembleResult(
         EnsembleEvaluation Evaluation, int TrainRows, int TestRows, TimeSpan TrainingTime, TimeSpan TotalTime,
-        string ModelPath, string TrainingCurvePath, PreviewPrediction[] Previews, OnnxCheck Onnx = null);
+        string ModelPath, string TrainingCurvePath, PreviewPrediction[] Previews, ExplainedImage Explanation, OnnxCheck Onnx = null);
 
     /// <summary>
     /// The seed recipe end to end: five MLPs 784→50→50→50→50→10 (he_normal, BatchNorm, ReLU, Dropout 0.2, Adam 1e-3, batch 32)
-    /// trained as one soft-voting ensemble, evaluated, saved, reloaded and used.
+    /// trained as one soft-voting ensemble, evaluated, saved, reloaded, used, and asked why it read one image as it did.
     /// </summary>
     public static class MnistEnsembleSample
     {
@@ -69,15 +69,19 @@ namespace MnistEnsemble
             var previews = SavedModelCheck.PredictFromSavedModel(modelPath, data.TestRows.Take(options.PreviewImages).ToArray());
             ImagePreview.Print(console, previews, data);
 
+            var scorer = model.OfType<MulticlassPredictionTransformer<MulticlassSoftVotingModelParameters>>().Single();
+            var explanation = DigitExplanation.Run(ml, scorer, data, options.OutputDirectory, console);
+
             var onnx = options.OnnxPath == null ? null : ExportOnnx(ml, model, data, options.OnnxPath, evaluation, console);
 
             string curvePath = Path.GetFullPath(Path.Combine(options.OutputDirectory, TrainingCurveFileName));
             Samples.Shared.TrainingCurves.SavePng(ensemble.Members.Cast<MlpMulticlassModelParameters>().Select((m, i) => ($"member {i + 1}", m.TrainingHistory)).ToArray(), "Ensemble members", curvePath);
             console.MarkupLineInterpolated($"Model: [link]{modelPath}[/]");
             console.MarkupLineInterpolated($"Training curves: [link]{curvePath}[/]");
+            console.MarkupLineInterpolated($"Explanation: [link]{explanation.PngPath}[/]");
             console.MarkupLineInterpolated($"Total time {clock.Elapsed.TotalSeconds:F1} s.");
 
-            return new MnistEnsembleResult(evaluation, data.TrainCount, data.TestRows.Length, trainingTime, clock.Elapsed, modelPath, curvePath, previews, onnx);
+            return new MnistEnsembleResult(evaluation, data.TrainCount, data.TestRows.Length, trainingTime, clock.Elapsed, modelPath, curvePath, previews, explanation, onnx);
         }
 
         /// <summary>--onnx: the pipeline as ONNX, the test set scored by ONNX Runtime alone, both accuracies printed.</summary>

@@ -15,6 +15,7 @@ namespace TabularCsv
             path ??= Path.Combine(Samples.Shared.RepoRoot.Find($"{Path.GetDirectoryName(repoPath)}; run from inside the repository or pass --data FILE"), repoPath);
             if (!File.Exists(path))
                 throw new FileNotFoundException($"No CSV at {path}.", path);
+            // The file as data sample: the loader reads its header, so Features carries the column names as slot names.
             var loader = ml.Data.CreateTextLoader(new TextLoader.Options
             {
                 HasHeader = true,
@@ -25,7 +26,7 @@ namespace TabularCsv
                     new TextLoader.Column("Features", DataKind.Single, 0, featureCount - 1),
                     new TextLoader.Column("Label", labelKind, featureCount),
                 },
-            });
+            }, new MultiFileSource(path));
             return loader.Load(path);
         }
 

@@ -20,12 +20,13 @@ namespace TabularCsv
 
     /// <summary>What the sample measured; a task it did not run has an empty list.</summary>
     public sealed record TabularResult(IReadOnlyList<TrainerScore> Scores, double MajorityClassAccuracy, int TrainRows, int TestRows,
-        IReadOnlyList<BinaryScore> Binary, IReadOnlyList<RegressionScore> Regression);
+        IReadOnlyList<BinaryScore> Binary, IReadOnlyList<RegressionScore> Regression, IReadOnlyList<ExplainedRow> Explained);
 
     /// <summary>
     /// The everyday ML.NET use, once per task: CSV → TextLoader → label conversion + normalised features → this package's Mlp
     /// beside ML.NET's own linear trainer and ensembles (soft voting, stacking; regression: three fused Mlp copies voting). Multiclass: Landsat satellite (6 soil classes); binary:
-    /// Pima Indians diabetes; regression: Boston housing prices.
+    /// Pima Indians diabetes; regression: Boston housing prices. For binary and regression it also prints why the Mlp scored a
+    /// few test rows as it did (<see cref="RowExplanations"/>).
     /// </summary>
     public static class TabularCsvSample
     {
@@ -33,9 +34,10 @@ namespace TabularCsv
         {
             var ml = new MLContext(seed: options.Seed);
             var multiclass = options.Runs("multiclass") ? Multiclass(ml, options) : (Scores: new List<TrainerScore>(), Majority: 0, TrainRows: 0, TestRows: 0);
-            var binary = options.Runs("binary") ? Binary(ml, options) : new List<BinaryScore>();
-            var regression = options.Runs("regression") ? Regression(ml, options) : new List<RegressionScore>();
-            return new TabularResult(multiclass.Scores, multiclass.Majority, multiclass.TrainRows, multiclass.TestRows, binary, regression);
+            var explained = new List<ExplainedRow>();
+            var binary = options.Runs("binary") ? Binary(ml, options, explained) : new List<BinaryScore>();
+            var regression = options.Runs("regression") ? Regression(ml, options, explained) : new List<RegressionScore>();
+            return new TabularResult(multiclass.Scores, multiclass.Majority, multiclass.TrainRows, multiclass.TestRows, binary, regression, explained);
         }
 
         private static (List<TrainerScore> Scores, double Majority, int TrainRows, int TestRows) Multiclass(MLContext ml, TabularOptions options)
@@ -74,7 +76,7 @@ namespace TabularCsv
             return (scores, data.MajorityClassAccuracy, data.TrainCount, data.TestCount);
         }
 
-        private static List<BinaryScore> Binary(MLContext ml, TabularOptions options)
+        private static List<BinaryScore> Binary(MLContext ml, TabularOptions options, List<ExplainedRow> explained)
         {
             var console = options.Console;
             var all = CsvTable.Load(ml, options.DataPath, "data/pima-indians-diabetes/pima-indians-diabetes.csv", featureCount: 8, DataKind.String);
@@ -107,21 +109,23 @@ namespace TabularCsv
                     ml.BinaryClassification.Trainers.LbfgsLogisticRegression(),
                 }, seed: options.Seed)),
             };
+            var models = new Dictionary<string, ITransformer>();
             var scores = Compare(console, candidates, prepare, train, test, null, (name, scored, time) =>
             {
                 var m = ml.BinaryClassification.Evaluate(scored);
                 return new BinaryScore(name, m.AreaUnderRocCurve, m.Accuracy, m.F1Score, m.LogLoss, time);
-            });
+            }, models);
 
             var table = NewTable("Test set (seeded 20% split)", "AUC", "accuracy", "F1", "log-loss");
             double best = scores.Max(s => s.Auc);
             foreach (var s in scores)
                 table.AddRow(Markup.Escape(s.Name), Best($"{s.Auc:F4}", s.Auc == best), $"{s.Accuracy:P2}", $"{s.F1:F4}", $"{s.LogLoss:F4}", Seconds(s.TrainingTime));
             console.Write(table);
+            explained.AddRange(RowExplanations.Print(ml, "binary", models["Mlp"], test, "the logit of diabetes", console));
             return scores;
         }
 
-        private static List<RegressionScore> Regression(MLContext ml, TabularOptions options)
+        private static List<RegressionScore> Regression(MLContext ml, TabularOptions options, List<ExplainedRow> explained)
         {
             var console = options.Console;
             var all = CsvTable.Load(ml, options.DataPath, "data/boston-housing/boston-housing.csv", featureCount: 12, DataKind.Single);
@@ -141,24 +145,27 @@ namespace TabularCsv
                     ml.Regression.Trainers.Sdca(),
                 }, seed: options.Seed)),
             };
+            var models = new Dictionary<string, ITransformer>();
             var scores = Compare(console, candidates, prepare, train, test, null, (name, scored, time) =>
             {
                 var m = ml.Regression.Evaluate(scored);
                 return new RegressionScore(name, m.RSquared, m.RootMeanSquaredError, m.MeanAbsoluteError, time);
-            });
+            }, models);
 
             var table = NewTable("Test set (seeded 20% split)", "R²", "RMSE", "MAE");
             double best = scores.Max(s => s.RSquared);
             foreach (var s in scores)
                 table.AddRow(Markup.Escape(s.Name), Best($"{s.RSquared:F4}", s.RSquared == best), $"{s.Rmse:F3}", $"{s.Mae:F3}", Seconds(s.TrainingTime));
             console.Write(table);
+            explained.AddRange(RowExplanations.Print(ml, "regression", models["Mlp"], test, "$1000s", console));
             return scores;
         }
 
-        /// <summary>Fits each candidate after the shared preparation, times it, and scores the test rows.</summary>
+        /// <summary>Fits each candidate after the shared preparation, times it, and scores the test rows; the fitted pipelines go
+        /// into <paramref name="models"/> by name when it is given.</summary>
         private static List<TScore> Compare<TScore>(IAnsiConsole console, (string Name, Func<IEstimator<ITransformer>> Trainer)[] candidates,
             IEstimator<ITransformer> prepare, IDataView train, IDataView test, IEstimator<ITransformer> finish,
-            Func<string, IDataView, TimeSpan, TScore> evaluate)
+            Func<string, IDataView, TimeSpan, TScore> evaluate, Dictionary<string, ITransformer> models = null)
         {
             var scores = new List<TScore>();
             foreach (var (name, trainer) in candidates)
@@ -170,6 +177,8 @@ namespace TabularCsv
                 var model = pipeline.Fit(train);
                 var time = clock.Elapsed;
                 scores.Add(evaluate(name, model.Transform(test), time));
+                if (models != null)
+                    models[name] = model;
                 console.MarkupLineInterpolated($"{name}: trained in {time.TotalSeconds:F1} s");
             }
             return scores;

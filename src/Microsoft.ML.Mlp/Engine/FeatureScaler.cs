@@ -64,6 +64,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 destination[j] = Scale(row[j], center[j], multiplier[j]);
         }
 
+        /// <summary>Scales one dense row as <see cref="Apply(ReadOnlySpan{float}, Span{float})"/> does (the same bits) and writes
+        /// the scaling's derivative dy/dx per feature into <paramref name="derivative"/>: multiplier · (1 + (z · ⅓)²)^(−3/2), 0 where
+        /// z is saturated. Integrated gradients chain it in, so attributions are in the model's raw input space.</summary>
+        public void ApplyWithDerivative(ReadOnlySpan<float> row, Span<float> destination, Span<float> derivative)
+        {
+            for (int j = 0; j < row.Length; j++)
+            {
+                float z = Math.Clamp((row[j] - _center[j]) * _multiplier[j], -Saturation, Saturation);
+                float t = z * ClipFactor, root = MathF.Sqrt(1 + t * t);
+                destination[j] = z / root;
+                derivative[j] = MathF.Abs(z) < Saturation ? _multiplier[j] / (root * root * root) : 0f;
+            }
+        }
+
         /// <summary>Scales the non-zeros of one sparse row (<paramref name="indices"/> and their <paramref name="values"/>) into
         /// <paramref name="destination"/> (may be the same memory). Only for a scaler that <see cref="KeepsZeros"/>.</summary>
         public void ApplySparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> destination)

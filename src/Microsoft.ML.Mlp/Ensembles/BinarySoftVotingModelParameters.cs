@@ -48,7 +48,7 @@ namespace Microsoft.ML.Trainers.Mlp
         public float PredictMemberProbability(int member, float[] features) => Model.Score(Model.CreateMemberScorer(member), features)[0];
 
         /// <summary>The Score of one feature vector: the logit of <see cref="PredictProbability"/> (clipped as the class says).</summary>
-        /// <param name="features">A vector of <see cref="VotingModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
+        /// <param name="features">A vector of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values.</param>
         public float PredictScore(float[] features) => BinaryTask.Logit(PredictProbability(features));
 
         private protected override ValueMapper<VBuffer<float>, float> CreateMapper(MemberScorer score) =>

@@ -69,6 +69,18 @@ namespace Microsoft.ML.Trainers.Mlp.Internals
         private static IHostEnvironment EnvironmentOf(RegressionCatalog.RegressionTrainers catalog) =>
             CatalogUtils.GetEnvironment(catalog);
 
+        /// <summary>The environment behind the transforms catalog, as <see cref="GetEnvironment(MulticlassClassificationCatalog.MulticlassClassificationTrainers)"/>.</summary>
+        public static IHostEnvironment GetEnvironment(TransformsCatalog catalog)
+        {
+            if (catalog == null)
+                throw new ArgumentNullException(nameof(catalog));
+            MlNetVersionGuard.EnsureSupported();
+            return EnvironmentOf(catalog);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static IHostEnvironment EnvironmentOf(TransformsCatalog catalog) => CatalogUtils.GetEnvironment(catalog);
+
         /// <summary>
         /// A binary model as ML.NET's own binary trainers return it: the score model wrapped with a calibrator, here a fixed
         /// Platt sigmoid with slope −1 and offset 0 (P = 1 / (1 + exp(−score)), exactly the network's softmax probability of true),

@@ -85,6 +85,16 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             return values;
         }
 
+        /// <summary><paramref name="count"/> float32 values (their count already read and checked).</summary>
+        public float[] ReadFloatArrayOf(int count, string what)
+        {
+            var bytes = ReadBytes(count * sizeof(float), what);
+            var values = new float[count];
+            for (int i = 0; i < count; i++)
+                values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * sizeof(float)));
+            return values;
+        }
+
         /// <summary>Everything must have been read: trailing bytes mean the layout is not the one we think.</summary>
         public void ExpectEnd(string what)
         {

@@ -19,9 +19,10 @@ namespace Microsoft.ML.Trainers.Mlp
     /// has two softmax outputs (false, true); the score is the difference of their logits, z₁ − z₀, so that
     /// sigmoid(score) is exactly the network's probability of true. <see cref="MlpBinaryTrainer"/> returns it wrapped with that
     /// fixed sigmoid as ML.NET's calibrator, as ML.NET's own binary trainers return calibrated models. Saved and loaded with
-    /// the ML.NET model zip; scoring runs in managed code and holds no native memory.
+    /// the ML.NET model zip; scoring runs in managed code and holds no native memory. ML.NET's
+    /// <c>mlContext.Transforms.CalculateFeatureContribution</c> explains its Score (integrated gradients, README "Explaining predictions").
     /// </summary>
-    public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>
+    public sealed class MlpBinaryModelParameters : MlpModelParametersBase<float>, ICalculateFeatureContribution, IFeatureContributionMapper
     {
         internal const string LoaderSignature = "MlpBinaryExec";
         private const string RegistrationName = "MlpBinaryModelParameters";
@@ -59,6 +60,14 @@ namespace Microsoft.ML.Trainers.Mlp
             logits.Predict(features, z);
             return z[1] - z[0];
         }
+
+        // ML.NET's mlContext.Transforms.CalculateFeatureContribution: integrated gradients of the Score (Models/ScoreContributions.cs).
+        FeatureContributionCalculator ICalculateFeatureContribution.FeatureContributionCalculator => new(this);
+
+        ValueMapper<TSrc, VBuffer<float>> IFeatureContributionMapper.GetFeatureContributionMapper<TSrc, TDst>(int top, int bottom, bool normalize) =>
+            ScoreContributions.Create<TSrc, TDst, float>(this, top, bottom, normalize);
+
+        internal override Differentiable CreateExplainedFunction() => new Chain(CreateNetworkFunction(), new LogitDifferenceHead());
 
         private protected override void Map(InferenceNetwork network, in VBuffer<float> src, ref float dst)
         {

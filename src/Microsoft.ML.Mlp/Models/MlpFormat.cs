@@ -8,7 +8,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
     /// <summary>
     /// The payload of an <see cref="MlpMulticlassModelParameters"/>: architecture, each layer's arrays, training history. Format 1
     /// stores it bare, format 2 and later inside a checksummed block (<see cref="ModelFormat"/>) with the same bytes; format 3 adds the
-    /// task metrics (validation AUC, RMSE, R²) to each history entry; format 4 adds the feature scaling and the training settings
+    /// task metrics (validation AUC, RMSE, R²) to each history entry; format 4 adds the feature scaling, the training rows' feature means and the training settings
     /// after the history (<see cref="MlpFormatScaling"/>).
     /// Reading validates the semantics too: sizes consistent with the architecture, every weight finite, variances ≥ 0.
     /// </summary>
@@ -22,7 +22,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
         {
             WriteNetwork(writer, model.Network);
             WriteHistory(writer, model.History);
-            MlpFormatScaling.Write(writer, model.Scaler, model.TrainingSettings);
+            MlpFormatScaling.Write(writer, model.Scaler, model.FeatureMeans, model.TrainingSettings);
         }
 
         private static void WriteNetwork(BinaryWriter writer, NetworkWeights network)
@@ -108,9 +108,9 @@ namespace Microsoft.ML.Trainers.Mlp.Models
                 layers[l] = layer;
             }
             var history = ReadHistory(reader);
-            var (scaler, settings) = reader.FormatVersion >= 4 ? MlpFormatScaling.Read(reader, arch.InputSize) : (null, "");
+            var (scaler, means, settings) = reader.FormatVersion >= 4 ? MlpFormatScaling.Read(reader, arch.InputSize) : (null, null, "");
             reader.ExpectEnd(reader.FormatVersion >= 4 ? "training settings" : "training history");
-            return new TrainedMlp(new NetworkWeights(arch, layers), history, scaler, settings);
+            return new TrainedMlp(new NetworkWeights(arch, layers), history, scaler, settings, means);
         }
 
         private static NetworkArchitecture ReadArchitecture(FormatReader reader, int minimumOutputs)

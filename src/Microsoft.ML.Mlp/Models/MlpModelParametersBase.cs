@@ -68,8 +68,33 @@ namespace Microsoft.ML.Trainers.Mlp
         /// Empty for models saved before format 4.</summary>
         public string TrainingSettings => _trained.TrainingSettings;
 
+        /// <summary>
+        /// Per feature, the mean of the rows the model was trained on, as read (before its feature scaling): the default baseline
+        /// of integrated gradients (<see cref="MlpExplainabilityCatalog.CalculateIntegratedGradients(TransformsCatalog, ISingleFeaturePredictionTransformer{object}, int, float[], int?, string)"/>),
+        /// an "average row". A streamed fit averages its first block. Null for models saved before format 4 (their baseline is all zeros).
+        /// </summary>
+        public IReadOnlyList<float> FeatureMeans => _trained.FeatureMeans == null ? null : Array.AsReadOnly(_trained.FeatureMeans);
+
         /// <summary>The trained weights (engine form).</summary>
         internal NetworkWeights Network { get; private set; }
+
+        /// <summary>Integrated gradients' default baseline: <see cref="FeatureMeans"/>, or all zeros when the model has none.</summary>
+        internal float[] DefaultBaseline => _trained.FeatureMeans ?? new float[NumberOfFeatures];
+
+        private DenseStack _gradientStack;
+
+        /// <summary>A new gradient function of the network's raw last-layer values (one per caller: it keeps its scratch). Its
+        /// weights are made once per model and shared.</summary>
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+        internal DenseStackFunction CreateNetworkFunction()
+        {
+            var inference = Inference;
+            return new DenseStackFunction(_gradientStack ??= DenseStack.Of(inference));
+        }
+
+        /// <summary>A new gradient function of what this model's explanations attribute (one per caller): the class
+        /// probabilities (multiclass), the Score's logit (binary), the Score in label units (regression).</summary>
+        internal abstract Differentiable CreateExplainedFunction();
 
         /// <summary>The label scale the network's output is in: identity unless the task standardises its label (regression).</summary>
         private protected virtual LabelScale LabelScale => LabelScale.Identity;
@@ -127,6 +152,13 @@ namespace Microsoft.ML.Trainers.Mlp
             for (int i = 0; i < indices.Length; i++)
                 dense[indices[i]] = values[i];
             return dense;
+        }
+
+        /// <summary>Checks, before an explanation, that the model is not disposed and the row has its feature count.</summary>
+        internal void CheckExplainable(int length)
+        {
+            _ = Inference;
+            CheckFeatureCount(length);
         }
 
         private protected void CheckFeatureCount(int length)

@@ -85,6 +85,8 @@ namespace Microsoft.ML.Trainers.Mlp
             return probabilities;
         }
 
+        internal override Differentiable CreateExplainedFunction() => new Chain(CreateNetworkFunction(), new SoftmaxHead(NumberOfClasses));
+
         private protected override void Map(InferenceNetwork network, in VBuffer<float> src, ref VBuffer<float> dst)
         {
             var editor = VBufferEditor.Create(ref dst, NumberOfClasses);

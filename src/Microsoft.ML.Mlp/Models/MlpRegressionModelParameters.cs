@@ -19,9 +19,10 @@ namespace Microsoft.ML.Trainers.Mlp
     /// A trained regression multilayer perceptron: maps a feature vector to a score in the label's units. The network has one
     /// linear output trained on the standardised label, (label − <see cref="LabelMean"/>) / <see cref="LabelStandardDeviation"/>;
     /// the score is output × <see cref="LabelStandardDeviation"/> + <see cref="LabelMean"/>, and the scale is saved with the
-    /// model. Saved and loaded with the ML.NET model zip; scoring runs in managed code and holds no native memory.
+    /// model. Saved and loaded with the ML.NET model zip; scoring runs in managed code and holds no native memory. ML.NET's
+    /// <c>mlContext.Transforms.CalculateFeatureContribution</c> explains its Score (integrated gradients, README "Explaining predictions").
     /// </summary>
-    public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>
+    public sealed class MlpRegressionModelParameters : MlpModelParametersBase<float>, ICalculateFeatureContribution, IFeatureContributionMapper
     {
         internal const string LoaderSignature = "MlpRegressionExec";
         private const string RegistrationName = "MlpRegressionModelParameters";
@@ -80,6 +81,15 @@ namespace Microsoft.ML.Trainers.Mlp
             output.Predict(features, z);
             return Unscale(z[0]);
         }
+
+        // ML.NET's mlContext.Transforms.CalculateFeatureContribution: integrated gradients of the Score (Models/ScoreContributions.cs).
+        FeatureContributionCalculator ICalculateFeatureContribution.FeatureContributionCalculator => new(this);
+
+        ValueMapper<TSrc, VBuffer<float>> IFeatureContributionMapper.GetFeatureContributionMapper<TSrc, TDst>(int top, int bottom, bool normalize) =>
+            ScoreContributions.Create<TSrc, TDst, float>(this, top, bottom, normalize);
+
+        internal override Differentiable CreateExplainedFunction() =>
+            new Chain(CreateNetworkFunction(), new AffineHead(LabelStandardDeviation, LabelMean));
 
         private float Unscale(float output) => (float)(output * LabelStandardDeviation + LabelMean);
 

@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.Mlp.Internals;
+using Microsoft.ML.Trainers.Mlp.Models;
 
 namespace Microsoft.ML.Trainers.Mlp
 {
@@ -16,7 +17,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// the output becomes the Score column).
     /// </summary>
     /// <typeparam name="TOutput">The Score column's type: a vector for multiclass, a single value for binary and regression.</typeparam>
-    public abstract class ValueMapperModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISingleCanSaveOnnx, IDisposable
+    public abstract class ValueMapperModelParametersBase<TOutput> : ModelParametersBase<TOutput>, IValueMapper, ISingleCanSaveOnnx, IDisposable, IPackageModel
     {
         private VectorDataViewType _inputType;
         private DataViewType _outputType;
@@ -121,5 +122,8 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>Throws <see cref="ObjectDisposedException"/>, naming the model, once it is disposed.</summary>
         private protected abstract void CheckNotDisposed();
+
+        // For the layers above: explanations check before each batch.
+        void IPackageModel.EnsureNotDisposed() => CheckNotDisposed();
     }
 }

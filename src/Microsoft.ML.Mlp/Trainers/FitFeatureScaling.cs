@@ -45,12 +45,14 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <param name="train">The training rows; a new scaler is fitted on them.</param>
         /// <param name="validation">The validation rows, or null.</param>
         /// <param name="initial">A warm start's initial model, whose scaler is kept; or null.</param>
+        /// <param name="sample">The rows a new scaler is fitted on (<see cref="IRowSource.FeatureSample"/> of <paramref name="train"/>), or null for none.</param>
         /// <param name="channel">Where the fit is logged.</param>
         /// <param name="trainer">Trainer name for the log.</param>
-        public static FeatureScaler Apply(MlpRecipe recipe, IRowSource train, IRowSource validation, ITrainedNetwork initial, IChannel channel, string trainer)
+        public static FeatureScaler Apply(MlpRecipe recipe, IRowSource train, IRowSource validation, ITrainedNetwork initial, TrainingData sample,
+            IChannel channel, string trainer)
         {
             var scaler = initial != null ? initial.FeatureScaler
-                : recipe.FeatureScaling == MlpFeatureScaling.Robust ? Fit(train, channel, trainer)
+                : recipe.FeatureScaling == MlpFeatureScaling.Robust ? Fit(train.FeatureCount, sample, channel, trainer)
                 : null;
             if (scaler == null)
                 return null;
@@ -59,10 +61,10 @@ namespace Microsoft.ML.Trainers.Mlp
             return scaler;
         }
 
-        private static FeatureScaler Fit(IRowSource train, IChannel channel, string trainer)
+        private static FeatureScaler Fit(int featureCount, TrainingData sample, IChannel channel, string trainer)
         {
             var clock = Stopwatch.StartNew();
-            var sample = train.FeatureSample() ?? new TrainingData(Array.Empty<float>(), Array.Empty<float>(), null, 0, train.FeatureCount);
+            sample ??= new TrainingData(Array.Empty<float>(), Array.Empty<float>(), null, 0, featureCount);
             var scaler = FeatureScalerFit.Fit(sample);
             int step = sample.Sparse == null ? FeatureScalerFit.SampleStep(sample.RowCount, sample.FeatureCount) : 1;
             channel.Info("{0}: robust feature scaling fitted on {1:N0} rows{2}{3} in {4:F3} s.", trainer, sample.RowCount,

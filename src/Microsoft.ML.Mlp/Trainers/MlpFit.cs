@@ -11,12 +11,13 @@ using Microsoft.ML.Trainers.Mlp.Tasks;
 namespace Microsoft.ML.Trainers.Mlp
 {
     /// <summary>What a fit produced: one network and one history per seed, the label scale their outputs are in, the feature
-    /// scaler their inputs go through (null for none; one for all seeds), and the settings they trained with.</summary>
+    /// scaler their inputs go through (null for none; one for all seeds), the settings they trained with, and the training
+    /// rows' feature means.</summary>
     internal sealed record FitResult(NetworkWeights[] Networks, List<MlpEpochMetrics>[] Histories, LabelScale LabelScale, FeatureScaler Scaler,
-        string TrainingSettings)
+        string TrainingSettings, float[] FeatureMeans)
     {
         /// <summary>Network <paramref name="member"/> as a model holds it, with <paramref name="history"/>.</summary>
-        public TrainedMlp Member(int member, List<MlpEpochMetrics> history) => new(Networks[member], history, Scaler, TrainingSettings);
+        public TrainedMlp Member(int member, List<MlpEpochMetrics> history) => new(Networks[member], history, Scaler, TrainingSettings, FeatureMeans);
     }
 
     /// <summary>
@@ -53,13 +54,17 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new InvalidOperationException(
                     $"{trainer}: the initial model is {Describe(initial.Network.Architecture)} but these options and data make {Describe(architecture)}. "
                     + "Warm start needs the same features, outputs, HiddenLayerSizes, Activation and UseBatchNormalization.");
-            var scaler = FitFeatureScaling.Apply(recipe, train, validation, initial, channel, trainer);
+            // One read of the sample (a streamed source's first block) for both: the means as read, then the scaler, which
+            // rewrites rows held in memory in place.
+            var sample = train.FeatureSample();
+            var means = sample == null ? new float[featureCount] : FeatureMeans.Of(sample);
+            var scaler = FitFeatureScaling.Apply(recipe, train, validation, initial, sample, channel, trainer);
             channel.Info("{0}: training {1}{2}, seed {3}{4}.", trainer, architecture.Describe(),
                 seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)", string.Join(",", seeds),
                 task.HasClasses ? "" : $", label mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}");
             var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, seeds, validation, initial, architecture, scale);
             var result = NetworkTrainer.Train(architecture, settings, train);
-            return new FitResult(result.Members, result.Histories, scale, scaler, recipe.Describe());
+            return new FitResult(result.Members, result.Histories, scale, scaler, recipe.Describe(), means);
         }
 
         /// <summary>Checks the training data and, when given, that the validation data has the same features and outputs.</summary>

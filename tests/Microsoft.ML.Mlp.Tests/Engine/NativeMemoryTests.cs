@@ -69,6 +69,24 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void RepeatedExplanationsLeaveNoLiveTensors()
+        {
+            var c = ExplainFixtures.Get("multiclass-voting");
+            var explainer = c.Ml.Transforms.CalculateIntegratedGradients(c.Model).Fit(c.Rows);
+            var features = ExplainFixtures.Features(c.Rows).SelectMany(f => f).ToArray();
+            void Explain()
+            {
+                _ = explainer.ExplainBatch(features, features.Length / 784); // 24 rows × 32 steps: libtorch's products
+                _ = ExplainFixtures.Read(explainer.Transform(c.Rows), "FeatureContributions"); // row by row: managed ones
+            }
+            Explain(); // warm-up
+            long before = LiveTensors();
+            for (int i = 0; i < 3; i++)
+                Explain();
+            Assert.Equal(before, LiveTensors());
+        }
+
+        [Fact]
         public void CancelledFitLeavesNoLiveTensors()
         {
             var ml = new MLContext(seed: 1);

@@ -38,13 +38,15 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.NotNull(schema);
 
             Assert.Equal(expected.Fingerprint, GoldenModels.Fingerprint(GoldenModels.Predictor(model)));
-            // Format 4 added the feature scaling and settings (its golden Mlps all scale); older files load without either.
+            // Format 4 added the feature scaling, feature means and settings (its golden Mlps all scale); older files load without them.
             var mlps = GoldenModels.Mlps(GoldenModels.Predictor(model)).ToArray();
             Assert.NotEmpty(mlps);
             foreach (var mlp in mlps)
             {
                 var scaling = (Microsoft.ML.Trainers.Mlp.MlpFeatureScaling)mlp.GetType().GetProperty("FeatureScaling").GetValue(mlp);
                 var settings = (string)mlp.GetType().GetProperty("TrainingSettings").GetValue(mlp);
+                var means = (System.Collections.Generic.IReadOnlyList<float>)mlp.GetType().GetProperty("FeatureMeans").GetValue(mlp);
+                Assert.Equal(version >= 4, means != null);
                 Assert.Equal(version >= 4 ? Microsoft.ML.Trainers.Mlp.MlpFeatureScaling.Robust : Microsoft.ML.Trainers.Mlp.MlpFeatureScaling.None, scaling);
                 if (version >= 4)
                     Assert.Contains("FeatureScaling Robust", settings);

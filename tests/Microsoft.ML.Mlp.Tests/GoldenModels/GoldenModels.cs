@@ -286,7 +286,7 @@ namespace Microsoft.ML.Mlp.Tests
             }
         }
 
-        /// <summary>Format 4's feature scaling and training settings; hashed only when present, so older files keep their fingerprints.</summary>
+        /// <summary>Format 4's feature scaling, feature means and training settings; hashed only when present, so older files keep their fingerprints.</summary>
         private static void AddScaling<TOutput>(IncrementalHash hash, MlpModelParametersBase<TOutput> model)
         {
             var scaler = ((Microsoft.ML.Trainers.Mlp.Models.ITrainedNetwork)model).FeatureScaler;
@@ -296,6 +296,8 @@ namespace Microsoft.ML.Mlp.Tests
                 Floats(hash, scaler.Center.ToArray());
                 Floats(hash, scaler.Multiplier.ToArray());
             }
+            if (model.FeatureMeans != null)
+                Floats(hash, model.FeatureMeans.ToArray());
             if (model.TrainingSettings.Length > 0)
                 hash.AppendData(System.Text.Encoding.UTF8.GetBytes(model.TrainingSettings));
         }

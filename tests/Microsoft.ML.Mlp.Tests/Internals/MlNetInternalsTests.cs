@@ -39,6 +39,10 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Contains(nonPublic, d => d.Signature.Contains("Microsoft.ML.ModelLoadContext"));
             Assert.Contains(nonPublic, d => d.Signature.Contains("Microsoft.ML.Data.CatalogUtils::GetEnvironment"));
             Assert.Contains(dependencies, d => d.Kind == "override" && d.Signature.Contains("TrainerEstimatorBase"));
+            // Explanations: ML.NET's contribution interface (CalculateFeatureContribution), its top/bottom selection, the row mapper.
+            Assert.Contains(nonPublic, d => d.Signature.Contains("Microsoft.ML.Trainers.IFeatureContributionMapper"));
+            Assert.Contains(nonPublic, d => d.Signature.Contains("VectorUtils::SparsifyNormalize"));
+            Assert.Contains(nonPublic, d => d.Signature.Contains("Microsoft.ML.Data.RowToRowMapperTransform"));
         }
 
         [Fact]

@@ -10,7 +10,7 @@ using Xunit;
 namespace Microsoft.ML.Mlp.Tests
 {
     /// <summary>
-    /// Format 4's end of the MLP payload (feature scaling, training settings) read back and checked value by value. In a saved
+    /// Format 4's end of the MLP payload (feature scaling, feature means, training settings) read back and checked value by value. In a saved
     /// file the block's SHA-256 rejects damage first; these checks are what stands behind it, as for the weights.
     /// </summary>
     public class MlpFormatScalingTests
@@ -18,7 +18,7 @@ namespace Microsoft.ML.Mlp.Tests
         private const string Settings = "HiddenLayerSizes {}, FeatureScaling Robust* (* chosen from the data) — ü";
 
         /// <summary>A 2-input linear network with robust scaling, as the current writer writes it.</summary>
-        private static byte[] Payload(float[] center, float[] multiplier, string settings = Settings)
+        private static byte[] Payload(float[] center, float[] multiplier, string settings = Settings, float[] means = null)
         {
             var architecture = new NetworkArchitecture(2, Array.Empty<int>(), 2, MlpActivation.Relu, false, 0);
             var network = new NetworkWeights(architecture, new[] { new LayerWeights { Weight = new float[] { 1, 2, 3, 4 }, Bias = new float[] { 5, 6 } } });
@@ -26,7 +26,7 @@ namespace Microsoft.ML.Mlp.Tests
             var scaler = center == null ? null : new FeatureScaler(center, multiplier);
             using var stream = new MemoryStream();
             using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-                MlpFormat.Write(writer, new TrainedMlp(network, history, scaler, settings));
+                MlpFormat.Write(writer, new TrainedMlp(network, history, scaler, settings, means));
             return stream.ToArray();
         }
 
@@ -35,9 +35,9 @@ namespace Microsoft.ML.Mlp.Tests
         private static string Damage(byte[] payload) =>
             Assert.Throws<FormatReader.DamageException>(() => Read(payload)).Message;
 
-        /// <summary>Where the scaling kind sits: before two 2-float arrays and the settings' length and bytes.</summary>
+        /// <summary>Where the scaling kind sits: before two 2-float arrays, the means (none: a 0 count) and the settings' length and bytes.</summary>
         private static int KindOffset(byte[] payload, string settings = Settings) =>
-            payload.Length - System.Text.Encoding.UTF8.GetByteCount(settings) - 4 - 2 * (4 + 2 * 4) - 4;
+            payload.Length - System.Text.Encoding.UTF8.GetByteCount(settings) - 4 - 4 - 2 * (4 + 2 * 4) - 4;
 
         [Fact]
         public void ScalingAndSettingsReadBackAsWritten()
@@ -56,11 +56,12 @@ namespace Microsoft.ML.Mlp.Tests
         public void AFormat3PayloadHasNeitherAndLoadsAsNone()
         {
             var payload = Payload(null, null, "");
-            var format3 = payload.AsSpan(0, payload.Length - 8).ToArray(); // without the kind 0 and the empty settings
+            var format3 = payload.AsSpan(0, payload.Length - 12).ToArray(); // without the kind 0, the 0 means and the empty settings
             var read = Read(format3, version: 3);
             Assert.Null(read.Scaler);
+            Assert.Null(read.FeatureMeans);
             Assert.Equal("", read.TrainingSettings);
-            Assert.Contains("8 unexpected bytes follow the training history", Assert.Throws<FormatReader.DamageException>(() => Read(payload, version: 3)).Message);
+            Assert.Contains("12 unexpected bytes follow the training history", Assert.Throws<FormatReader.DamageException>(() => Read(payload, version: 3)).Message);
         }
 
         [Fact]
@@ -85,6 +86,25 @@ namespace Microsoft.ML.Mlp.Tests
             var payload = Payload(new[] { 0f, 0f }, new[] { 1f, 1f });
             BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(KindOffset(payload) + 4), 3);
             Assert.Equal("the feature centers holds 3 values where the architecture needs 2", Damage(payload));
+        }
+
+        [Fact]
+        public void FeatureMeansReadBackAsWrittenAndNoneReadsAsNull()
+        {
+            Assert.Equal(new[] { 0.5f, -3f }, Read(Payload(null, null, Settings, new[] { 0.5f, -3f })).FeatureMeans);
+            Assert.Null(Read(Payload(new[] { 0f, 0f }, new[] { 1f, 1f })).FeatureMeans); // a model first saved before format 4, saved again
+        }
+
+        [Fact]
+        public void FeatureMeansOfAnotherLengthOrNotFiniteAreDamage()
+        {
+            var payload = Payload(null, null, "", new[] { 0.5f, -3f });
+            int count = payload.Length - 4 - 2 * 4 - 4; // the means' count: before 2 floats and the settings' length
+            BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(count), 3);
+            Assert.Equal("the feature means hold 3 values where the input size is 2 (or 0 for none)", Damage(payload));
+            BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(count), 2);
+            BinaryPrimitives.WriteSingleLittleEndian(payload.AsSpan(count + 8), float.PositiveInfinity);
+            Assert.StartsWith("the feature means hold a value that is not a finite number", Damage(payload));
         }
 
         [Fact]

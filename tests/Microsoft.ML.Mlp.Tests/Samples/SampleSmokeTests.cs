@@ -78,10 +78,17 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(3, result.Previews.Length);
             Assert.All(result.Previews, p => Assert.InRange(p.Confidence, 0.1f, 1f));
 
+            // The explanation: a heat map PNG, and attributions that sum to the probability's change from the baseline.
+            var why = result.Explanation;
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(why.PngPath).Take(4));
+            Assert.True(Math.Abs(why.AttributionSum - (why.Probability - why.BaselineProbability)) < 0.03, $"Σ {why.AttributionSum} vs Δ {why.Probability - why.BaselineProbability}");
+            Assert.InRange(why.StrokeShare, 0, 1);
+
             string printed = _printed.ToString();
             Assert.Contains("epoch 1/1", printed);
             Assert.Contains("Confusion matrix", printed);
             Assert.Contains("predicted", printed);
+            Assert.Contains("Why: integrated gradients", printed);
         }
 
         [Fact]
@@ -126,6 +133,12 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.All(result.Binary, s => Assert.True(s.Auc > 0.75, $"{s.Name}: AUC {s.Auc:F4}"));
             Assert.Equal(new[] { "Mlp", "Sdca (linear)" }, result.Regression.Select(s => s.Name).Take(2));
             Assert.All(result.Regression, s => Assert.True(s.RSquared > 0.5, $"{s.Name}: R² {s.RSquared:F4}"));
+
+            // Why: three test rows of each, their top three features named from the CSV header, largest first.
+            Assert.Equal(new[] { "binary", "binary", "binary", "regression", "regression", "regression" }, result.Explained.Select(e => e.Task));
+            Assert.All(result.Explained, e => Assert.Equal(3, e.Top.Select(t => t.Feature).Distinct().Count()));
+            Assert.All(result.Explained, e => Assert.Equal(e.Top.Select(t => Math.Abs(t.Contribution)).OrderByDescending(v => v), e.Top.Select(t => Math.Abs(t.Contribution))));
+            Assert.Contains(result.Explained, e => e.Top.Any(t => t.Feature == "lstat" || t.Feature == "rm" || t.Feature == "glucose"));
         }
 
         [Fact]
