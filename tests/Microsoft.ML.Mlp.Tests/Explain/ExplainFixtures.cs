@@ -50,6 +50,11 @@ namespace Microsoft.ML.Mlp.Tests
             ["multiclass"] = Lazy(ml => ml.MulticlassClassification.Trainers.Mlp(Multiclass(7)), Digits10, "Score"),
             ["binary"] = Lazy(ml => ml.BinaryClassification.Trainers.Mlp(Binary(7)), Threes, "Score"),
             ["regression"] = Lazy(ml => ml.Regression.Trainers.Mlp(Regression()), ml => Friedman(ml, 10000, 1), "Score", ml => Friedman(ml, ExplainedRows, 2)),
+            // The data-aware defaults (few epochs to stay quick): SELU, robust scaling chained into the gradient.
+            ["multiclass-defaults"] = Lazy(ml => ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options { NumberOfEpochs = 4, Seed = 7 }), Digits10, "Score"),
+            ["binary-defaults"] = Lazy(ml => ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { NumberOfEpochs = 4, Seed = 7 }), Threes, "Score"),
+            ["regression-defaults"] = Lazy(ml => ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { NumberOfEpochs = 10, Seed = 7 }),
+                ml => Friedman(ml, 2000, 1), "Score", ml => Friedman(ml, ExplainedRows, 2)),
             ["multiclass-voting"] = Lazy(ml => ml.MulticlassClassification.Trainers.SoftVotingEnsemble(Multiclass(3), numberOfModels: 3), Digits10, "Score"),
             ["binary-voting"] = Lazy(ml => ml.BinaryClassification.Trainers.SoftVotingEnsemble(Binary(3), numberOfModels: 2), Threes, "Probability"),
             ["regression-voting"] = Lazy(ml => ml.Regression.Trainers.VotingEnsemble(new IEstimator<ITransformer>[]
@@ -64,6 +69,7 @@ namespace Microsoft.ML.Mlp.Tests
         };
 
         public static IEnumerable<object[]> Kinds => s_cases.Keys.Select(k => new object[] { k });
+
 
         public static Case Get(string kind) => s_cases[kind].Value;
 
