@@ -31,6 +31,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>The options the rule chose (left null by the user), by name.</summary>
         public ISet<string> Chosen { get; init; } = new HashSet<string>();
 
+        /// <summary>Why the fit changed a chosen value after comparing candidates on the held-out rows, or null.</summary>
+        public string Note { get; init; }
+
         /// <summary>One line naming every value, chosen ones marked with *: what Fit logs and the model keeps.</summary>
         public string Describe()
         {
@@ -53,7 +56,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 Part(nameof(EarlyStoppingPatience), EarlyStoppingPatience?.ToString(c) ?? "off"),
                 Part(nameof(FeatureScaling), FeatureScaling.ToString()),
             };
-            return string.Join(", ", parts) + (Chosen.Count > 0 ? " (* chosen from the data)" : "");
+            return string.Join(", ", parts) + (Chosen.Count > 0 ? " (* chosen from the data)" : "") + (Note != null ? "; " + Note : "");
         }
 
         private string Part(string name, string value) => $"{name} {value}{(Chosen.Contains(name) ? "*" : "")}";

@@ -10,9 +10,10 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>Translates a trainer's options (ML.NET side) into the engine's <see cref="TrainingSettings"/>.</summary>
     internal static class TrainingSettingsBuilder
     {
-        /// <summary>The engine settings of one fit.</summary>
+        /// <summary>The engine settings of one fit; a <paramref name="candidate"/> run (one the fit may discard) logs its epochs
+        /// under that name and does not call the user's EpochCallback.</summary>
         public static TrainingSettings Build(IHost host, IChannel channel, MlpTask task, MlpOptionsBase options, MlpRecipe recipe, int[] seeds, IRowSource validation,
-            ITrainedNetwork initial, NetworkArchitecture architecture, LabelScale scale)
+            ITrainedNetwork initial, NetworkArchitecture architecture, LabelScale scale, string candidate = null)
         {
             string trainer = task.MlpTrainerName;
             var history = initial?.TrainingHistory;
@@ -52,8 +53,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 Warn = message => channel.Warning("{0}: {1}", trainer, message),
                 OnEpoch = (member, metrics) =>
                 {
-                    channel.Info("{0}{1}: {2}", trainer, seeds.Length == 1 ? "" : $" member {member}", task.EpochSummary(metrics));
-                    options.EpochCallback?.Invoke(metrics);
+                    channel.Info("{0}{1}: {2}", trainer, candidate != null ? $" ({candidate})" : seeds.Length == 1 ? "" : $" member {member}",
+                        task.EpochSummary(metrics));
+                    if (candidate == null)
+                        options.EpochCallback?.Invoke(metrics);
                 },
             };
         }
