@@ -11,7 +11,8 @@ namespace Microsoft.ML.Trainers.Mlp
     /// regularisation) as measured on the tabular benchmark (benchmarks/README.md): a 3 × 256 SELU network without batch
     /// norm, AdamW with decoupled decay, a cosine schedule, label smoothing for classes, robust feature scaling, and the best
     /// epoch picked on held-out rows. Epochs follow a budget of rows seen, so small data gets enough steps and large data a
-    /// bounded time. Deterministic: the same options and data give the same recipe.
+    /// bounded time. Deterministic: the same options and data give the same recipe. After training, <see cref="DepthChoice"/>
+    /// may replace chosen hidden layers by none when a linear model holds out better.
     /// </summary>
     internal static class DataAwareDefaults
     {

@@ -104,12 +104,56 @@ namespace Microsoft.ML.Mlp.Tests
             var data = Digits.Load(ml, 0, 400);
             var options = new MlpMulticlassTrainer.Options { NumberOfEpochs = 2, Seed = 0 };
             var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(data).LastTransformer.Model;
-            Assert.Contains("HiddenLayerSizes {256, 256, 256}*", model.TrainingSettings);
+            Assert.Contains("HiddenLayerSizes {", model.TrainingSettings);     // chosen: the network, or no hidden layer if that held out better
+            Assert.Contains("}*", model.TrainingSettings);
             Assert.Contains("NumberOfEpochs 2,", model.TrainingSettings);          // set, so not marked
             Assert.Contains("FeatureScaling Robust*", model.TrainingSettings);
             Assert.Equal(MlpFeatureScaling.Robust, model.FeatureScaling);
-            Assert.Equal(new[] { 256, 256, 256 }, model.HiddenLayerSizes);
             Assert.Null(options.HiddenLayerSizes); // the user's options are left as they were
+        }
+
+        /// <summary>A noisy linear target: y = Σ w·x + uniform noise of ±4 (the signal's standard deviation is about 1.6).</summary>
+        private static RegressionMlpTests.FriedmanRow[] LinearRows(int count, int seed)
+        {
+            var random = new System.Random(seed);
+            var weights = new[] { 1f, -2f, 0.5f, 3f, -1f, 0f, 2f, -0.5f, 1.5f, -3f };
+            return Enumerable.Range(0, count).Select(_ =>
+            {
+                var x = Enumerable.Range(0, 10).Select(_ => (float)random.NextDouble()).ToArray();
+                return new RegressionMlpTests.FriedmanRow { Features = x, Label = x.Zip(weights, (a, w) => a * w).Sum() + (float)(8 * (random.NextDouble() - 0.5)) };
+            }).ToArray();
+        }
+
+        [Fact]
+        public void ALinearModelIsTriedOnTheHeldOutRowsAndTheModelIsTheOneKept()
+        {
+            var ml = new MLContext(seed: 0);
+            var options = new MlpRegressionTrainer.Options { NumberOfEpochs = 30, Seed = 0 };
+            foreach (var rows in new[] { LinearRows(200, 1), RegressionMlpTests.Friedman1(2000, 1) })
+            {
+                var model = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(rows)).Model;
+                // Either the linear candidate held out better and is the model, or the network is and the trial is noted.
+                if (model.TrainingSettings.Contains("linear: held-out loss"))
+                    Assert.Empty(model.HiddenLayerSizes);
+                else
+                {
+                    Assert.Contains("a linear model was tried", model.TrainingSettings);
+                    Assert.Equal(new[] { 256, 256, 256 }, model.HiddenLayerSizes);
+                }
+            }
+            // make_friedman1 is far from linear (a linear model's R² is about 0.72): the network must be kept.
+            var friedman = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(2000, 1))).Model;
+            Assert.Equal(new[] { 256, 256, 256 }, friedman.HiddenLayerSizes);
+        }
+
+        [Fact]
+        public void HiddenLayersSetByTheUserAreNeverReplaced()
+        {
+            var ml = new MLContext(seed: 0);
+            var options = new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 10, Seed = 0 };
+            var model = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(LinearRows(300, 1))).Model;
+            Assert.Equal(new[] { 16 }, model.HiddenLayerSizes);
+            Assert.DoesNotContain("linear", model.TrainingSettings);
         }
     }
 }
