@@ -17,8 +17,8 @@ namespace Microsoft.ML.Trainers.Mlp
     internal static class DepthChoice
     {
         /// <summary>Only a single network whose depth the rule chose, with held-out rows or validation data to judge by.</summary>
-        public static bool Applies(MlpOptionsBase options, MlpRecipe recipe, int[] seeds, ITrainedNetwork initial, IRowSource validation) =>
-            options.HiddenLayerSizes == null && recipe.Chosen.Contains(nameof(MlpOptionsBase.HiddenLayerSizes)) && recipe.HiddenLayerSizes.Length > 0
+        public static bool Applies(MlpRecipe recipe, int[] seeds, ITrainedNetwork initial, IRowSource validation) =>
+            recipe.Chosen.Contains(nameof(MlpOptionsBase.HiddenLayerSizes)) && recipe.HiddenLayerSizes.Length > 0
             && seeds.Length == 1 && initial == null && validation != null;
 
         /// <summary>Trains the linear candidate beside <paramref name="network"/> and returns the better, with its recipe.</summary>

@@ -64,7 +64,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 task.HasClasses ? "" : $", label mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}");
             var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, seeds, validation, initial, architecture, scale);
             var result = NetworkTrainer.Train(architecture, settings, train);
-            if (DepthChoice.Applies(options, recipe, seeds, initial, validation))
+            if (DepthChoice.Applies(recipe, seeds, initial, validation))
                 (result, recipe) = DepthChoice.Choose(host, channel, task, options, recipe, seeds, train, validation, architecture, scale, result);
             return new FitResult(result.Members, result.Histories, scale, scaler, recipe.Describe(), means);
         }

@@ -129,9 +129,9 @@ namespace Microsoft.ML.Mlp.Tests
         {
             var ml = new MLContext(seed: 0);
             var options = new MlpRegressionTrainer.Options { NumberOfEpochs = 30, Seed = 0 };
-            foreach (var rows in new[] { LinearRows(200, 1), RegressionMlpTests.Friedman1(2000, 1) })
+            foreach (var seed in new[] { 1, 2 })
             {
-                var model = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(rows)).Model;
+                var model = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(LinearRows(200, seed))).Model;
                 // Either the linear candidate held out better and is the model, or the network is and the trial is noted.
                 if (model.TrainingSettings.Contains("linear: held-out loss"))
                     Assert.Empty(model.HiddenLayerSizes);
