@@ -49,6 +49,8 @@ namespace Microsoft.ML.Mlp.Benchmarks.Tabular
         {
             // A fresh context per data set: its seeds do not depend on which data sets ran before.
             var ml = new MLContext(seed: 0);
+            if (Environment.GetEnvironmentVariable("MLP_BENCH_LOG") == "1")
+                ml.Log += (_, e) => { if (e.Message.Contains("held-out loss") || e.Message.Contains("best epoch")) Console.Error.WriteLine("    " + e.Message); };
             var trainers = new TaskTrainers(ml, dataset.Task, options.Settings);
             var result = new TabularResult(dataset, trainers.Metric);
             IDataView train, test;

@@ -25,6 +25,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Share of the rows held out to pick the best epoch when no validation data is given.</summary>
         public const float HeldOutShare = 0.2f;
 
+        /// <summary>Most networks the rule averages into one model.</summary>
+        public const int MaximumChosenEnsembleSize = 4;
+
         /// <summary>Fewest rows for which the rule holds rows out (fewer would leave too few to judge an epoch by).</summary>
         public const int MinimumRowsToHoldOut = 50;
 
@@ -33,7 +36,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <param name="task">The task (classification gets label smoothing).</param>
         /// <param name="profile">Rows, features and sparsity of the training data.</param>
         /// <param name="hasValidationData">Validation data was passed to Fit: nothing needs holding out.</param>
-        public static MlpRecipe Resolve(MlpOptionsBase options, MlpTask task, DataProfile profile, bool hasValidationData)
+        /// <param name="models">Models trained together (an ensemble's fused copies, which already average): more than one
+        /// keeps each to one network.</param>
+        public static MlpRecipe Resolve(MlpOptionsBase options, MlpTask task, DataProfile profile, bool hasValidationData, int models = 1)
         {
             var chosen = new HashSet<string>();
             T Pick<T>(T? set, Func<T> choose, string name) where T : struct
@@ -78,10 +83,15 @@ namespace Microsoft.ML.Trainers.Mlp
                 NumberOfEpochs = epochs,
                 LearningRateSchedule = Pick(options.LearningRateSchedule, () => MlpLearningRateSchedule.CosineAnnealing,
                     nameof(MlpOptionsBase.LearningRateSchedule)),
-                LabelSmoothing = task.HasClasses ? Pick(options.LabelSmoothing, () => 0.1f, nameof(MlpOptionsBase.LabelSmoothing)) : 0f,
+                // Not for two classes: smoothing caps a binary probability at 1 − ε/2, which flattens the ranking (AUC) among
+                // confident rows; measured on the suite's binary sets it cost AUC on 5 of 6, while it helped multiclass accuracy.
+                LabelSmoothing = task.HasClasses ? Pick(options.LabelSmoothing, () => task is BinaryTask ? 0f : 0.1f, nameof(MlpOptionsBase.LabelSmoothing)) : 0f,
                 ValidationFraction = validation,
                 EarlyStoppingPatience = patience > 0 ? patience : null,
                 FeatureScaling = Pick(options.FeatureScaling, () => MlpFeatureScaling.Robust, nameof(MlpOptionsBase.FeatureScaling)),
+                // Small data is where one fit's variance is largest and the row budget has room: spend it on averaged networks.
+                EnsembleSize = Pick(options.EnsembleSize, () => models > 1 ? 1
+                    : (int)Math.Clamp(RowBudget / ((double)MaximumEpochs * trainingRows), 1, MaximumChosenEnsembleSize), nameof(MlpOptionsBase.EnsembleSize)),
                 Chosen = chosen,
             };
         }

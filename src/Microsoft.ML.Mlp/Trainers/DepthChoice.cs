@@ -25,12 +25,15 @@ namespace Microsoft.ML.Trainers.Mlp
         public static (TrainingResult Result, MlpRecipe Recipe) Choose(IHost host, IChannel channel, MlpTask task, MlpOptionsBase options, MlpRecipe recipe,
             int[] seeds, IRowSource train, IRowSource validation, NetworkArchitecture architecture, LabelScale scale, TrainingResult network)
         {
-            var linearRecipe = recipe with { HiddenLayerSizes = Array.Empty<int>() };
+            // One linear model: averaging linear models gives a linear model, so more would only cost time.
+            var linearRecipe = recipe with { HiddenLayerSizes = Array.Empty<int>(), EnsembleSize = 1 };
             var linearArchitecture = architecture with { HiddenLayerSizes = Array.Empty<int>() };
             var settings = TrainingSettingsBuilder.Build(host, channel, task, options, linearRecipe, seeds, validation, null, linearArchitecture, scale, "linear candidate");
             var linear = NetworkTrainer.Train(linearArchitecture, settings, train);
-            double networkLoss = BestValidationLoss(network.Histories[0]), linearLoss = BestValidationLoss(linear.Histories[0]);
-            string layers = "{" + string.Join(", ", recipe.HiddenLayerSizes) + "}";
+            // Averaged networks have no history of their own: their mean output is scored on the held-out rows once.
+            double networkLoss = recipe.EnsembleSize > 1 ? settings.Objective.Evaluate(network.Members[0], validation).Loss : BestValidationLoss(network.Histories[0]);
+            double linearLoss = BestValidationLoss(linear.Histories[0]);
+            string layers = "{" + string.Join(", ", recipe.HiddenLayerSizes) + "}" + (recipe.EnsembleSize > 1 ? $" × {recipe.EnsembleSize} averaged" : "");
             channel.Info("{0}: held-out loss {1:G5} with hidden layers {2}, {3:G5} without.", task.MlpTrainerName, networkLoss, layers, linearLoss);
             if (!(linearLoss < networkLoss))
                 return (network, recipe with { Note = $"a linear model was tried: held-out loss {linearLoss:G4} against {networkLoss:G4}" });

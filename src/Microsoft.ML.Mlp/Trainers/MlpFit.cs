@@ -42,10 +42,12 @@ namespace Microsoft.ML.Trainers.Mlp
             using var channel = host.Start("Training");
             var (featureCount, width) = CheckSchemas(task, trainer, data, validationData);
             var profile = DataProfile.Measure(data, FitFeatureScaling.Storage(options, initial, trainer));
-            var recipe = FitFeatureScaling.Resolve(DataAwareDefaults.Resolve(options, task, profile, validationData != null), options, initial, channel, trainer);
+            var recipe = FitFeatureScaling.Resolve(DataAwareDefaults.Resolve(options, task, profile, validationData != null, seeds.Length), options, initial, channel, trainer);
             channel.Info("{0}: {1:N0} rows × {2} features ({3}){4}: {5}.", trainer, profile.Rows, featureCount, profile.Sparse ? "sparse" : "dense",
                 task.HasClasses ? $", {width} classes" : "", recipe.Describe());
-            NetworkSize.Check(trainer, recipe, profile.Sparse, featureCount, width, seeds.Length);
+            int members = EnsembleSize(recipe, initial, trainer);
+            recipe = recipe with { EnsembleSize = members };
+            NetworkSize.Check(trainer, recipe, profile.Sparse, featureCount, width, seeds.Length * members);
             var rowSources = new RowSourceOptions(options.TrainingMemoryBudget, recipe.ValidationFraction, recipe.BatchSize);
             var (train, validation) = TrainingSources.Open(rowSources, profile, task, width, data, validationData, seeds[0], channel, trainer);
             var scale = task.ScaleLabels(train, validation, initial?.LabelScale);
@@ -59,14 +61,44 @@ namespace Microsoft.ML.Trainers.Mlp
             var sample = train.FeatureSample();
             var means = sample == null ? new float[featureCount] : FeatureMeans.Of(sample);
             var scaler = FitFeatureScaling.Apply(recipe, train, validation, initial, sample, channel, trainer);
+            var allSeeds = SubMemberSeeds(seeds, members);
             channel.Info("{0}: training {1}{2}, seed {3}{4}.", trainer, architecture.Describe(),
-                seeds.Length == 1 ? "" : $" × {seeds.Length} members (fused)", string.Join(",", seeds),
+                allSeeds.Length == 1 ? "" : $" × {allSeeds.Length} networks (fused{(members > 1 ? $", averaged in groups of {members}" : "")})", string.Join(",", allSeeds),
                 task.HasClasses ? "" : $", label mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}");
-            var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, seeds, validation, initial, architecture, scale);
-            var result = NetworkTrainer.Train(architecture, settings, train);
+            var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, allSeeds, validation, initial, architecture, scale);
+            var result = Averaged(NetworkTrainer.Train(architecture, settings, train), members);
             if (DepthChoice.Applies(recipe, seeds, initial, validation))
                 (result, recipe) = DepthChoice.Choose(host, channel, task, options, recipe, seeds, train, validation, architecture, scale, result);
             return new FitResult(result.Members, result.Histories, scale, scaler, recipe.Describe(), means);
+        }
+
+        /// <summary>Networks averaged into each model: the recipe's, or 1 for a warm start (which continues one network).</summary>
+        private static int EnsembleSize(MlpRecipe recipe, ITrainedNetwork initial, string trainer)
+        {
+            if (initial == null || recipe.EnsembleSize == 1)
+                return recipe.EnsembleSize;
+            if (!recipe.Chosen.Contains(nameof(MlpOptionsBase.EnsembleSize)))
+                throw new InvalidOperationException(
+                    $"{trainer}: EnsembleSize is {recipe.EnsembleSize} but a warm start continues one network. Set EnsembleSize = 1 (or leave it null) to continue a model.");
+            return 1;
+        }
+
+        /// <summary>Each model's seed followed by its sub-networks' (model i, network j: seed i + j × models × 1,000,003, so
+        /// network 0 is the model's own seed and no two networks share a seed when the models' seeds are i × 1,000,003 apart).</summary>
+        private static int[] SubMemberSeeds(int[] seeds, int members) => members == 1 ? seeds
+            : Enumerable.Range(0, seeds.Length * members).Select(x => unchecked(seeds[x / members] + x % members * seeds.Length * 1_000_003)).ToArray();
+
+        /// <summary>Each group of <paramref name="members"/> consecutive networks as one averaged network, their histories
+        /// merged by epoch (each entry names its network in <see cref="MlpEpochMetrics.Member"/>).</summary>
+        private static TrainingResult Averaged(TrainingResult result, int members)
+        {
+            if (members == 1)
+                return result;
+            int models = result.Members.Length / members;
+            return new TrainingResult(
+                Enumerable.Range(0, models).Select(i => NetworkAverage.Of(result.Members[(i * members)..((i + 1) * members)])).ToArray(),
+                Enumerable.Range(0, models).Select(i => result.Histories[(i * members)..((i + 1) * members)].SelectMany(h => h)
+                    .OrderBy(h => h.Epoch).ThenBy(h => h.Member).ToList()).ToArray());
         }
 
         /// <summary>Checks the training data and, when given, that the validation data has the same features and outputs.</summary>

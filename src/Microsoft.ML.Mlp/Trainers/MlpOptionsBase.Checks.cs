@@ -5,6 +5,9 @@ namespace Microsoft.ML.Trainers.Mlp
     // Every option checked in one place, up front, so that a bad value fails when the trainer is created, not inside libtorch.
     public abstract partial class MlpOptionsBase
     {
+        /// <summary>Most networks one model averages (<see cref="EnsembleSize"/>).</summary>
+        private const int MaximumEnsembleSize = 64;
+
         /// <summary><paramref name="options"/>, checked (<see cref="Check"/>).</summary>
         /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
         internal static TOptions Checked<TOptions>(TOptions options) where TOptions : MlpOptionsBase
@@ -70,6 +73,9 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(LearningRateStepSize), LearningRateStepSize, "LearningRateStepSize must be at least 1 epoch.");
             if (!(MinimumLearningRate >= 0) || MinimumLearningRate > (LearningRate ?? float.PositiveInfinity))
                 throw new ArgumentOutOfRangeException(nameof(MinimumLearningRate), MinimumLearningRate, "MinimumLearningRate must be in [0, LearningRate].");
+            if (EnsembleSize is int members && !(members >= 1 && members <= MaximumEnsembleSize))
+                throw new ArgumentOutOfRangeException(nameof(EnsembleSize), members,
+                    $"EnsembleSize must be in [1, {MaximumEnsembleSize}]: 1 = one network, 4 averages four; null chooses from the data.");
             if (LabelSmoothing is float smoothing && !(smoothing >= 0 && smoothing < 1))
                 throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), smoothing, "LabelSmoothing must be in [0, 1): 0 = none, 0.1 is usual.");
             if (ReduceOnPlateauPatience < 1)

@@ -28,6 +28,9 @@ namespace Microsoft.ML.Trainers.Mlp
         public MlpLearningRateSchedule LearningRateSchedule { get; init; }
         public MlpFeatureScaling FeatureScaling { get; init; }
 
+        /// <summary>Networks trained side by side and averaged into the model (1: one network).</summary>
+        public int EnsembleSize { get; init; } = 1;
+
         /// <summary>The options the rule chose (left null by the user), by name.</summary>
         public ISet<string> Chosen { get; init; } = new HashSet<string>();
 
@@ -55,6 +58,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 Part(nameof(ValidationFraction), ValidationFraction.ToString("G4", c)),
                 Part(nameof(EarlyStoppingPatience), EarlyStoppingPatience?.ToString(c) ?? "off"),
                 Part(nameof(FeatureScaling), FeatureScaling.ToString()),
+                Part(nameof(EnsembleSize), EnsembleSize.ToString(c)),
             };
             return string.Join(", ", parts) + (Chosen.Count > 0 ? " (* chosen from the data)" : "") + (Note != null ? "; " + Note : "");
         }

@@ -21,6 +21,21 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(options.HiddenLayerSizes), string.Join(",", options.HiddenLayerSizes),
                     $"{trainer}: {features} features and HiddenLayerSizes {{{string.Join(", ", options.HiddenLayerSizes)}}} make {parameters:N0} parameters "
                     + $"per network ({networks} network(s)); at most {int.MaxValue / 4 / networks:N0} fit in one buffer. Use smaller hidden layers or fewer features.");
+            // Averaged networks become one model whose hidden layers hold every network's side by side (block-diagonal).
+            if (options.EnsembleSize > 1)
+            {
+                long k = options.EnsembleSize, largest = 0;
+                for (int l = 0, fanIn = features; l <= options.HiddenLayerSizes.Length; l++)
+                {
+                    int fanOut = l < options.HiddenLayerSizes.Length ? options.HiddenLayerSizes[l] : outputs;
+                    largest = Math.Max(largest, (l == 0 ? 1 : k) * fanIn * (l < options.HiddenLayerSizes.Length ? k : 1) * fanOut);
+                    fanIn = fanOut;
+                }
+                if (largest > int.MaxValue / 4)
+                    throw new ArgumentOutOfRangeException(nameof(MlpOptionsBase.EnsembleSize), options.EnsembleSize,
+                        $"{trainer}: EnsembleSize {options.EnsembleSize} with HiddenLayerSizes {{{string.Join(", ", options.HiddenLayerSizes)}}} makes a model layer of "
+                        + $"{largest:N0} weights (the networks side by side); at most {int.MaxValue / 4:N0} fit. Use a smaller EnsembleSize or smaller hidden layers.");
+            }
             // One batch of every member's activations sits in one buffer too (the input rows as well, when stored dense).
             long widest = Math.Max(options.HiddenLayerSizes.DefaultIfEmpty(0).Max(), Math.Max(outputs, sparse ? 0 : features));
             if ((long)networks * options.BatchSize * widest > Array.MaxLength)

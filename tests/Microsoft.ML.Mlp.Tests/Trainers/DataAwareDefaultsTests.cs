@@ -44,10 +44,11 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
-        public void SparseRowsGetOneLayerAndRegressionNoLabelSmoothing()
+        public void SparseRowsGetOneLayerAndOnlyMulticlassGetsLabelSmoothing()
         {
             Assert.Equal(new[] { 128 }, Resolve(new MlpMulticlassTrainer.Options(), 5_000, features: 200_000, sparse: true).HiddenLayerSizes);
-            Assert.Equal(0.1f, Resolve(new MlpBinaryTrainer.Options(), 5_000, task: BinaryTask.Instance).LabelSmoothing);
+            Assert.Equal(0.1f, Resolve(new MlpMulticlassTrainer.Options(), 5_000).LabelSmoothing);
+            Assert.Equal(0f, Resolve(new MlpBinaryTrainer.Options(), 5_000, task: BinaryTask.Instance).LabelSmoothing); // it flattens the AUC
             Assert.Equal(0f, Resolve(new MlpRegressionTrainer.Options(), 5_000, task: RegressionTask.Default).LabelSmoothing);
         }
 
@@ -70,7 +71,7 @@ namespace Microsoft.ML.Mlp.Tests
                 HiddenLayerSizes = new[] { 7 }, Activation = MlpActivation.Tanh, BatchSize = 5, NumberOfEpochs = 3, LearningRate = 0.5f,
                 DropoutRate = 0.4f, Optimizer = MlpOptimizer.Sgd, WeightDecay = 0.25f, LabelSmoothing = 0.3f, ValidationFraction = 0.5f,
                 EarlyStoppingPatience = 0, LearningRateSchedule = MlpLearningRateSchedule.StepDecay, FeatureScaling = MlpFeatureScaling.None,
-                UseBatchNormalization = true, WeightInitialization = MlpWeightInitialization.GlorotUniform,
+                UseBatchNormalization = true, WeightInitialization = MlpWeightInitialization.GlorotUniform, EnsembleSize = 1,
             };
             var recipe = Resolve(options, 5_000);
             Assert.Equal(new[] { 7 }, recipe.HiddenLayerSizes);
@@ -95,6 +96,20 @@ namespace Microsoft.ML.Mlp.Tests
                     recipe.NumberOfEpochs, recipe.LearningRateSchedule, recipe.FeatureScaling));
             Assert.Equal((0f, 0f, 0f), (recipe.WeightDecay, recipe.LabelSmoothing, recipe.ValidationFraction));
             Assert.Null(recipe.EarlyStoppingPatience);
+            Assert.Equal(1, recipe.EnsembleSize);
+        }
+
+        [Fact]
+        public void SmallDataSpendsTheSpareRowBudgetOnAveragedNetworks()
+        {
+            // ⌊1,000,000 / (256 epochs × training rows)⌋, from 1 to 4; 20% of the rows held out.
+            Assert.Equal(4, Resolve(new MlpMulticlassTrainer.Options(), 300).EnsembleSize);
+            Assert.Equal(3, Resolve(new MlpMulticlassTrainer.Options(), 1_500).EnsembleSize);
+            Assert.Equal(2, Resolve(new MlpMulticlassTrainer.Options(), 2_000).EnsembleSize);
+            Assert.Equal(1, Resolve(new MlpMulticlassTrainer.Options(), 5_000).EnsembleSize);
+            // An ensemble's fused copies already average: one network each.
+            Assert.Equal(1, DataAwareDefaults.Resolve(new MlpMulticlassTrainer.Options(), MulticlassTask.Instance, new DataProfile(300, 20, 1, false), false, models: 5).EnsembleSize);
+            Assert.Equal(2, Resolve(new MlpMulticlassTrainer.Options { EnsembleSize = 2 }, 100_000).EnsembleSize);
         }
 
         [Fact]
@@ -138,19 +153,19 @@ namespace Microsoft.ML.Mlp.Tests
                 else
                 {
                     Assert.Contains("a linear model was tried", model.TrainingSettings);
-                    Assert.Equal(new[] { 256, 256, 256 }, model.HiddenLayerSizes);
+                    Assert.Equal(new[] { 1024, 1024, 1024 }, model.HiddenLayerSizes); // 160 training rows: 4 networks of 256 averaged
                 }
             }
             // make_friedman1 is far from linear (a linear model's R² is about 0.72): the network must be kept.
             var friedman = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(2000, 1))).Model;
-            Assert.Equal(new[] { 256, 256, 256 }, friedman.HiddenLayerSizes);
+            Assert.Equal(new[] { 512, 512, 512 }, friedman.HiddenLayerSizes); // 1,600 training rows: 2 networks averaged
         }
 
         [Fact]
         public void HiddenLayersSetByTheUserAreNeverReplaced()
         {
             var ml = new MLContext(seed: 0);
-            var options = new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 10, Seed = 0 };
+            var options = new MlpRegressionTrainer.Options { HiddenLayerSizes = new[] { 16 }, NumberOfEpochs = 10, Seed = 0, EnsembleSize = 1 };
             var model = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(LinearRows(300, 1))).Model;
             Assert.Equal(new[] { 16 }, model.HiddenLayerSizes);
             Assert.DoesNotContain("linear", model.TrainingSettings);
