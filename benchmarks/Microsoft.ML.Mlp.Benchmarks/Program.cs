@@ -45,7 +45,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     "dense-stream-run" => Text(DenseStreamBenchmark.RunChild, rest, denseStream: true),
                     "tasks" => TaskQuality.Run,
                     "tabular" => Tabular(rest),
-                    null or "load" or "onnx" or "explain" => Harness(mode, HarnessOptions.Parse(rest)),
+                    null or "load" or "onnx" or "explain" or "scoring" => Harness(mode, HarnessOptions.Parse(rest)),
                     _ => throw new ArgumentException($"Unknown mode '{mode}'."),
                 };
             }
@@ -87,6 +87,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                 "load" => () => LoadMeasurement.Run(options.DataDirectory),
                 "onnx" => () => OnnxScoringMeasurement.Run(options),
                 "explain" => () => ExplainMeasurement.Run(options),
+                "scoring" => () => ScoringPassesMeasurement.Run(options),
                 _ => () => SideBySide.Run(options),
             };
         }

@@ -69,6 +69,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         internal override Differentiable CreateExplainedFunction() => new Chain(CreateNetworkFunction(), new LogitDifferenceHead());
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every row: optimised from the first, not after tiering
         private protected override void Map(InferenceNetwork network, in VBuffer<float> src, ref float dst)
         {
             Span<float> z = stackalloc float[2];

@@ -116,6 +116,7 @@ namespace Microsoft.ML.Trainers.Mlp
         }
 
         private protected sealed override ValueMapper<VBuffer<float>, TOutput> CreateMapper() =>
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every row
             (in VBuffer<float> src, ref TOutput dst) =>
             {
                 var inference = Inference; // a mapper made before Dispose must not score after it
@@ -128,6 +129,7 @@ namespace Microsoft.ML.Trainers.Mlp
         /// uses, so a row gives the same bits however it arrives: mostly non-zero sparse rows are made dense (the dense rows'
         /// dot products), others score from their non-zeros only (text, one-hot).
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every row: optimised from the first
         internal static void Score(InferenceNetwork network, in VBuffer<float> src, Span<float> output)
         {
             if (src.IsDense)

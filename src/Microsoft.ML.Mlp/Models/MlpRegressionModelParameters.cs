@@ -93,6 +93,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         private float Unscale(float output) => (float)(output * LabelStandardDeviation + LabelMean);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every row: optimised from the first, not after tiering
         private protected override void Map(InferenceNetwork network, in VBuffer<float> src, ref float dst)
         {
             Span<float> z = stackalloc float[1];

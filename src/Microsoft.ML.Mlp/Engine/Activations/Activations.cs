@@ -11,6 +11,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// Softmax in place. Logits within ±80 take the library's one-pass SIMD softmax (the bits models have always
         /// scored with); outside, where e^x overflows or every term underflows to 0 (NaN), the max-shifted form.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every row: optimised from the first, not after tiering
         public static void SoftMax(Span<float> x)
         {
             float max = TensorPrimitives.Max(x);
