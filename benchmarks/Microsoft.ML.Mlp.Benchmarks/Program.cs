@@ -45,7 +45,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     "dense-stream-run" => Text(DenseStreamBenchmark.RunChild, rest, denseStream: true),
                     "tasks" => TaskQuality.Run,
                     "tabular" => Tabular(rest),
-                    null or "load" or "onnx" or "explain" or "scoring" => Harness(mode, HarnessOptions.Parse(rest)),
+                    null or "load" or "onnx" or "explain" or "scoring" or "first-fit" => Harness(mode, HarnessOptions.Parse(rest)),
                     _ => throw new ArgumentException($"Unknown mode '{mode}'."),
                 };
             }
@@ -88,6 +88,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                 "onnx" => () => OnnxScoringMeasurement.Run(options),
                 "explain" => () => ExplainMeasurement.Run(options),
                 "scoring" => () => ScoringPassesMeasurement.Run(options),
+                "first-fit" => () => FirstFitMeasurement.Run(options),
                 _ => () => SideBySide.Run(options),
             };
         }
