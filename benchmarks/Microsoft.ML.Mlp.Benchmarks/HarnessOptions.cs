@@ -14,7 +14,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
             "                         beside ONNX Runtime on the exported graph, same thread count (issue 12)\n" +
             "       Microsoft.ML.Mlp.Benchmarks explain [--data DIR] [--epochs N] [--threads N] [--rows N]   integrated gradients'\n" +
             "                         rows/s at 32 steps beside scoring the same rows (issue 18)\n" +
-            "       Microsoft.ML.Mlp.Benchmarks scoring [--data DIR] [--epochs N]   Transform pass after pass, PredictionEngine latency (issue 19)\n" +
+            "       Microsoft.ML.Mlp.Benchmarks scoring [--data DIR] [--epochs N] [--maxent]   Transform pass after pass, PredictionEngine latency (issue 19)\n" +
             "       Microsoft.ML.Mlp.Benchmarks first-fit [--data DIR] [--estimator-first]   first Fit in a process against the same Fit again (issue 19)\n" +
             "  --data DIR        folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (default /usr/share/datasets/fashion-mnist)\n" +
             "  --epochs N        training epochs for both sides (default 2)\n" +
@@ -39,6 +39,9 @@ namespace Microsoft.ML.Mlp.Benchmarks
         /// <summary>first-fit mode: build the estimator before reading the data.</summary>
         public bool EstimatorFirst { get; private set; }
 
+        /// <summary>scoring mode: measure LbfgsMaximumEntropy instead of the seed model.</summary>
+        public bool MaxEnt { get; private set; }
+
         public static HarnessOptions Parse(string[] args)
         {
             var o = new HarnessOptions();
@@ -56,6 +59,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                         break;
                     case "--skip-reference": o.SkipReference = true; break;
                     case "--estimator-first": o.EstimatorFirst = true; break;
+                    case "--maxent": o.MaxEnt = true; break;
                     case "--threads":
                         string threads = Next();
                         if (!int.TryParse(threads, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t < 1)

@@ -18,8 +18,15 @@ namespace Microsoft.ML.Mlp.Benchmarks
                 ? Array.Empty<Figures>()
                 : ReferenceRunner.Run(options.ReferenceScript, options.DataDirectory, options.Epochs);
 
+            var (floor, gflop) = GemmFloor.SeedModelEpoch();
             Console.WriteLine();
             Console.WriteLine(ComparisonTable.Render(ours, reference));
+            var openBlas = reference.FirstOrDefault(f => f.Name.Contains("OpenBLAS"));
+            Console.WriteLine($"GEMM floor of one seed-model epoch on this machine (1 thread, libtorch's own products at each shape, {gflop:F1} GFLOP): {floor:F3} s/epoch.");
+            if (ours.MeanEpochSeconds is double one)
+                Console.WriteLine($"- 1 model: {one:F2} s/epoch = {one / floor:F2}× floor" + (openBlas?.MeanEpochSeconds is double p ? $", {one / p:F2}× PyTorch+OpenBLAS" : ""));
+            if (ours.EnsembleEpochSeconds is double five)
+                Console.WriteLine($"- 5-member ensemble: {five:F2} s/epoch = {five / (5 * floor):F2}× five members' floor" + (openBlas?.MeanEpochSeconds is double q ? $", {five / q:F2}× PyTorch+OpenBLAS single" : ""));
             return 0;
         }
 
