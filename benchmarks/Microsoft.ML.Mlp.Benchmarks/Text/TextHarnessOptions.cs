@@ -12,6 +12,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Text
             "  --epochs N        Mlp epochs (default 2)\n" +
             "  --hidden N        Mlp hidden layer width (default 64)\n" +
             "  --skip-mlp        SdcaMaximumEntropy and LbfgsMaximumEntropy only\n" +
+            "  --threads N       the Mlp's NumberOfThreads (default 1)\n" +
             "       Microsoft.ML.Mlp.Benchmarks dense-stream [--rows N] [--features N] [--epochs N] [--heap-limit-mib N] [--seed N]\n" +
             "  --rows N          rows generated lazily, never materialised by the generator (default 3000000)\n" +
             "  --features N      dense features per row (default 200)\n" +
@@ -20,6 +21,9 @@ namespace Microsoft.ML.Mlp.Benchmarks.Text
         public int Documents { get; private set; } = 5000;
         public int Epochs { get; private set; } = 2;
         public int Hidden { get; private set; } = 64;
+
+        /// <summary>The Mlp's NumberOfThreads.</summary>
+        public int Threads { get; private set; } = 1;
         public bool SkipMlp { get; private set; }
         public int Seed { get; private set; }
         public int Rows { get; private set; } = 3_000_000;
@@ -42,6 +46,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Text
                     case "--documents": o.Documents = Whole(name, Next(), 10); break;
                     case "--epochs": o.Epochs = Whole(name, Next(), 1); break;
                     case "--hidden": o.Hidden = Whole(name, Next(), 1); break;
+                    case "--threads": o.Threads = Whole(name, Next(), 1); break;
                     case "--skip-mlp": o.SkipMlp = true; break;
                     case "--seed": o.Seed = Whole(name, Next(), 0); break;
                     case "--rows": o.Rows = Whole(name, Next(), 100); break;
@@ -57,7 +62,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Text
         /// <summary>The arguments that make a child process measure the same case.</summary>
         public string[] ChildArguments(string mode, string trainer) => new[]
         {
-            mode, "--documents", Text(Documents), "--epochs", Text(Epochs), "--hidden", Text(Hidden), "--seed", Text(Seed),
+            mode, "--documents", Text(Documents), "--epochs", Text(Epochs), "--hidden", Text(Hidden), "--threads", Text(Threads), "--seed", Text(Seed),
             "--rows", Text(Rows), "--features", Text(Features), "--heap-limit-mib", Text(HeapLimitMiB), "--trainer", trainer,
         };
 

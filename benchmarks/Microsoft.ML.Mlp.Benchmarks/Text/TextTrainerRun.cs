@@ -70,6 +70,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Text
             {
                 HiddenLayerSizes = new[] { options.Hidden },
                 NumberOfEpochs = options.Epochs,
+                NumberOfThreads = options.Threads,
                 Seed = options.Seed,
             }),
             _ => throw new ArgumentException($"--trainer must be one of {string.Join(", ", Trainers)}, got '{options.Trainer}'."),
