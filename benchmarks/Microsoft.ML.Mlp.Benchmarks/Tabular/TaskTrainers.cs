@@ -37,6 +37,20 @@ namespace Microsoft.ML.Mlp.Benchmarks.Tabular
             _ => _ml.Regression.Trainers.Mlp(Options(new MlpRegressionTrainer.Options(), seed)),
         };
 
+        /// <summary>The Mlp refitted on all training rows with what <paramref name="first"/> chose (<see cref="MlpRefit"/>).</summary>
+        public IEstimator<ITransformer> MlpRefitOf(ITransformer first, int seed) => _task switch
+        {
+            "multiclass" => _ml.MulticlassClassification.Trainers.Mlp(Refit(Options(new MlpMulticlassTrainer.Options(), seed), first)),
+            "binary" => _ml.BinaryClassification.Trainers.Mlp(Refit(Options(new MlpBinaryTrainer.Options(), seed), first)),
+            _ => _ml.Regression.Trainers.Mlp(Refit(Options(new MlpRegressionTrainer.Options(), seed), first)),
+        };
+
+        private static T Refit<T>(T options, ITransformer first) where T : MlpOptionsBase
+        {
+            MlpRefit.Apply(first, options);
+            return options;
+        }
+
         public IEstimator<ITransformer> LightGbm() => _task switch
         {
             "multiclass" => _ml.MulticlassClassification.Trainers.LightGbm(),
