@@ -16,6 +16,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     {
         private static Task s_warmUp;
 
+        /// <summary>The warm-up once started, else null.</summary>
+        public static Task Started => Volatile.Read(ref s_warmUp);
+
         /// <summary>Starts the warm-up once per process; later calls return the same task.</summary>
         public static Task Start()
         {

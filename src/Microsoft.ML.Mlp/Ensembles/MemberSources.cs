@@ -65,7 +65,7 @@ namespace Microsoft.ML.Trainers.Mlp
             for (int i = 0; i < members.Length; i++)
             {
                 var last = trained[i].History[^1];
-                channel.Info("{0}: member {1} (seed {2}): {3} epochs, final loss {4:F4}{5}{6}.", ensembleName, i, seeds[i], trained[i].History.Count,
+                channel.Info("{0}: member {1} (seed {2}): {3} epochs, final loss {4:F4}{5}{6}.", ensembleName, i, seeds[i], trained[i].History.Max(h => h.Epoch),
                     last.TrainingLoss, task.HasClasses ? $", training accuracy {last.TrainingAccuracy:P2}" : "",
                     last.ValidationLoss is double vl ? $", validation loss {vl:F4}" : "");
                 members[i] = EnsembleMember.FromModel(task, trained[i].Model, $"{ensembleName}: member {i}");

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Trainers.Mlp
     /// The rule that fills the options a user left null from the training data — the table in the README's "Defaults"
     /// section. It follows the tabular deep-learning literature (RealMLP's "better by default" recipe, Kadra et al.'s
     /// regularisation) as measured on the tabular benchmark (benchmarks/README.md): a 3 × 256 SELU network without batch
-    /// norm, AdamW with decoupled decay, a cosine schedule, label smoothing for classes, robust feature scaling, and the best
+    /// norm, AdamW with decoupled decay, a cosine schedule, label smoothing for multiclass, robust feature scaling, and the best
     /// epoch picked on held-out rows. Epochs follow a budget of rows seen, so small data gets enough steps and large data a
     /// bounded time. Deterministic: the same options and data give the same recipe. After training, <see cref="DepthChoice"/>
     /// may replace chosen hidden layers by none when a linear model holds out better.
@@ -33,7 +33,7 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>The recipe of one fit: each option as set, or chosen from <paramref name="profile"/>.</summary>
         /// <param name="options">The trainer's options (checked).</param>
-        /// <param name="task">The task (classification gets label smoothing).</param>
+        /// <param name="task">The task (multiclass gets label smoothing).</param>
         /// <param name="profile">Rows, features and sparsity of the training data.</param>
         /// <param name="hasValidationData">Validation data was passed to Fit: nothing needs holding out.</param>
         /// <param name="models">Models trained together (an ensemble's fused copies, which already average): more than one

@@ -43,10 +43,10 @@ namespace Microsoft.ML.Trainers.Mlp
             var (featureCount, width) = CheckSchemas(task, trainer, data, validationData);
             var profile = DataProfile.Measure(data, FitFeatureScaling.Storage(options, initial, trainer));
             var recipe = FitFeatureScaling.Resolve(DataAwareDefaults.Resolve(options, task, profile, validationData != null, seeds.Length), options, initial, channel, trainer);
+            recipe = AsThisFitRunsIt(recipe, initial, trainer, profile.Sparse, featureCount, width, seeds.Length);
             channel.Info("{0}: {1:N0} rows × {2} features ({3}){4}: {5}.", trainer, profile.Rows, featureCount, profile.Sparse ? "sparse" : "dense",
                 task.HasClasses ? $", {width} classes" : "", recipe.Describe());
-            int members = EnsembleSize(recipe, initial, trainer);
-            recipe = recipe with { EnsembleSize = members };
+            int members = recipe.EnsembleSize;
             NetworkSize.Check(trainer, recipe, profile.Sparse, featureCount, width, seeds.Length * members);
             var rowSources = new RowSourceOptions(options.TrainingMemoryBudget, recipe.ValidationFraction, recipe.BatchSize);
             var (train, validation) = TrainingSources.Open(rowSources, profile, task, width, data, validationData, seeds[0], channel, trainer);
@@ -55,7 +55,10 @@ namespace Microsoft.ML.Trainers.Mlp
             if (initial != null && !initial.Network.Architecture.SameShape(architecture))
                 throw new InvalidOperationException(
                     $"{trainer}: the initial model is {Describe(initial.Network.Architecture)} but these options and data make {Describe(architecture)}. "
-                    + "Warm start needs the same features, outputs, HiddenLayerSizes, Activation and UseBatchNormalization.");
+                    + "Warm start needs the same features, outputs, HiddenLayerSizes, Activation and UseBatchNormalization."
+                    + (initial.Network.Architecture.HiddenLayerSizes.Length == architecture.HiddenLayerSizes.Length && architecture.HiddenLayerSizes.Length > 0
+                        && initial.Network.Architecture.HiddenLayerSizes[0] > architecture.HiddenLayerSizes[0]
+                        ? $" A model of averaged networks (EnsembleSize > 1) continues as the one network it is: set HiddenLayerSizes = {{{string.Join(", ", initial.Network.Architecture.HiddenLayerSizes)}}} (or leave it null)." : ""));
             // One read of the sample (a streamed source's first block) for both: the means as read, then the scaler, which
             // rewrites rows held in memory in place.
             var sample = train.FeatureSample();
@@ -66,21 +69,34 @@ namespace Microsoft.ML.Trainers.Mlp
                 allSeeds.Length == 1 ? "" : $" × {allSeeds.Length} networks (fused{(members > 1 ? $", averaged in groups of {members}" : "")})", string.Join(",", allSeeds),
                 task.HasClasses ? "" : $", label mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}");
             var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, allSeeds, validation, initial, architecture, scale);
+            // TorchSharp loads libtorch without a lock: the background load the trainer started must be over before the first product.
+            EngineWarmUp.Start().Wait();
             var result = Averaged(NetworkTrainer.Train(architecture, settings, train), members);
             if (DepthChoice.Applies(recipe, seeds, initial, validation))
                 (result, recipe) = DepthChoice.Choose(host, channel, task, options, recipe, seeds, train, validation, architecture, scale, result);
             return new FitResult(result.Members, result.Histories, scale, scaler, recipe.Describe(), means);
         }
 
-        /// <summary>Networks averaged into each model: the recipe's, or 1 for a warm start (which continues one network).</summary>
-        private static int EnsembleSize(MlpRecipe recipe, ITrainedNetwork initial, string trainer)
+        /// <summary>
+        /// The recipe as this fit runs it. A warm start continues the initial model's one network: EnsembleSize 1 (an explicit
+        /// larger one is refused) and the initial model's hidden layers when the rule chose them. A rule-chosen EnsembleSize falls to 1 where the averaged networks would not fit in one model.
+        /// </summary>
+        private static MlpRecipe AsThisFitRunsIt(MlpRecipe recipe, ITrainedNetwork initial, string trainer, bool sparse, int features, int outputs, int models)
         {
-            if (initial == null || recipe.EnsembleSize == 1)
-                return recipe.EnsembleSize;
-            if (!recipe.Chosen.Contains(nameof(MlpOptionsBase.EnsembleSize)))
-                throw new InvalidOperationException(
-                    $"{trainer}: EnsembleSize is {recipe.EnsembleSize} but a warm start continues one network. Set EnsembleSize = 1 (or leave it null) to continue a model.");
-            return 1;
+            bool chosenMembers = recipe.Chosen.Contains(nameof(MlpOptionsBase.EnsembleSize));
+            if (initial != null)
+            {
+                if (recipe.EnsembleSize > 1 && !chosenMembers)
+                    throw new InvalidOperationException(
+                        $"{trainer}: EnsembleSize is {recipe.EnsembleSize} but a warm start continues one network. Set EnsembleSize = 1 (or leave it null) to continue a model.");
+                recipe = recipe with { EnsembleSize = 1 };
+                var initialHidden = initial.Network.Architecture.HiddenLayerSizes;
+                if (recipe.Chosen.Contains(nameof(MlpOptionsBase.HiddenLayerSizes)))
+                    recipe = recipe with { HiddenLayerSizes = initialHidden.ToArray() };
+            }
+            if (recipe.EnsembleSize > 1 && chosenMembers && NetworkSize.Problem(trainer, recipe, sparse, features, outputs, models * recipe.EnsembleSize) != null)
+                recipe = recipe with { EnsembleSize = 1 };
+            return recipe;
         }
 
         /// <summary>Each model's seed followed by its sub-networks' (model i, network j: seed i + j × models × 1,000,003, so

@@ -10,6 +10,13 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <exception cref="ArgumentOutOfRangeException">Too many parameters (names HiddenLayerSizes) or too large a batch (names BatchSize).</exception>
         public static void Check(string trainer, MlpRecipe options, bool sparse, int features, int outputs, int networks)
         {
+            if (Problem(trainer, options, sparse, features, outputs, networks) is Exception problem)
+                throw problem;
+        }
+
+        /// <summary>What <see cref="Check"/> would throw, or null when the networks fit.</summary>
+        public static ArgumentOutOfRangeException Problem(string trainer, MlpRecipe options, bool sparse, int features, int outputs, int networks)
+        {
             long parameters = 0;
             for (int l = 0, fanIn = features; l <= options.HiddenLayerSizes.Length; l++)
             {
@@ -18,9 +25,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 fanIn = fanOut;
             }
             if (parameters * networks > int.MaxValue / 4)
-                throw new ArgumentOutOfRangeException(nameof(options.HiddenLayerSizes), string.Join(",", options.HiddenLayerSizes),
+                return new ArgumentOutOfRangeException(nameof(options.HiddenLayerSizes), string.Join(",", options.HiddenLayerSizes),
                     $"{trainer}: {features} features and HiddenLayerSizes {{{string.Join(", ", options.HiddenLayerSizes)}}} make {parameters:N0} parameters "
-                    + $"per network ({networks} network(s)); at most {int.MaxValue / 4 / networks:N0} fit in one buffer. Use smaller hidden layers or fewer features.");
+                    + $"per network ({networks} network(s)); at most {int.MaxValue / 4 / networks:N0} fit in one buffer. Use smaller hidden layers or fewer features"
+                    + (options.EnsembleSize > 1 ? $", or EnsembleSize = 1 (now {options.EnsembleSize} networks per model)." : "."));
             // Averaged networks become one model whose hidden layers hold every network's side by side (block-diagonal).
             if (options.EnsembleSize > 1)
             {
@@ -32,16 +40,17 @@ namespace Microsoft.ML.Trainers.Mlp
                     fanIn = fanOut;
                 }
                 if (largest > int.MaxValue / 4)
-                    throw new ArgumentOutOfRangeException(nameof(MlpOptionsBase.EnsembleSize), options.EnsembleSize,
+                    return new ArgumentOutOfRangeException(nameof(MlpOptionsBase.EnsembleSize), options.EnsembleSize,
                         $"{trainer}: EnsembleSize {options.EnsembleSize} with HiddenLayerSizes {{{string.Join(", ", options.HiddenLayerSizes)}}} makes a model layer of "
                         + $"{largest:N0} weights (the networks side by side); at most {int.MaxValue / 4:N0} fit. Use a smaller EnsembleSize or smaller hidden layers.");
             }
             // One batch of every member's activations sits in one buffer too (the input rows as well, when stored dense).
             long widest = Math.Max(options.HiddenLayerSizes.DefaultIfEmpty(0).Max(), Math.Max(outputs, sparse ? 0 : features));
             if ((long)networks * options.BatchSize * widest > Array.MaxLength)
-                throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize,
+                return new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize,
                     $"{trainer}: {networks} network(s) × BatchSize {options.BatchSize} × {widest:N0} values per row do not fit in one buffer. "
                     + "Use a smaller BatchSize, fewer members or FeatureStorage = Sparse.");
+            return null;
         }
     }
 }

@@ -5,7 +5,9 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>What one training epoch of one network achieved. A list of these is the model's training history.</summary>
     public sealed class MlpEpochMetrics
     {
-        /// <summary>0-based member index within a SoftVotingEnsemble of MLP copies; 0 for a single model.</summary>
+        /// <summary>0-based index of the network the epoch trained: 0 for a single network; with <c>EnsembleSize</c> k, the
+        /// network within the model (0 … k − 1); within a SoftVotingEnsemble of MLP copies, the member (times k plus the
+        /// network within it when the copies average k networks each). <c>EpochCallback</c> is called once per network and epoch.</summary>
         public int Member { get; init; }
 
         /// <summary>1-based epoch number (continues across warm starts).</summary>

@@ -84,12 +84,20 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Contains($"EnsembleSize {DataAwareDefaults.MaximumChosenEnsembleSize}*", model.TrainingSettings);
             Assert.Equal(new[] { 8 * DataAwareDefaults.MaximumChosenEnsembleSize }, model.HiddenLayerSizes);
 
-            // Continuing it: the merged network is one network now (its hidden layers must be asked for as they are).
-            var more = new MlpRegressionTrainer.Options { HiddenLayerSizes = model.HiddenLayerSizes.ToArray(), NumberOfEpochs = 1, Seed = 0 };
-            var continued = ml.Regression.Trainers.Mlp(more).Fit(small, model).Model;
+            // Continuing it: the merged network is one network now, and goes on as one — with its hidden layers as they are
+            // (the options that made it name one network's, and the refusal says what to set).
+            var error = Assert.Throws<InvalidOperationException>(() => ml.Regression.Trainers.Mlp(options).Fit(small, model));
+            Assert.Contains($"set HiddenLayerSizes = {{{8 * DataAwareDefaults.MaximumChosenEnsembleSize}}}", error.Message);
+            var asItIs = new MlpRegressionTrainer.Options { HiddenLayerSizes = model.HiddenLayerSizes.ToArray(), NumberOfEpochs = 1, Seed = 0 };
+            var continued = ml.Regression.Trainers.Mlp(asItIs).Fit(small, model).Model;
+            Assert.Equal(model.HiddenLayerSizes, continued.HiddenLayerSizes);
             Assert.Contains("EnsembleSize 1*", continued.TrainingSettings);
-            more.EnsembleSize = 2;
-            var error = Assert.Throws<InvalidOperationException>(() => ml.Regression.Trainers.Mlp(more).Fit(small, model));
+            // With default options too: the rule's hidden layers give way to the initial model's.
+            var defaults = new MlpRegressionTrainer.Options { NumberOfEpochs = 1, Seed = 0 };
+            var network = ml.Regression.Trainers.Mlp(defaults).Fit(small).Model;
+            Assert.Equal(network.HiddenLayerSizes, ml.Regression.Trainers.Mlp(defaults).Fit(small, network).Model.HiddenLayerSizes);
+            var more = new MlpRegressionTrainer.Options { NumberOfEpochs = 1, Seed = 0, EnsembleSize = 2 };
+            error = Assert.Throws<InvalidOperationException>(() => ml.Regression.Trainers.Mlp(more).Fit(small, model));
             Assert.Contains("EnsembleSize", error.Message);
         }
 
