@@ -64,6 +64,12 @@ namespace Microsoft.ML.Mlp.Tests
 
             var scorers = networks.Select(n => new InferenceNetwork(n, logits: true)).ToArray();
             var mergedScorer = new InferenceNetwork(merged, logits: true);
+            // Row scoring sees the blocks between hidden layers (and nowhere else), so a row visits only its own network's.
+            for (int l = 0; l < merged.Architecture.LayerCount; l++)
+            {
+                Assert.Equal(l > 0 && l < hidden.Length ? members : 1, mergedScorer.DiagonalBlocksOf(l));
+                Assert.Equal(1, scorers[0].DiagonalBlocksOf(l));
+            }
             var output = new float[3];
             var expected = new double[3];
             for (int row = 0; row < 50; row++)
