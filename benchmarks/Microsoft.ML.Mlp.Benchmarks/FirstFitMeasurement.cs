@@ -7,9 +7,8 @@ namespace Microsoft.ML.Mlp.Benchmarks
 {
     /// <summary>
     /// The <c>first-fit</c> mode (issue 19): in a process that has not trained yet, the seed model's first Fit (1 epoch on
-    /// the first rows of the training set) against the same Fit again, and what the first one pays for — the first libtorch
-    /// call (native load, MKL start) and the rest (JIT of the fit path). Run it as its own process: a second run in the same
-    /// process measures nothing.
+    /// the first rows of the training set) against the same Fit twice more; the difference is what a process's first fit pays
+    /// once (libtorch's load, JIT). Run it as its own process: a second run in the same process measures nothing.
     /// </summary>
     public static class FirstFitMeasurement
     {

@@ -58,7 +58,7 @@ namespace Microsoft.ML.Trainers.Mlp
         public override EnsembleMember[] Train(IHost host, MlpTask task, string ensembleName, RoleMappedData data, RoleMappedData validation)
         {
             int baseSeed = _trainer.Seed ?? host.Rand.Next();
-            var seeds = Enumerable.Range(0, _count).Select(i => unchecked(baseSeed + i * 1_000_003)).ToArray();
+            var seeds = Enumerable.Range(0, _count).Select(i => unchecked(baseSeed + i * MlpFit.MemberSeedStride)).ToArray();
             var trained = _trainer.TrainMembers(host, data, seeds, validation);
             using var channel = host.Start("Members");
             var members = new EnsembleMember[_count];

@@ -56,9 +56,9 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new InvalidOperationException(
                     $"{trainer}: the initial model is {Describe(initial.Network.Architecture)} but these options and data make {Describe(architecture)}. "
                     + "Warm start needs the same features, outputs, HiddenLayerSizes, Activation and UseBatchNormalization."
-                    + (initial.Network.Architecture.HiddenLayerSizes.Length == architecture.HiddenLayerSizes.Length && architecture.HiddenLayerSizes.Length > 0
-                        && initial.Network.Architecture.HiddenLayerSizes[0] > architecture.HiddenLayerSizes[0]
-                        ? $" A model of averaged networks (EnsembleSize > 1) continues as the one network it is: set HiddenLayerSizes = {{{string.Join(", ", initial.Network.Architecture.HiddenLayerSizes)}}} (or leave it null)." : ""));
+                    + (initial.Network.Architecture.HiddenLayerSizes.AsSpan().SequenceEqual(architecture.HiddenLayerSizes) ? ""
+                        : $" To continue the model as it is (an averaged model, EnsembleSize > 1, is the one network of its networks side by side), "
+                        + $"set HiddenLayerSizes = {{{string.Join(", ", initial.Network.Architecture.HiddenLayerSizes)}}} or leave it null."));
             // One read of the sample (a streamed source's first block) for both: the means as read, then the scaler, which
             // rewrites rows held in memory in place.
             var sample = train.FeatureSample();
@@ -102,7 +102,11 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Each model's seed followed by its sub-networks' (model i, network j: seed i + j × models × 1,000,003, so
         /// network 0 is the model's own seed and no two networks share a seed when the models' seeds are i × 1,000,003 apart).</summary>
         private static int[] SubMemberSeeds(int[] seeds, int members) => members == 1 ? seeds
-            : Enumerable.Range(0, seeds.Length * members).Select(x => unchecked(seeds[x / members] + x % members * seeds.Length * 1_000_003)).ToArray();
+            : Enumerable.Range(0, seeds.Length * members).Select(x => unchecked(seeds[x / members] + x % members * seeds.Length * MemberSeedStride)).ToArray();
+
+        /// <summary>How far apart the seeds of networks trained together are (an ensemble's copies, a model's averaged
+        /// networks): a prime, so that members differ and no two share a seed.</summary>
+        internal const int MemberSeedStride = 1_000_003;
 
         /// <summary>Each group of <paramref name="members"/> consecutive networks as one averaged network, their histories
         /// merged by epoch (each entry names its network in <see cref="MlpEpochMetrics.Member"/>).</summary>
