@@ -25,6 +25,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         private bool _reported;
         private LabelScale? _labelScale;
         private FeatureScaler _featureScaler;
+        private readonly int _inputWidth;
 
         /// <param name="data">The role-mapped data view, read again at every pass.</param>
         /// <param name="task">How rows read their label.</param>
@@ -44,12 +45,12 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             _channel = channel;
             _trainer = trainer;
             _take = take;
-            FeatureCount = data.Schema.Feature.Value.Type.GetVectorSize();
+            _inputWidth = data.Schema.Feature.Value.Type.GetVectorSize();
         }
 
         public int BlockRows { get; }
 
-        public int FeatureCount { get; }
+        public int FeatureCount => _featureScaler?.OutputWidth ?? _inputWidth;
 
         public IEnumerable<TrainingData> Blocks()
         {
@@ -67,7 +68,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                 bool last = store.RowCount < BlockRows;
                 var block = store.ToTrainingData();
                 _labelScale?.Standardise(block.Labels, block.RowCount);
-                _featureScaler?.Apply(block);
+                block = _featureScaler?.Apply(block) ?? block;
                 yield return block;
                 if (last)
                     break;

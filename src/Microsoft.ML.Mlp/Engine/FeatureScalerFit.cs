@@ -33,6 +33,26 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return (int)Math.Max(1, (rows + keep - 1) / keep);
         }
 
+        /// <summary><paramref name="scaler"/> (dense, fitted on <paramref name="data"/>) with a piecewise-linear encoding of up to
+        /// <paramref name="bins"/> quantile bins per feature, fitted on the same rows (<see cref="SampleStep"/>) as they scale.</summary>
+        public static FeatureScaler WithEncoding(FeatureScaler scaler, TrainingData data, int bins)
+        {
+            if (data.Sparse != null)
+                throw new InvalidOperationException("A piecewise-linear encoding is fitted on dense rows.");
+            int rows = data.RowCount, width = data.FeatureCount, step = SampleStep(rows, width);
+            int used = rows == 0 ? 0 : (rows - 1) / step + 1;
+            var column = new float[used];
+            var center = scaler.Center.ToArray();
+            var multiplier = scaler.Multiplier.ToArray();
+            var encoding = PiecewiseLinearEncoding.Fit(i =>
+            {
+                for (int k = 0; k < used; k++)
+                    column[k] = FeatureScaler.Scale(data.Features[(long)k * step * width + i], center[i], multiplier[i]);
+                return column;
+            }, width, bins);
+            return new FeatureScaler(center, multiplier, encoding);
+        }
+
         /// <summary>Features a column pass gathers at once: one cache line of each row, read in row order.</summary>
         private const int GatherWidth = 16;
 

@@ -76,7 +76,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
         }
 
+        /// <summary>Values the first layer reads: the features, or the scaler's output (features and encoded bins).</summary>
         public int InputSize => _inputs[0];
+
+        /// <summary>Values per row the scoring entries read: the model's features.</summary>
+        public int FeatureCount => _scaler?.Width ?? _inputs[0];
 
         public int OutputSize => _outputs[^1];
 
@@ -122,7 +126,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             if (_scaler != null)
             {
-                var scaled = Scaled(features.Length);
+                var scaled = Scaled(_scaler.OutputWidth);
                 _scaler.Apply(features, scaled);
                 features = scaled;
             }
@@ -170,7 +174,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             scaled.Clear();
             for (int k = 0; k < indices.Length; k++)
                 scaled[indices[k]] = values[k];
-            _scaler.Apply(scaled, scaled);
+            _scaler.Apply(scaled.Slice(0, _scaler.Width), scaled);
             PredictScaled(scaled, probabilities);
         }
 
@@ -299,10 +303,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var buffers = new[] { Scratch(scratch, 1, count * _widest), Scratch(scratch, 2, count * _widest) };
             // The caller's rows start at any address: copied into aligned memory so the products' bits never depend on it.
             var input = Scratch(scratch, 0, count * _inputs[0]);
-            rows.AsSpan(firstRow * _inputs[0], count * _inputs[0]).CopyTo(input.AsSpan(0, count * _inputs[0]));
-            if (_scaler != null) // the copy is ours: scaled in place, row by row as Predict scales
+            int features = FeatureCount;
+            if (_scaler == null)
+                rows.AsSpan(firstRow * features, count * features).CopyTo(input.AsSpan(0, count * features));
+            else // scaled into the aligned copy row by row, as Predict scales
                 for (int r = 0; r < count; r++)
-                    _scaler.Apply(input.AsSpan(r * _inputs[0], _inputs[0]), input.AsSpan(r * _inputs[0], _inputs[0]));
+                    _scaler.Apply(rows.AsSpan((firstRow + r) * features, features), input.AsSpan(r * _inputs[0], _inputs[0]));
             int inputWidth = _inputs[0];
             for (int l = 0; l <= last; l++)
             {

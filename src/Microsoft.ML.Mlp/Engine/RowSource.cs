@@ -29,8 +29,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// rows held in memory, or the first block of a streamed source; null when there are none.</summary>
         TrainingData FeatureSample();
 
-        /// <summary>From now on every block's features read as <paramref name="scaler"/> maps them: rows held in memory are
-        /// rewritten once, in place; streamed rows as each block is read.</summary>
+        /// <summary>From now on every block's features read as <paramref name="scaler"/> maps them, and
+        /// <see cref="FeatureCount"/> is its output width: rows held in memory are rewritten once (in place, or into wider rows
+        /// for an encoding); streamed rows as each block is read.</summary>
         void ScaleFeatures(FeatureScaler scaler);
     }
 
@@ -39,7 +40,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     {
         public InMemoryRows(TrainingData data) => Data = data;
 
-        public TrainingData Data { get; }
+        public TrainingData Data { get; private set; }
 
         public int FeatureCount => Data.FeatureCount;
 
@@ -66,7 +67,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public TrainingData FeatureSample() => Data;
 
-        /// <summary>In place: the rows are the fit's own copy, read from the data view.</summary>
-        public void ScaleFeatures(FeatureScaler scaler) => scaler.Apply(Data);
+        /// <summary>In place (the rows are the fit's own copy, read from the data view), or into wider rows for an encoding.</summary>
+        public void ScaleFeatures(FeatureScaler scaler) => Data = scaler.Apply(Data);
     }
 }

@@ -45,7 +45,7 @@ namespace Microsoft.ML.Trainers.Mlp
             _trained = trained;
             Network = trained.Network;
             _inference = new InferenceNetwork(trained.Network, logits, trained.Scaler);
-            SetShape(Network.Architecture.InputSize, Network.Architecture.OutputSize);
+            SetShape(_inference.FeatureCount, Network.Architecture.OutputSize);
         }
 
         /// <summary>Width of each hidden layer, input side first.</summary>
@@ -62,6 +62,10 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>How the features are preprocessed before the first layer (fitted on the training rows, applied by every
         /// scoring path and the ONNX export). <see cref="MlpFeatureScaling.None"/> for models saved before format 4.</summary>
         public MlpFeatureScaling FeatureScaling => _trained.Scaler == null ? MlpFeatureScaling.None : MlpFeatureScaling.Robust;
+
+        /// <summary>How the scaled numeric features are embedded before the first layer: <see cref="MlpNumericEmbedding.PiecewiseLinear"/>
+        /// when the model encodes some feature's bins, else <see cref="MlpNumericEmbedding.None"/>.</summary>
+        public MlpNumericEmbedding NumericEmbedding => _trained.Scaler?.Encoding == null ? MlpNumericEmbedding.None : MlpNumericEmbedding.PiecewiseLinear;
 
         /// <summary>The values the fit trained with, one line naming each option (hidden layers, activation, optimizer, learning
         /// rate, batch size, epochs, …, feature scaling); the ones chosen from the data (options left null) are marked with *.

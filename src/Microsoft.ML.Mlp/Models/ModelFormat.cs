@@ -17,7 +17,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
     internal static class ModelFormat
     {
         /// <summary>The format this library writes.</summary>
-        public const int Current = 4;
+        public const int Current = 5;
 
         /// <summary>The oldest format this library reads.</summary>
         public const int Oldest = 1;
@@ -128,7 +128,7 @@ namespace Microsoft.ML.Trainers.Mlp.Models
             return version switch
             {
                 1 => new FormatReader(bytes, 0, bytes.Length, 1),
-                2 or 3 or 4 => OpenBlock(bytes, version),
+                2 or 3 or 4 or 5 => OpenBlock(bytes, version),
                 _ => throw new NotSupportedException($"Format version {version} has no reader."),
             };
         }

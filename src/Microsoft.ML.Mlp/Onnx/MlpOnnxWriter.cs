@@ -52,7 +52,9 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
         /// <summary>
         /// The feature scaling as <see cref="FeatureScaler.Scale"/> computes it, operation for operation: Sub(center),
         /// Mul(multiplier), saturation to ±<see cref="FeatureScaler.Saturation"/> (Max, Min), then the smooth clip z / √(1 + (z · ⅓)²)
-        /// as Mul(⅓), Mul(itself), Add(1), Sqrt, Div. Returns the scaled [N, inputs] variable.
+        /// as Mul(⅓), Mul(itself), Add(1), Sqrt, Div. A piecewise-linear encoding follows as <see cref="PiecewiseLinearEncoding.Encode"/>
+        /// computes it: Gather(the bins' features), Sub(lower edges), Mul(multipliers), Max(0), Min(1), concatenated after the
+        /// scaled features. Returns the network's [N, inputs] input variable.
         /// </summary>
         public static string WriteScaling(OnnxContext ctx, FeatureScaler scaler, string features)
         {
@@ -72,7 +74,23 @@ namespace Microsoft.ML.Trainers.Mlp.Onnx
             string onePlus = Node("Add", square, ctx.AddInitializer(1f, "MlpClipOne"), "MlpClipOnePlus");
             string root = Intermediate(ctx, "MlpClipRoot");
             ctx.CreateNode("Sqrt", onePlus, root, ctx.GetNodeName("Sqrt"), "");
-            return Node("Div", z, root, "MlpScaledFeatures");
+            string scaled = Node("Div", z, root, "MlpScaledFeatures");
+            if (scaler.Encoding is not { } encoding)
+                return scaled;
+            var bins = new long[] { encoding.Count };
+            var sources = new long[encoding.Count];
+            for (int j = 0; j < sources.Length; j++)
+                sources[j] = encoding.Source[j];
+            string gathered = Intermediate(ctx, "MlpBinFeatures");
+            ctx.CreateNode("Gather", new[] { scaled, ctx.AddInitializer(sources, bins, "MlpBinSource") }, new[] { gathered }, ctx.GetNodeName("Gather"), "")
+                .AddAttribute("axis", 1L);
+            string shifted = Node("Sub", gathered, ctx.AddInitializer(encoding.Lower.ToArray(), bins, "MlpBinLower"), "MlpBinShifted");
+            string position = Node("Mul", shifted, ctx.AddInitializer(encoding.Multiplier.ToArray(), bins, "MlpBinMultiplier"), "MlpBinPosition");
+            string above = Node("Max", position, ctx.AddInitializer(0f, "MlpBinZero"), "MlpBinAbove");
+            string encoded = Node("Min", above, ctx.AddInitializer(1f, "MlpBinOne"), "MlpBinEncoded");
+            string input = Intermediate(ctx, "MlpEncodedFeatures");
+            ctx.CreateNode("Concat", new[] { scaled, encoded }, new[] { input }, ctx.GetNodeName("Concat"), "").AddAttribute("axis", 1L);
+            return input;
         }
 
         /// <summary>ML.NET's multiclass PredictedLabel from a Score variable: the 1-based key of the largest score (the first on a

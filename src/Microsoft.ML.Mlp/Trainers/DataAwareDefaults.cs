@@ -28,6 +28,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Most networks the rule averages into one model.</summary>
         public const int MaximumChosenEnsembleSize = 4;
 
+        /// <summary>Bins per feature of the piecewise-linear embedding unless set.</summary>
+        public const int EmbeddingBins = 8;
+
         /// <summary>Fewest rows for which the rule holds rows out (fewer would leave too few to judge an epoch by).</summary>
         public const int MinimumRowsToHoldOut = 50;
 
@@ -64,6 +67,7 @@ namespace Microsoft.ML.Trainers.Mlp
             int epochs = Pick(options.NumberOfEpochs, () => (int)Math.Clamp(Math.Ceiling(RowBudget / trainingRows), MinimumEpochs, MaximumEpochs),
                 nameof(MlpOptionsBase.NumberOfEpochs));
             bool judged = hasValidationData || validation > 0;
+            var scaling = Pick(options.FeatureScaling, () => MlpFeatureScaling.Robust, nameof(MlpOptionsBase.FeatureScaling));
             int patience = Pick(options.EarlyStoppingPatience, () => judged ? Math.Max(8, epochs / 8) : 0, nameof(MlpOptionsBase.EarlyStoppingPatience));
             return new MlpRecipe
             {
@@ -88,7 +92,9 @@ namespace Microsoft.ML.Trainers.Mlp
                 LabelSmoothing = task.HasClasses ? Pick(options.LabelSmoothing, () => task is BinaryTask ? 0f : 0.1f, nameof(MlpOptionsBase.LabelSmoothing)) : 0f,
                 ValidationFraction = validation,
                 EarlyStoppingPatience = patience > 0 ? patience : null,
-                FeatureScaling = Pick(options.FeatureScaling, () => MlpFeatureScaling.Robust, nameof(MlpOptionsBase.FeatureScaling)),
+                FeatureScaling = scaling,
+                NumericEmbedding = Pick(options.NumericEmbedding, () => MlpNumericEmbedding.None, nameof(MlpOptionsBase.NumericEmbedding)),
+                NumericEmbeddingBins = options.NumericEmbeddingBins ?? EmbeddingBins,
                 // Small data is where one fit's variance is largest and the row budget has room: spend it on averaged networks.
                 EnsembleSize = Pick(options.EnsembleSize, () => models > 1 ? 1
                     : (int)Math.Clamp(RowBudget / ((double)MaximumEpochs * trainingRows), 1, MaximumChosenEnsembleSize), nameof(MlpOptionsBase.EnsembleSize)),

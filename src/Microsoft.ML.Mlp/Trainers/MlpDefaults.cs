@@ -21,6 +21,7 @@ namespace Microsoft.ML.Trainers.Mlp
             options.EarlyStoppingPatience = 0;
             options.LearningRateSchedule = MlpLearningRateSchedule.Constant;
             options.FeatureScaling = MlpFeatureScaling.None;
+            options.NumericEmbedding = MlpNumericEmbedding.None;
             options.EnsembleSize = 1;
         }
     }

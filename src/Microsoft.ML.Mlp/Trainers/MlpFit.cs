@@ -42,7 +42,8 @@ namespace Microsoft.ML.Trainers.Mlp
             using var channel = host.Start("Training");
             var (featureCount, width) = CheckSchemas(task, trainer, data, validationData);
             var profile = DataProfile.Measure(data, FitFeatureScaling.Storage(options, initial, trainer));
-            var recipe = FitFeatureScaling.Resolve(DataAwareDefaults.Resolve(options, task, profile, validationData != null, seeds.Length), options, initial, channel, trainer);
+            var recipe = FitFeatureScaling.Resolve(DataAwareDefaults.Resolve(options, task, profile, validationData != null, seeds.Length), options, initial,
+                profile.Sparse, channel, trainer);
             recipe = AsThisFitRunsIt(recipe, initial, trainer, profile.Sparse, featureCount, width, seeds.Length);
             channel.Info("{0}: {1:N0} rows × {2} features ({3}){4}: {5}.", trainer, profile.Rows, featureCount, profile.Sparse ? "sparse" : "dense",
                 task.HasClasses ? $", {width} classes" : "", recipe.Describe());
@@ -51,7 +52,14 @@ namespace Microsoft.ML.Trainers.Mlp
             var rowSources = new RowSourceOptions(options.TrainingMemoryBudget, recipe.ValidationFraction, recipe.BatchSize);
             var (train, validation) = TrainingSources.Open(rowSources, profile, task, width, data, validationData, seeds[0], channel, trainer);
             var scale = task.ScaleLabels(train, validation, initial?.LabelScale);
-            var architecture = new NetworkArchitecture(featureCount, recipe.HiddenLayerSizes, width, recipe.Activation, recipe.UseBatchNormalization, recipe.DropoutRate);
+            // One read of the sample (a streamed source's first block) for both: the means as read, then the scaler, which
+            // rewrites rows held in memory (in place, or into wider rows with an embedding's bins).
+            var sample = train.FeatureSample();
+            var means = sample == null ? new float[featureCount] : FeatureMeans.Of(sample);
+            var scaler = FitFeatureScaling.Apply(recipe, train, validation, initial, sample, channel, trainer);
+            var architecture = new NetworkArchitecture(train.FeatureCount, recipe.HiddenLayerSizes, width, recipe.Activation, recipe.UseBatchNormalization, recipe.DropoutRate);
+            if (scaler?.Encoding != null)
+                NetworkSize.Check(trainer, recipe, false, train.FeatureCount, width, seeds.Length * members);
             if (initial != null && !initial.Network.Architecture.SameShape(architecture))
                 throw new InvalidOperationException(
                     $"{trainer}: the initial model is {Describe(initial.Network.Architecture)} but these options and data make {Describe(architecture)}. "
@@ -59,11 +67,6 @@ namespace Microsoft.ML.Trainers.Mlp
                     + (initial.Network.Architecture.HiddenLayerSizes.AsSpan().SequenceEqual(architecture.HiddenLayerSizes) ? ""
                         : $" To continue the model as it is (an averaged model, EnsembleSize > 1, is the one network of its networks side by side), "
                         + $"set HiddenLayerSizes = {{{string.Join(", ", initial.Network.Architecture.HiddenLayerSizes)}}} or leave it null."));
-            // One read of the sample (a streamed source's first block) for both: the means as read, then the scaler, which
-            // rewrites rows held in memory in place.
-            var sample = train.FeatureSample();
-            var means = sample == null ? new float[featureCount] : FeatureMeans.Of(sample);
-            var scaler = FitFeatureScaling.Apply(recipe, train, validation, initial, sample, channel, trainer);
             var allSeeds = SubMemberSeeds(seeds, members);
             channel.Info("{0}: training {1}{2}, seed {3}{4}.", trainer, architecture.Describe(),
                 allSeeds.Length == 1 ? "" : $" × {allSeeds.Length} networks (fused{(members > 1 ? $", averaged in groups of {members}" : "")})", string.Join(",", allSeeds),

@@ -8,6 +8,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Most networks one model averages (<see cref="EnsembleSize"/>).</summary>
         private const int MaximumEnsembleSize = 64;
 
+        /// <summary>Most bins per feature of the piecewise-linear embedding (<see cref="NumericEmbeddingBins"/>).</summary>
+        private const int MaximumEmbeddingBins = 64;
+
         /// <summary><paramref name="options"/>, checked (<see cref="Check"/>).</summary>
         /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
         internal static TOptions Checked<TOptions>(TOptions options) where TOptions : MlpOptionsBase
@@ -101,6 +104,14 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(TrainingMemoryBudget), budget, "TrainingMemoryBudget must be a number of bytes > 0 (e.g. 1L << 30 for 1 GiB), or null for a quarter of the available memory.");
             if (FeatureScaling is MlpFeatureScaling scaling && !Enum.IsDefined(scaling))
                 throw new ArgumentOutOfRangeException(nameof(FeatureScaling), scaling, "Unknown feature scaling; use a value of MlpFeatureScaling.");
+            if (NumericEmbedding is MlpNumericEmbedding embedding && !Enum.IsDefined(embedding))
+                throw new ArgumentOutOfRangeException(nameof(NumericEmbedding), embedding, "Unknown numeric embedding; use a value of MlpNumericEmbedding.");
+            if (NumericEmbeddingBins is int bins && !(bins >= 2 && bins <= MaximumEmbeddingBins))
+                throw new ArgumentOutOfRangeException(nameof(NumericEmbeddingBins), bins,
+                    $"NumericEmbeddingBins must be in [2, {MaximumEmbeddingBins}] (8 is usual), or null for the default.");
+            if (NumericEmbedding == MlpNumericEmbedding.PiecewiseLinear && FeatureScaling == MlpFeatureScaling.None)
+                throw new ArgumentOutOfRangeException(nameof(NumericEmbedding), NumericEmbedding,
+                    "NumericEmbedding PiecewiseLinear bins the robustly scaled features: set FeatureScaling to Robust (or leave it null), or NumericEmbedding to None.");
             if (!Enum.IsDefined(FeatureStorage))
                 throw new ArgumentOutOfRangeException(nameof(FeatureStorage), FeatureStorage, "Unknown feature storage; use a value of MlpFeatureStorage.");
             if (!Enum.IsDefined(DivergenceHandling))

@@ -114,6 +114,15 @@ namespace Microsoft.ML.Trainers.Mlp
         /// trains well. A warm start keeps the initial model's scaling, whatever this says.</summary>
         public MlpFeatureScaling? FeatureScaling;
 
+        /// <summary>Numeric feature embedding after the scaling, inside the model: <see cref="MlpNumericEmbedding.PiecewiseLinear"/>
+        /// adds, per numeric feature, one input per quantile bin of its training values (<see cref="NumericEmbeddingBins"/>),
+        /// which lets the network bend each feature's effect. Needs dense rows and robust scaling. Null (default): chosen from
+        /// the data (see the README's defaults table). A warm start keeps the initial model's.</summary>
+        public MlpNumericEmbedding? NumericEmbedding;
+
+        /// <summary>Most bins per feature of the piecewise-linear embedding, 2 to 64. Null (default): 8.</summary>
+        public int? NumericEmbeddingBins;
+
         /// <summary>Networks trained side by side from seeds Seed, Seed + 1,000,003, … (each with its own initialisation,
         /// shuffling, dropout and early stopping; fused, so about as fast as one network that wide) and averaged into one model
         /// of the same type: the model's hidden layers are the networks' side by side and its output their mean (logits for

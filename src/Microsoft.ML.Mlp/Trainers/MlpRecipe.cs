@@ -27,6 +27,8 @@ namespace Microsoft.ML.Trainers.Mlp
 
         public MlpLearningRateSchedule LearningRateSchedule { get; init; }
         public MlpFeatureScaling FeatureScaling { get; init; }
+        public MlpNumericEmbedding NumericEmbedding { get; init; }
+        public int NumericEmbeddingBins { get; init; } = DataAwareDefaults.EmbeddingBins;
 
         /// <summary>Networks trained side by side and averaged into the model (1: one network).</summary>
         public int EnsembleSize { get; init; } = 1;
@@ -58,6 +60,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 Part(nameof(ValidationFraction), ValidationFraction.ToString("G4", c)),
                 Part(nameof(EarlyStoppingPatience), EarlyStoppingPatience?.ToString(c) ?? "off"),
                 Part(nameof(FeatureScaling), FeatureScaling.ToString()),
+                Part(nameof(NumericEmbedding), NumericEmbedding == MlpNumericEmbedding.None ? "None" : $"{NumericEmbedding} ({NumericEmbeddingBins.ToString(c)} bins)"),
                 Part(nameof(EnsembleSize), EnsembleSize.ToString(c)),
             };
             return string.Join(", ", parts) + (Chosen.Count > 0 ? " (* chosen from the data)" : "") + (Note != null ? "; " + Note : "");

@@ -155,4 +155,19 @@ namespace Microsoft.ML.Trainers.Mlp
         /// divided by their largest absolute value, without centring, so a zero stays zero and the rows stay sparse.</summary>
         Robust,
     }
+
+    /// <summary>How an Mlp model embeds its scaled numeric features before the first layer (Gorishniy et al. 2022, "On
+    /// embeddings for numerical features in tabular deep learning"). Fitted on the training rows, saved in the model, applied
+    /// by every scoring path and the ONNX export.</summary>
+    public enum MlpNumericEmbedding
+    {
+        /// <summary>The scaled features go into the network as they are.</summary>
+        None,
+
+        /// <summary>Piecewise-linear encoding: each feature's training values are cut into quantile bins
+        /// (<c>NumericEmbeddingBins</c>), and each bin adds one input, clamp((x − bin start) / bin width, 0, 1), after the
+        /// scaled features — so the first layer can give every range of a feature its own slope. Features with at most two
+        /// distinct values (binary, one-hot) get no bins. Needs dense rows and <see cref="MlpFeatureScaling.Robust"/>.</summary>
+        PiecewiseLinear,
+    }
 }

@@ -55,6 +55,10 @@ namespace Microsoft.ML.Mlp.Tests
             ["binary-defaults"] = Lazy(ml => ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { NumberOfEpochs = 4, Seed = 7 }), Threes, "Score"),
             ["regression-defaults"] = Lazy(ml => ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { NumberOfEpochs = 10, Seed = 7 }),
                 ml => Friedman(ml, 2000, 1), "Score", ml => Friedman(ml, ExplainedRows, 2)),
+            // The piecewise-linear embedding: each bin's clamp chained into the gradient, summed back onto its feature.
+            ["regression-embedding"] = Lazy(ml => ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
+                { NumberOfEpochs = 10, EnsembleSize = 1, Seed = 7, NumericEmbedding = MlpNumericEmbedding.PiecewiseLinear }),
+                ml => Friedman(ml, 2000, 1), "Score", ml => Friedman(ml, ExplainedRows, 2)),
             ["multiclass-voting"] = Lazy(ml => ml.MulticlassClassification.Trainers.SoftVotingEnsemble(Multiclass(3), numberOfModels: 3), Digits10, "Score"),
             ["binary-voting"] = Lazy(ml => ml.BinaryClassification.Trainers.SoftVotingEnsemble(Binary(3), numberOfModels: 2), Threes, "Probability"),
             ["regression-voting"] = Lazy(ml => ml.Regression.Trainers.VotingEnsemble(new IEstimator<ITransformer>[]

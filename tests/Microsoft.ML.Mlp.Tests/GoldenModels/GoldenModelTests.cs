@@ -21,7 +21,7 @@ namespace Microsoft.ML.Mlp.Tests
         public static TheoryData<int, string> Files()
         {
             var data = new TheoryData<int, string>();
-            foreach (int version in new[] { 1, 2, 3, 4 })
+            foreach (int version in new[] { 1, 2, 3, 4, 5 })
                 foreach (string kind in GoldenModels.KindsOf(version))
                     data.Add(version, kind);
             return data;
@@ -48,6 +48,8 @@ namespace Microsoft.ML.Mlp.Tests
                 var means = (System.Collections.Generic.IReadOnlyList<float>)mlp.GetType().GetProperty("FeatureMeans").GetValue(mlp);
                 Assert.Equal(version >= 4, means != null);
                 Assert.Equal(version >= 4 ? Microsoft.ML.Trainers.Mlp.MlpFeatureScaling.Robust : Microsoft.ML.Trainers.Mlp.MlpFeatureScaling.None, scaling);
+                var embedding = (Microsoft.ML.Trainers.Mlp.MlpNumericEmbedding)mlp.GetType().GetProperty("NumericEmbedding").GetValue(mlp);
+                Assert.Equal(kind == "mlp-embedding" ? Microsoft.ML.Trainers.Mlp.MlpNumericEmbedding.PiecewiseLinear : Microsoft.ML.Trainers.Mlp.MlpNumericEmbedding.None, embedding);
                 if (version >= 4)
                     Assert.Contains("FeatureScaling Robust", settings);
                 else

@@ -24,11 +24,14 @@ namespace Microsoft.ML.Mlp.Tests
 
         /// <summary>Kinds written in a format version: the binary Mlp appeared with version 2; the regression Mlp and the
         /// voting and stacking ensembles of the binary and regression tasks (and multiclass stacking) with version 3. Version 4
-        /// (feature scaling and training settings in the MLP payload) has the same kinds as 3, their Mlps trained with robust scaling.</summary>
+        /// (feature scaling and training settings in the MLP payload) has the same kinds as 3, their Mlps trained with robust scaling.
+        /// Version 5 added the piecewise-linear numeric embedding; its one kind is the multiclass Mlp with it (the other kinds'
+        /// bytes are version 4's).</summary>
         public static IEnumerable<string> KindsOf(int version) => version switch
         {
             1 => Kinds,
             2 => Kinds.Append("binary"),
+            5 => new[] { "mlp-embedding" },
             _ => Kinds.Append("binary").Append("regression").Concat(VotingKinds).Concat(StackingKinds),
         };
 
@@ -78,6 +81,8 @@ namespace Microsoft.ML.Mlp.Tests
             IEstimator<ITransformer> trainer = kind switch
             {
                 "mlp" => ml.MulticlassClassification.Trainers.Mlp(mlp),
+                "mlp-embedding" => ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
+                    { HiddenLayerSizes = new[] { 8 }, NumberOfEpochs = 2, Seed = 11, ValidationFraction = 0.2f, FeatureScaling = Scaling, NumericEmbedding = MlpNumericEmbedding.PiecewiseLinear }),
                 "fused-ensemble" => ml.MulticlassClassification.Trainers.SoftVotingEnsemble(mlp, numberOfModels: 3, weights: new[] { 1f, 2f, 1f }),
                 "heterogeneous-ensemble" => ml.MulticlassClassification.Trainers.SoftVotingEnsemble(new IEstimator<ITransformer>[]
                 {

@@ -46,13 +46,13 @@ namespace Microsoft.ML.Mlp.Tests
             const string entry = "TransformerChain/Transform_001/Model/Model.key";
             var bytes = (byte[])zip[entry].Clone();
             Assert.Equal("SOFTVOTE", ModelZip.Signature(bytes));
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(72), 0x0001_0005); // written
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(76), 0x0001_0005); // readable
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(72), 0x0001_0006); // written
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(76), 0x0001_0006); // readable
 
             var ex = LoadFails(zip, entry, bytes);
             Assert.IsType<NotSupportedException>(ex);
-            Assert.Contains("MulticlassSoftVotingModelParameters at 'TransformerChain/Transform_001/Model' was saved in Microsoft.ML.Mlp model format version 5", ex.Message);
-            Assert.Contains("reads format versions 1 to 4", ex.Message);
+            Assert.Contains("MulticlassSoftVotingModelParameters at 'TransformerChain/Transform_001/Model' was saved in Microsoft.ML.Mlp model format version 6", ex.Message);
+            Assert.Contains("reads format versions 1 to 5", ex.Message);
         }
 
         [Fact]
@@ -118,7 +118,7 @@ namespace Microsoft.ML.Mlp.Tests
             foreach (string entry in ours)
             {
                 var bytes = zip[entry];
-                Assert.Equal(0x0001_0004u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(72)));
+                Assert.Equal(0x0001_0005u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(72)));
                 Assert.Equal("MLPF", System.Text.Encoding.ASCII.GetString(bytes, ModelZip.ModelRegion(bytes).Start + 4, 4));
             }
             saved.Position = 0;

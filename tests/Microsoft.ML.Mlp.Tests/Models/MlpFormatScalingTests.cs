@@ -88,6 +88,55 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal("the feature centers holds 3 values where the architecture needs 2", Damage(payload));
         }
 
+        /// <summary>A 2-feature linear network with robust scaling and the given bins (format 5), its input 2 + bins.</summary>
+        private static byte[] EncodedPayload(int[] source, float[] lower, float[] multiplier)
+        {
+            int inputs = 2 + source.Length;
+            var architecture = new NetworkArchitecture(inputs, Array.Empty<int>(), 2, MlpActivation.Relu, false, 0);
+            var network = new NetworkWeights(architecture, new[] { new LayerWeights { Weight = new float[2 * inputs], Bias = new float[] { 5, 6 } } });
+            var scaler = new FeatureScaler(new[] { 1.5f, -2f }, new[] { 0.25f, 4f }, new PiecewiseLinearEncoding(source, lower, multiplier));
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+                MlpFormat.Write(writer, new TrainedMlp(network, new List<MlpEpochMetrics>(), scaler, Settings, new[] { 0.5f, 1f }));
+            return stream.ToArray();
+        }
+
+        /// <summary>Where kind 2's first bin feature sits: after the kind, the bin count and the two 2-float arrays.</summary>
+        private static int FirstBinFeatureOffset(byte[] payload, int bins) =>
+            payload.Length - System.Text.Encoding.UTF8.GetByteCount(Settings) - 4 - (4 + 2 * 4) - 2 * (4 + 4 * bins) - 4 * bins;
+
+        [Fact]
+        public void PiecewiseLinearBinsReadBackAsWrittenFromFormat5On()
+        {
+            var payload = EncodedPayload(new[] { 0, 0, 1 }, new[] { -1f, 0.5f, 2f }, new[] { 0.5f, 2f, 1f });
+            var read = Read(payload, version: 5);
+            Assert.Equal(2, read.Scaler.Width);
+            Assert.Equal(5, read.Scaler.OutputWidth);
+            Assert.Equal(new[] { 0, 0, 1 }, read.Scaler.Encoding.Source.ToArray());
+            Assert.Equal(new[] { -1f, 0.5f, 2f }, read.Scaler.Encoding.Lower.ToArray());
+            Assert.Equal(new[] { 0.5f, 2f, 1f }, read.Scaler.Encoding.Multiplier.ToArray());
+            Assert.Equal(new[] { 0.5f, 1f }, read.FeatureMeans);
+            // Format 4 has no kind 2: the same bytes under a version-4 header are damage, not a misread.
+            Assert.Equal("the feature scaling is 2, neither 0 (none) nor 1 (robust)",
+                Assert.Throws<FormatReader.DamageException>(() => Read(payload, version: 4)).Message);
+        }
+
+        [Fact]
+        public void BinsOutsideTheFeaturesOrOutOfOrderOrNotPositiveAreDamage()
+        {
+            string DamageAt5(byte[] bytes) => Assert.Throws<FormatReader.DamageException>(() => Read(bytes, version: 5)).Message;
+            var payload = EncodedPayload(new[] { 0, 1 }, new[] { 0f, 0f }, new[] { 1f, 1f });
+            int first = FirstBinFeatureOffset(payload, 2);
+            BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(first), 2);
+            Assert.Equal("the bins' features are not ascending within the 2 features", DamageAt5(payload));
+            BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(first), 0);
+            BinaryPrimitives.WriteSingleLittleEndian(payload.AsSpan(first + 8 + 4 + 8 + 4 + 4), 0f); // the second bin's multiplier
+            Assert.StartsWith("the bins' multipliers hold a value that is not > 0", DamageAt5(payload));
+            var counted = EncodedPayload(new[] { 0 }, new[] { 0f }, new[] { 1f });
+            BinaryPrimitives.WriteInt32LittleEndian(counted.AsSpan(FirstBinFeatureOffset(counted, 1) - 24 - 4), 3); // the bin count
+            Assert.Equal("the bin count is 3 where the input size 3 leaves 1 to 2", DamageAt5(counted));
+        }
+
         [Fact]
         public void FeatureMeansReadBackAsWrittenAndNoneReadsAsNull()
         {

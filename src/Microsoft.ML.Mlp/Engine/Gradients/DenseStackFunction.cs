@@ -30,14 +30,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 (_pre[l], _post[l]) = (new AlignedBuffer(0), new AlignedBuffer(0));
         }
 
-        public override int InputSize => _stack.InputSize;
+        /// <summary>The model's features: the scaler's width, or the first layer's.</summary>
+        public override int InputSize => _stack.Scaler?.Width ?? _stack.InputSize;
 
         public override int OutputSize => _stack.OutputSize;
 
         public override void Forward(ReadOnlySpan<float> points, int count, Span<float> outputs)
         {
             _alongPath = false;
-            int width = InputSize;
+            int features = InputSize, width = _stack.InputSize;
             IntegrationPath.Grow(ref _input, count * width);
             var input = _input.AsSpan(0, count * width);
             if (_stack.Scaler is { } scaler)
@@ -45,7 +46,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 if (_derivative.Length < input.Length)
                     _derivative = new float[input.Length];
                 for (int r = 0; r < count; r++)
-                    scaler.ApplyWithDerivative(points.Slice(r * width, width), input.Slice(r * width, width), _derivative.AsSpan(r * width, width));
+                    scaler.ApplyWithDerivative(points.Slice(r * features, features), input.Slice(r * width, width), _derivative.AsSpan(r * width, width));
             }
             else
             {
@@ -107,13 +108,17 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public override void Backward(ReadOnlySpan<float> upstream, int count, Span<float> gradients)
         {
             var delta = DeltaOfFirstLayer(upstream, count);
-            int width = InputSize;
+            int features = InputSize, width = _stack.InputSize;
             IntegrationPath.Grow(ref _gradients, count * width);
             Products.MultiplyAdd(_gradients, delta, count, _stack.Outputs[0], _stack.Transposed[0], width, beta: 0);
             var result = _gradients.AsSpan(0, count * width);
-            if (_stack.Scaler != null)
-                TensorPrimitives.Multiply(result, _derivative.AsSpan(0, result.Length), result);
-            result.CopyTo(gradients);
+            if (_stack.Scaler is not { } scaler)
+            {
+                result.CopyTo(gradients);
+                return;
+            }
+            for (int r = 0; r < count; r++) // through the scaling's (and encoding's) derivatives back to the raw features
+                scaler.AddGradients(result.Slice(r * width, width), _derivative.AsSpan(r * width, width), gradients.Slice(r * features, features));
         }
 
         public override void BackwardAlongPath(ReadOnlySpan<float> upstream, IntegrationPath path, Span<float> rowGradients)
