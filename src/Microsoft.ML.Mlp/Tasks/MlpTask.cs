@@ -76,6 +76,10 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
         /// </summary>
         public virtual LabelScale ScaleLabels(IRowSource train, IRowSource validation, LabelScale? initial) => LabelScale.Identity;
 
+        /// <summary>The numeric embedding the data-aware defaults choose for this task's dense rows (Trainers/DataAwareDefaults):
+        /// none unless the task says otherwise.</summary>
+        public virtual MlpNumericEmbedding DefaultNumericEmbedding => MlpNumericEmbedding.None;
+
         /// <summary>A log line for one epoch's metrics.</summary>
         public virtual string EpochSummary(MlpEpochMetrics metrics) => metrics.ToString();
 

@@ -40,6 +40,10 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
 
         public override int FormatCode => 2;
 
+        /// <summary>Piecewise-linear bins: measured on the tabular suite they gave its regression sets +0.006 R² on average
+        /// (ozone +0.037, cps1985 +0.015, boston2 −0.017), while classification lost 0.002 on average.</summary>
+        public override MlpNumericEmbedding DefaultNumericEmbedding => MlpNumericEmbedding.PiecewiseLinear;
+
         public override bool HasClasses => false;
 
         private protected override MlpEarlyStoppingMetric[] TaskMetrics { get; } = { MlpEarlyStoppingMetric.ValidationRmse, MlpEarlyStoppingMetric.ValidationRSquared };

@@ -9,8 +9,8 @@ namespace Microsoft.ML.Trainers.Mlp
     /// The rule that fills the options a user left null from the training data — the table in the README's "Defaults"
     /// section. It follows the tabular deep-learning literature (RealMLP's "better by default" recipe, Kadra et al.'s
     /// regularisation) as measured on the tabular benchmark (benchmarks/README.md): a 3 × 256 SELU network without batch
-    /// norm, AdamW with decoupled decay, a cosine schedule, label smoothing for multiclass, robust feature scaling, and the best
-    /// epoch picked on held-out rows. Epochs follow a budget of rows seen, so small data gets enough steps and large data a
+    /// norm, AdamW with decoupled decay, a cosine schedule, label smoothing for multiclass, robust feature scaling (with the
+    /// piecewise-linear numeric embedding for regression), and the best epoch picked on held-out rows. Epochs follow a budget of rows seen, so small data gets enough steps and large data a
     /// bounded time. Deterministic: the same options and data give the same recipe. After training, <see cref="DepthChoice"/>
     /// may replace chosen hidden layers by none when a linear model holds out better.
     /// </summary>
@@ -93,7 +93,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 ValidationFraction = validation,
                 EarlyStoppingPatience = patience > 0 ? patience : null,
                 FeatureScaling = scaling,
-                NumericEmbedding = Pick(options.NumericEmbedding, () => MlpNumericEmbedding.None, nameof(MlpOptionsBase.NumericEmbedding)),
+                // The task's choice (the bins measured worth it for regression only), behind robust scaling; dense rows only (FitFeatureScaling).
+                NumericEmbedding = Pick(options.NumericEmbedding,
+                    () => scaling == MlpFeatureScaling.Robust ? task.DefaultNumericEmbedding : MlpNumericEmbedding.None,
+                    nameof(MlpOptionsBase.NumericEmbedding)),
                 NumericEmbeddingBins = options.NumericEmbeddingBins ?? EmbeddingBins,
                 // Small data is where one fit's variance is largest and the row budget has room: spend it on averaged networks.
                 EnsembleSize = Pick(options.EnsembleSize, () => models > 1 ? 1

@@ -71,7 +71,7 @@ namespace Microsoft.ML.Mlp.Tests
                 HiddenLayerSizes = new[] { 7 }, Activation = MlpActivation.Tanh, BatchSize = 5, NumberOfEpochs = 3, LearningRate = 0.5f,
                 DropoutRate = 0.4f, Optimizer = MlpOptimizer.Sgd, WeightDecay = 0.25f, LabelSmoothing = 0.3f, ValidationFraction = 0.5f,
                 EarlyStoppingPatience = 0, LearningRateSchedule = MlpLearningRateSchedule.StepDecay, FeatureScaling = MlpFeatureScaling.None,
-                UseBatchNormalization = true, WeightInitialization = MlpWeightInitialization.GlorotUniform, EnsembleSize = 1,
+                UseBatchNormalization = true, WeightInitialization = MlpWeightInitialization.GlorotUniform, EnsembleSize = 1, NumericEmbedding = MlpNumericEmbedding.None,
             };
             var recipe = Resolve(options, 5_000);
             Assert.Equal(new[] { 7 }, recipe.HiddenLayerSizes);
@@ -97,6 +97,25 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal((0f, 0f, 0f), (recipe.WeightDecay, recipe.LabelSmoothing, recipe.ValidationFraction));
             Assert.Null(recipe.EarlyStoppingPatience);
             Assert.Equal(1, recipe.EnsembleSize);
+            Assert.Equal(MlpNumericEmbedding.None, recipe.NumericEmbedding);
+            Assert.Equal(MlpNumericEmbedding.None, Resolve(MlpRegressionTrainer.Options.KerasReference(), 5_000, task: RegressionTask.Default).NumericEmbedding);
+        }
+
+        [Fact]
+        public void RegressionOnDenseRowsGetsThePiecewiseLinearEmbeddingAndClassificationNone()
+        {
+            var regression = Resolve(new MlpRegressionTrainer.Options(), 5_000, task: RegressionTask.Default);
+            Assert.Equal(MlpNumericEmbedding.PiecewiseLinear, regression.NumericEmbedding);
+            Assert.Equal(8, regression.NumericEmbeddingBins);
+            Assert.Contains("NumericEmbedding PiecewiseLinear (8 bins)*", regression.Describe());
+            Assert.Equal(MlpNumericEmbedding.None, Resolve(new MlpMulticlassTrainer.Options(), 5_000).NumericEmbedding);
+            Assert.Equal(MlpNumericEmbedding.None, Resolve(new MlpBinaryTrainer.Options(), 5_000, task: BinaryTask.Instance).NumericEmbedding);
+            // Without robust scaling the rule adds no bins (they bin the scaled values); set options win.
+            Assert.Equal(MlpNumericEmbedding.None,
+                Resolve(new MlpRegressionTrainer.Options { FeatureScaling = MlpFeatureScaling.None }, 5_000, task: RegressionTask.Default).NumericEmbedding);
+            Assert.Equal(MlpNumericEmbedding.None,
+                Resolve(new MlpRegressionTrainer.Options { NumericEmbedding = MlpNumericEmbedding.None }, 5_000, task: RegressionTask.Default).NumericEmbedding);
+            Assert.Equal(16, Resolve(new MlpMulticlassTrainer.Options { NumericEmbedding = MlpNumericEmbedding.PiecewiseLinear, NumericEmbeddingBins = 16 }, 5_000).NumericEmbeddingBins);
         }
 
         [Fact]

@@ -228,6 +228,20 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void RegressionDefaultsBinDenseRowsAndLeaveSparseRowsSparse()
+        {
+            var ml = new MLContext(seed: 1);
+            var houses = Houses().Take(200).ToArray();
+            var dense = FitHouses(ml, houses, new MlpRegressionTrainer.Options { NumberOfEpochs = 1, EnsembleSize = 1, Seed = 1 });
+            Assert.Equal(MlpNumericEmbedding.PiecewiseLinear, dense.NumericEmbedding);
+            Assert.Contains("NumericEmbedding PiecewiseLinear (8 bins)*", dense.TrainingSettings);
+            var sparse = FitHouses(ml, houses, new MlpRegressionTrainer.Options { NumberOfEpochs = 1, EnsembleSize = 1, Seed = 1, FeatureStorage = MlpFeatureStorage.Sparse });
+            Assert.Equal(MlpNumericEmbedding.None, sparse.NumericEmbedding);
+            Assert.Contains("NumericEmbedding None*", sparse.TrainingSettings);
+            Assert.True(((ITrainedNetwork)sparse).FeatureScaler.KeepsZeros);
+        }
+
+        [Fact]
         public void BadCombinationsAreRefusedNamingTheOptionAndTheFix()
         {
             var ml = new MLContext(seed: 1);
