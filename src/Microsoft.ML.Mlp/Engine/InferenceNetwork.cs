@@ -343,7 +343,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         if (_softmax)
                             Activations.SoftMax(row);
                         if (!float.IsFinite(TensorPrimitives.Sum(row)))
-                            Predict(rows.AsSpan((firstRow + r) * _inputs[0], _inputs[0]), row);
+                            Predict(rows.AsSpan((firstRow + r) * features, features), row);
                     }
                 }
             }
