@@ -30,7 +30,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             RoleMappedData data, RoleMappedData validationData, int seed, IChannel channel, string trainer)
         {
             var (rows, width, density, sparse) = profile;
-            double bytesPerRow = (sparse ? density * width * 8 : width * 4.0) + 8;
+            double bytesPerRow = (sparse ? density * width * 8 : width * 4.0 * options.WidthFactor) + 8;
             long budget = options.MemoryBudget ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultBudgetShare);
             double needed = rows * bytesPerRow;
 
@@ -53,7 +53,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             // Whole batches per block, so that only the last batch of an epoch is short, as in memory.
             int batch = Math.Max(options.BatchSize, 1);
             // A dense block is one array of rows × width floats; a sparse one holds rows × (average non-zeros) values.
-            double valuesPerRow = sparse ? Math.Max(1, density * width) : Math.Max(1, width);
+            double valuesPerRow = sparse ? Math.Max(1, density * width) : Math.Max(1, width * options.WidthFactor);
             long cap = (long)Math.Min(int.MaxValue - 1, Array.MaxLength / valuesPerRow);
             long blockRows = (long)Math.Clamp(budget / 4 / bytesPerRow, batch, Math.Max(batch, cap));
             blockRows = Math.Max(batch, blockRows / batch * batch);
@@ -75,5 +75,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
     /// <param name="MemoryBudget">Bytes the rows may take in memory; null for the default share of what the GC may use.</param>
     /// <param name="ValidationFraction">Fraction of the training rows held out for validation when no validation data is given.</param>
     /// <param name="BatchSize">Rows per mini-batch: streamed blocks hold whole batches.</param>
-    internal sealed record RowSourceOptions(long? MemoryBudget, float ValidationFraction, int BatchSize);
+    /// <param name="WidthFactor">How many times its read width a dense row may take once preprocessed: 1, or for a
+    /// piecewise-linear embedding of b bins 2 + b (its bins, up to b per feature, beside the row as read while it is encoded).</param>
+    internal sealed record RowSourceOptions(long? MemoryBudget, float ValidationFraction, int BatchSize, double WidthFactor = 1);
 }

@@ -49,7 +49,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 task.HasClasses ? $", {width} classes" : "", recipe.Describe());
             int members = recipe.EnsembleSize;
             NetworkSize.Check(trainer, recipe, profile.Sparse, featureCount, width, seeds.Length * members);
-            var rowSources = new RowSourceOptions(options.TrainingMemoryBudget, recipe.ValidationFraction, recipe.BatchSize);
+            // An embedding's bins widen every dense row: the budget decides in memory or streamed, and the block size, on that width.
+            double widthFactor = initial?.FeatureScaler is { Encoding: not null } kept ? 1 + (double)kept.OutputWidth / kept.Width
+                : recipe.NumericEmbedding == MlpNumericEmbedding.PiecewiseLinear && !profile.Sparse ? 2 + recipe.NumericEmbeddingBins : 1;
+            var rowSources = new RowSourceOptions(options.TrainingMemoryBudget, recipe.ValidationFraction, recipe.BatchSize, widthFactor);
             var (train, validation) = TrainingSources.Open(rowSources, profile, task, width, data, validationData, seeds[0], channel, trainer);
             var scale = task.ScaleLabels(train, validation, initial?.LabelScale);
             // One read of the sample (a streamed source's first block) for both: the means as read, then the scaler, which

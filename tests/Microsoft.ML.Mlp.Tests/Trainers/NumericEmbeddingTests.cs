@@ -228,6 +228,27 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void TheMemoryBudgetCountsTheBinsTheRowsWillHold()
+        {
+            // 400 rows × 12 features take ~22 KB as read and up to ten times that while binned (the row, plus up to 8 bins
+            // per feature): under a 50 KB budget the plain fit holds them in memory and the embedded one streams them.
+            var houses = Houses().Take(400).ToArray();
+            bool Streams(MlpNumericEmbedding embedding)
+            {
+                var ml = new MLContext(seed: 1);
+                var log = new List<string>();
+                ml.Log += (_, e) => { if (e.Message.Contains("streaming")) lock (log) log.Add(e.Message); };
+                var options = HouseOptions(epochs: 1);
+                options.NumericEmbedding = embedding;
+                options.TrainingMemoryBudget = 50_000;
+                FitHouses(ml, houses, options);
+                return log.Count > 0;
+            }
+            Assert.False(Streams(MlpNumericEmbedding.None));
+            Assert.True(Streams(MlpNumericEmbedding.PiecewiseLinear));
+        }
+
+        [Fact]
         public void RegressionDefaultsBinDenseRowsAndLeaveSparseRowsSparse()
         {
             var ml = new MLContext(seed: 1);
