@@ -18,7 +18,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private static readonly int Lanes = Vector<float>.Count;
         private readonly AlignedBuffer[] _weights; // [in, padded out] per layer, batch norm folded in; aligned for libtorch (PredictBatch)
         private readonly float[][] _biases;  // [padded out]
-        private readonly float[] _firstRows; // first layer again as [out, in], for dense rows (dot products)
+        private float[] _firstRows; // first layer again as [out, in], for dense rows (dot products): made at the first dense row
         private readonly int[] _inputs, _outputs, _padded;
         private readonly int[] _blocks; // per layer: its diagonal blocks — k for an averaged model's hidden layers, else 1
         private readonly ActivationFunction _activation;
@@ -52,7 +52,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _outputs[l] = fanOut;
                 _padded[l] = padded;
                 _biases[l] = new float[padded];
-                var folded = new float[fanOut * fanIn]; // [out, in], batch norm folded in
+                var scales = new float[fanOut];
                 for (int o = 0; o < fanOut; o++)
                 {
                     // y = γ(Wx + b − mean)/sqrt(var + ε) + β  =  (s·W)x + (s·(b − mean) + β)
@@ -62,22 +62,41 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         scale = layer.Gamma[o] / MathF.Sqrt(layer.RunningVariance[o] + NetworkArchitecture.BatchNormEpsilon);
                         shift = scale * (layer.Bias[o] - layer.RunningMean[o]) + layer.Beta[o];
                     }
-                    for (int i = 0; i < fanIn; i++)
-                        folded[o * fanIn + i] = scale * layer.Weight[o * fanIn + i];
+                    scales[o] = scale;
                     _biases[l][o] = shift;
                 }
-                // Between hidden layers an averaged model (NetworkAverage) is block-diagonal: a row then only visits its block.
-                _blocks[l] = l == 0 || l == layers - 1 ? 1 : DiagonalBlocks(folded, fanOut, fanIn);
+                // [in, padded out], batch norm folded in: transposed, then each input's row times the scales (the same one
+                // product per weight as folding first, so the same bits, without an [out, in] copy of a wide first layer).
                 _weights[l] = new AlignedBuffer(fanIn * padded);
-                Transpose.Copy(folded, fanOut, fanIn, _weights[l].AsSpan(), padded);
-                if (l == 0)
-                    _firstRows = folded;
+                var stored = _weights[l].AsSpan();
+                Transpose.Copy(layer.Weight, fanOut, fanIn, stored, padded);
+                if (layer.HasBatchNorm)
+                    for (int i = 0; i < fanIn; i++)
+                        TensorPrimitives.Multiply(stored.Slice(i * padded, fanOut), scales, stored.Slice(i * padded, fanOut));
+                // Between hidden layers an averaged model (NetworkAverage) is block-diagonal: a row then only visits its block.
+                _blocks[l] = l == 0 || l == layers - 1 ? 1 : DiagonalBlocks(FoldedRows(l), fanOut, fanIn);
                 _widest = Math.Max(_widest, padded);
             }
         }
 
         /// <summary>Values the first layer reads: the features, or the scaler's output (features and encoded bins).</summary>
         public int InputSize => _inputs[0];
+
+        /// <summary>Layer <paramref name="layer"/>'s folded weights as [out, in], from the stored [in, padded out] (the same values).</summary>
+        private float[] FoldedRows(int layer)
+        {
+            var rows = new float[_outputs[layer] * _inputs[layer]];
+            Transpose.Copy(_weights[layer].AsSpan(), _inputs[layer], _outputs[layer], _padded[layer], rows, _inputs[layer]);
+            return rows;
+        }
+
+        /// <summary>The first layer as [out, in] for dense rows, made when the first one comes (text models, scored sparse,
+        /// never need this second copy of their widest layer). Racing threads make equal arrays; one is kept.</summary>
+        private float[] FirstRows()
+        {
+            System.Threading.Interlocked.CompareExchange(ref _firstRows, FoldedRows(0), null);
+            return _firstRows;
+        }
 
         /// <summary>Values per row the scoring entries read: the model's features.</summary>
         public int FeatureCount => _scaler?.Width ?? _inputs[0];
@@ -148,7 +167,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var scratch = Scratch();
             var output = scratch.AsSpan(0, _padded[0]);
             if (IsDense(features))
-                DotProducts(features, _firstRows, _biases[0], output.Slice(0, _outputs[0]));
+                DotProducts(features, _firstRows ?? FirstRows(), _biases[0], output.Slice(0, _outputs[0]));
             else
                 Accumulate(features, _weights[0].AsSpan(), _biases[0], output);
             if (!FinishFrom(scratch, probabilities))

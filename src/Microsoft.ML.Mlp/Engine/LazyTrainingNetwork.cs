@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
@@ -38,7 +39,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             if (Current == null)
             {
                 Current = _settings.CreateNetwork(_initial, block, rowWeights, _masks);
+                long dropped = _initial?.Sum(w => w.Architecture.ParameterCount) ?? 0;
                 _initial = null; // copied into the network; a wide first layer should not be held twice
+                LargeMemory.Release(dropped);
             }
             else
             {

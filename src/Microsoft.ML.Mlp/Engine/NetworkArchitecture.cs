@@ -26,6 +26,18 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Output width of Linear layer <paramref name="layer"/>.</summary>
         public int LayerOutput(int layer) => layer < HiddenLayerSizes.Length ? HiddenLayerSizes[layer] : OutputSize;
 
+        /// <summary>Weights of all layers (biases and batch-norm values aside, which are small): what one network's copy costs.</summary>
+        public long ParameterCount
+        {
+            get
+            {
+                long count = 0;
+                for (int l = 0; l < LayerCount; l++)
+                    count += (long)LayerInput(l) * LayerOutput(l);
+                return count;
+            }
+        }
+
         /// <summary>True when the two describe the same layers (warm start needs this).</summary>
         public bool SameShape(NetworkArchitecture other) =>
             other != null && InputSize == other.InputSize && OutputSize == other.OutputSize

@@ -15,15 +15,22 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public static TrainingResult Train(NetworkArchitecture architecture, TrainingSettings settings, TrainingData data) =>
             Train(architecture, settings, new InMemoryRows(data));
 
+        // Optimised from the first call: unoptimised code keeps every local and temporary alive to the method's end, which
+        // would hold the dropped initial weights and the finished training network against LargeMemory.Release.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static TrainingResult Train(NetworkArchitecture architecture, TrainingSettings settings, IRowSource source)
         {
-            using var threads = LibTorchThreads.For(settings);
-            using var generators = new MemberGenerators(settings.Seeds);
+            TrainingResult result;
+            using (var threads = LibTorchThreads.For(settings))
+            using (var generators = new MemberGenerators(settings.Seeds))
             // The initial weights go to the network alone, which drops them once copied: a wide first layer is not held twice.
-            using var network = new LazyTrainingNetwork(settings,
+            using (var network = new LazyTrainingNetwork(settings,
                 settings.InitialWeights ?? WeightInitializer.Initialize(architecture, settings.WeightInitialization, generators.All),
-                LossWeights.PerClass(settings, source));
-            return new TrainingLoop(settings, network).Run(source, generators.All);
+                LossWeights.PerClass(settings, source)))
+                result = new TrainingLoop(settings, network).Run(source, generators.All);
+            // The training network (weights, gradients, two optimizer moments) is garbage now; the model is made next.
+            LargeMemory.Release(4L * settings.Seeds.Length * (architecture?.ParameterCount ?? 0)); // (tests fake the network: no architecture)
+            return result;
         }
     }
 }
