@@ -34,7 +34,9 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             long budget = options.MemoryBudget ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultBudgetShare);
             double needed = rows * bytesPerRow;
 
-            if (needed <= budget)
+            // Rows binned by an embedding are copied into one array up to (WidthFactor − 1) times their width: it must fit one array.
+            bool fitsOneArray = sparse || rows * (double)width * Math.Max(1, options.WidthFactor - 1) <= Array.MaxLength;
+            if (needed <= budget && fitsOneArray)
             {
                 var train = DatasetReader.Read(data, task, outputWidth, channel, trainer, sparse);
                 if (validationData != null)

@@ -118,6 +118,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// whole, sparse rows as their non-zeros) and returned, or, with an encoding, copied into new wider rows.</summary>
         public TrainingData Apply(TrainingData data)
         {
+            if (data.FeatureCount != Width)
+                throw new ArgumentException($"The rows have {data.FeatureCount} features; the scaler was fitted on {Width}.");
             if (data.Sparse is { } sparse)
             {
                 if (Encoding != null)

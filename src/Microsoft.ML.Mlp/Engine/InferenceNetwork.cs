@@ -90,13 +90,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return rows;
         }
 
-        /// <summary>The first layer as [out, in] for dense rows, made when the first one comes (text models, scored sparse,
-        /// never need this second copy of their widest layer). Racing threads make equal arrays; one is kept.</summary>
-        private float[] FirstRows()
-        {
-            System.Threading.Interlocked.CompareExchange(ref _firstRows, FoldedRows(0), null);
-            return _firstRows;
-        }
+        /// <summary>The first layer as [out, in] for dense rows, made once when the first one comes (text models, scored
+        /// sparse, never need this second copy of their widest layer); other threads wait for it.</summary>
+        private float[] FirstRows() => System.Threading.LazyInitializer.EnsureInitialized(ref _firstRows, ref _firstRowsLock, () => FoldedRows(0));
+
+        private object _firstRowsLock;
 
         /// <summary>Values per row the scoring entries read: the model's features.</summary>
         public int FeatureCount => _scaler?.Width ?? _inputs[0];

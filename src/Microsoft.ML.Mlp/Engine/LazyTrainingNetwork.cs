@@ -39,7 +39,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             if (Current == null)
             {
                 Current = _settings.CreateNetwork(_initial, block, rowWeights, _masks);
-                long dropped = _initial?.Sum(w => w.Architecture.ParameterCount) ?? 0;
+                // A warm start's initial weights are the initial model's own: still referenced, nothing to collect.
+                long dropped = _settings.InitialWeights != null ? 0 : _initial?.Sum(w => w.Architecture.ParameterCount) ?? 0;
                 _initial = null; // copied into the network; a wide first layer should not be held twice
                 LargeMemory.Release(dropped);
             }

@@ -28,6 +28,10 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Most networks the rule averages into one model.</summary>
         public const int MaximumChosenEnsembleSize = 4;
 
+        /// <summary>Most features the rule embeds: tables (the suite's widest regression set has 15); wider dense rows (images,
+        /// signals) would multiply the first layer's cost by up to 1 + bins.</summary>
+        public const int MaximumEmbeddedFeatures = 512;
+
         /// <summary>Bins per feature of the piecewise-linear embedding unless set.</summary>
         public const int EmbeddingBins = 8;
 
@@ -95,7 +99,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 FeatureScaling = scaling,
                 // The task's choice (the bins measured worth it for regression only), behind robust scaling; dense rows only (FitFeatureScaling).
                 NumericEmbedding = Pick(options.NumericEmbedding,
-                    () => scaling == MlpFeatureScaling.Robust ? task.DefaultNumericEmbedding : MlpNumericEmbedding.None,
+                    () => scaling == MlpFeatureScaling.Robust && profile.Features <= MaximumEmbeddedFeatures ? task.DefaultNumericEmbedding : MlpNumericEmbedding.None,
                     nameof(MlpOptionsBase.NumericEmbedding)),
                 NumericEmbeddingBins = options.NumericEmbeddingBins ?? EmbeddingBins,
                 // Small data is where one fit's variance is largest and the row budget has room: spend it on averaged networks.

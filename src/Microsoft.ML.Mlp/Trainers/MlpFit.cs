@@ -49,6 +49,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 task.HasClasses ? $", {width} classes" : "", recipe.Describe());
             int members = recipe.EnsembleSize;
             NetworkSize.Check(trainer, recipe, profile.Sparse, featureCount, width, seeds.Length * members);
+            // Before any row is read or scaled: an initial model's scaler reads exactly its own features.
+            if (initial != null && (initial.FeatureScaler?.Width ?? initial.Network.Architecture.InputSize) is int initialFeatures && initialFeatures != featureCount)
+                throw new InvalidOperationException($"{trainer}: the initial model reads {initialFeatures} features but the data has {featureCount}. "
+                    + "Warm start needs the same features: transform the data with the pipeline the initial model was trained behind.");
             // An embedding's bins widen every dense row: the budget decides in memory or streamed, and the block size, on that width.
             double widthFactor = initial?.FeatureScaler is { Encoding: not null } kept ? 1 + (double)kept.OutputWidth / kept.Width
                 : recipe.NumericEmbedding == MlpNumericEmbedding.PiecewiseLinear && !profile.Sparse ? 2 + recipe.NumericEmbeddingBins : 1;

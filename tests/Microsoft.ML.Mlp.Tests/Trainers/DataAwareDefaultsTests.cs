@@ -116,6 +116,8 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(MlpNumericEmbedding.None,
                 Resolve(new MlpRegressionTrainer.Options { NumericEmbedding = MlpNumericEmbedding.None }, 5_000, task: RegressionTask.Default).NumericEmbedding);
             Assert.Equal(16, Resolve(new MlpMulticlassTrainer.Options { NumericEmbedding = MlpNumericEmbedding.PiecewiseLinear, NumericEmbeddingBins = 16 }, 5_000).NumericEmbeddingBins);
+            // Wide dense rows (images, signals) are not binned by the rule: the first layer would grow by up to 1 + bins.
+            Assert.Equal(MlpNumericEmbedding.None, Resolve(new MlpRegressionTrainer.Options(), 5_000, features: 784, task: RegressionTask.Default).NumericEmbedding);
         }
 
         [Fact]

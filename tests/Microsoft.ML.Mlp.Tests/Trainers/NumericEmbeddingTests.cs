@@ -227,6 +227,26 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Contains(log, m => m.Contains("NumericEmbedding is None, but the initial model was trained with PiecewiseLinear"));
         }
 
+        /// <summary>Boston's rows with their last feature dropped: 11 features.</summary>
+        public sealed class ShortHouseRow
+        {
+            [VectorType(11)]
+            public float[] Features { get; set; }
+
+            public float Label { get; set; }
+        }
+
+        [Fact]
+        public void AWarmStartOnOtherFeaturesIsRefusedBeforeAnyRowIsBinned()
+        {
+            var ml = new MLContext(seed: 1);
+            var houses = Houses().Take(200).ToArray();
+            var initial = FitHouses(ml, houses, HouseOptions(epochs: 1));
+            var shorter = ml.Data.LoadFromEnumerable(houses.Select(h => new ShortHouseRow { Features = h.Features.Take(11).ToArray(), Label = h.Label }));
+            var error = Assert.Throws<InvalidOperationException>(() => ml.Regression.Trainers.Mlp(HouseOptions(epochs: 1)).Fit(shorter, initial));
+            Assert.Contains("the initial model reads 12 features but the data has 11", error.Message);
+        }
+
         [Fact]
         public void TheMemoryBudgetCountsTheBinsTheRowsWillHold()
         {
