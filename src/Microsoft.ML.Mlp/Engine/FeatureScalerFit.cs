@@ -39,30 +39,28 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             if (data.Sparse != null)
                 throw new InvalidOperationException("A piecewise-linear encoding is fitted on dense rows.");
-            int rows = data.RowCount, width = data.FeatureCount, step = SampleStep(rows, width);
-            int used = rows == 0 ? 0 : (rows - 1) / step + 1;
-            var column = new float[used];
             var center = scaler.Center.ToArray();
             var multiplier = scaler.Multiplier.ToArray();
-            var encoding = PiecewiseLinearEncoding.Fit(i =>
+            var encoding = new PiecewiseLinearEncoding.Builder(bins);
+            ForEachSampledColumn(data.Features, data.RowCount, data.FeatureCount, (feature, values) =>
             {
-                for (int k = 0; k < used; k++)
-                    column[k] = FeatureScaler.Scale(data.Features[(long)k * step * width + i], center[i], multiplier[i]);
-                return column;
-            }, width, bins);
-            return new FeatureScaler(center, multiplier, encoding);
+                for (int k = 0; k < values.Length; k++)
+                    values[k] = FeatureScaler.Scale(values[k], center[feature], multiplier[feature]);
+                encoding.Add(feature, values);
+            });
+            return new FeatureScaler(center, multiplier, encoding.Build());
         }
 
-        /// <summary>Features a column pass gathers at once: one cache line of each row, read in row order.</summary>
-        private const int GatherWidth = 16;
+        /// <summary>What <see cref="ForEachSampledColumn"/> hands over: one feature's sampled values, free to rewrite.</summary>
+        private delegate void ColumnVisitor(int feature, Span<float> values);
 
-        private static FeatureScaler FitDense(float[] features, int rows, int width)
+        /// <summary>Each feature's values over every <see cref="SampleStep"/>-th row, in feature order; gathered
+        /// <see cref="GatherWidth"/> columns per pass over the rows, so a wide table is not read once per feature.</summary>
+        private static void ForEachSampledColumn(float[] features, int rows, int width, ColumnVisitor visit)
         {
             int step = SampleStep(rows, width);
             int used = rows == 0 ? 0 : (rows - 1) / step + 1;
             var columns = new float[Math.Min(GatherWidth, width) * used];
-            var center = new float[width];
-            var multiplier = new float[width];
             for (int first = 0; first < width; first += GatherWidth)
             {
                 int count = Math.Min(GatherWidth, width - first);
@@ -73,17 +71,28 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         columns[c * used + k] = features[row + c];
                 }
                 for (int c = 0; c < count; c++)
-                {
-                    if (used == 0)
-                    {
-                        multiplier[first + c] = 1;
-                        continue;
-                    }
-                    var (min, q25, median, q75, max) = Quartiles.Of(columns.AsSpan(c * used, used));
-                    center[first + c] = (float)median;
-                    multiplier[first + c] = Multiplier((q75 - q25) / NormalInterquartileRange, (max - min) / 2);
-                }
+                    visit(first + c, columns.AsSpan(c * used, used));
             }
+        }
+
+        /// <summary>Features a column pass gathers at once: one cache line of each row, read in row order.</summary>
+        private const int GatherWidth = 16;
+
+        private static FeatureScaler FitDense(float[] features, int rows, int width)
+        {
+            var center = new float[width];
+            var multiplier = new float[width];
+            ForEachSampledColumn(features, rows, width, (feature, values) =>
+            {
+                if (values.Length == 0)
+                {
+                    multiplier[feature] = 1;
+                    return;
+                }
+                var (min, q25, median, q75, max) = Quartiles.Of(values);
+                center[feature] = (float)median;
+                multiplier[feature] = Multiplier((q75 - q25) / NormalInterquartileRange, (max - min) / 2);
+            });
             return new FeatureScaler(center, multiplier);
         }
 

@@ -19,6 +19,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly AlignedBuffer[] _weights; // [in, padded out] per layer, batch norm folded in; aligned for libtorch (PredictBatch)
         private readonly float[][] _biases;  // [padded out]
         private float[] _firstRows; // first layer again as [out, in], for dense rows (dot products): made at the first dense row
+        private object _firstRowsLock;
         private readonly int[] _inputs, _outputs, _padded;
         private readonly int[] _blocks; // per layer: its diagonal blocks — k for an averaged model's hidden layers, else 1
         private readonly ActivationFunction _activation;
@@ -93,8 +94,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>The first layer as [out, in] for dense rows, made once when the first one comes (text models, scored
         /// sparse, never need this second copy of their widest layer); other threads wait for it.</summary>
         private float[] FirstRows() => System.Threading.LazyInitializer.EnsureInitialized(ref _firstRows, ref _firstRowsLock, () => FoldedRows(0));
-
-        private object _firstRowsLock;
 
         /// <summary>Values per row the scoring entries read: the model's features.</summary>
         public int FeatureCount => _scaler?.Width ?? _inputs[0];

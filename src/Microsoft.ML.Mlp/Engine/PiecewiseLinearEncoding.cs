@@ -8,7 +8,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// Piecewise-linear encoding of numeric features (Gorishniy et al. 2022, "On embeddings for numerical features in tabular
     /// deep learning"): each bin [lower, lower + width) of a scaled feature adds one input e = clamp((s − lower) / width, 0, 1)
     /// — 0 below the bin, 1 above it, linear inside — so the first layer can give every range of the feature its own slope.
-    /// The bins are quantiles of the training rows' scaled values (<see cref="Fit"/>); a feature with at most two distinct
+    /// The bins are quantiles of the training rows' scaled values (<see cref="Builder"/>); a feature with at most two distinct
     /// values (binary, one-hot, constant) gets none. The encoded inputs follow the scaled features: the network's input is
     /// [s₀ … s_F−1, e₀ … e_M−1]. Immutable.
     /// </summary>
@@ -84,47 +84,50 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>
-        /// The encoding of scaled training values: per feature, the values' quantiles at 0, 1/bins, …, 1 (exact, on the sorted
-        /// non-NaN values), equal edges merged, each pair of consecutive edges one bin. A feature with at most two distinct
-        /// values gets no bin, as does a bin too narrow for a finite 1 / width.
+        /// Builds the encoding of scaled training values one feature at a time, in ascending order: per feature, the values'
+        /// quantiles at 0, 1/bins, …, 1 (exact, on the sorted non-NaN values), equal edges merged, each pair of consecutive
+        /// edges one bin. A feature with at most two distinct values gets no bin, as does a bin too narrow for a finite 1 / width.
         /// </summary>
-        /// <param name="column">Returns feature i's scaled training values (any order; the array may be sorted in place).</param>
-        /// <param name="width">Number of features.</param>
-        /// <param name="bins">Bins per feature, at most.</param>
-        public static PiecewiseLinearEncoding Fit(Func<int, float[]> column, int width, int bins)
+        public sealed class Builder
         {
-            var source = new List<int>();
-            var lower = new List<float>();
-            var multiplier = new List<float>();
-            var edges = new List<float>(bins + 1);
-            for (int i = 0; i < width; i++)
+            private readonly int _bins;
+            private readonly List<int> _source = new();
+            private readonly List<float> _lower = new(), _multiplier = new();
+            private readonly List<float> _edges = new();
+
+            /// <param name="bins">Bins per feature, at most.</param>
+            public Builder(int bins) => _bins = bins;
+
+            /// <summary>Adds feature <paramref name="feature"/>'s bins from its scaled training values (any order; sorted in place).</summary>
+            public void Add(int feature, Span<float> values)
             {
-                var values = column(i).AsSpan();
                 values.Sort(); // NaN sorts first
                 int first = 0;
                 while (first < values.Length && float.IsNaN(values[first]))
                     first++;
                 var sorted = values.Slice(first);
                 if (sorted.Length == 0 || DistinctAtMost(sorted, 2))
-                    continue;
-                edges.Clear();
-                for (int t = 0; t <= bins; t++)
+                    return;
+                _edges.Clear();
+                for (int t = 0; t <= _bins; t++)
                 {
-                    float edge = sorted[(int)((long)t * (sorted.Length - 1) / bins)];
-                    if (edges.Count == 0 || edge > edges[^1])
-                        edges.Add(edge);
+                    float edge = sorted[(int)((long)t * (sorted.Length - 1) / _bins)];
+                    if (_edges.Count == 0 || edge > _edges[^1])
+                        _edges.Add(edge);
                 }
-                for (int t = 0; t + 1 < edges.Count; t++)
+                for (int t = 0; t + 1 < _edges.Count; t++)
                 {
-                    float inverse = 1f / (edges[t + 1] - edges[t]);
+                    float inverse = 1f / (_edges[t + 1] - _edges[t]);
                     if (!(float.IsFinite(inverse) && inverse > 0))
                         continue;
-                    source.Add(i);
-                    lower.Add(edges[t]);
-                    multiplier.Add(inverse);
+                    _source.Add(feature);
+                    _lower.Add(_edges[t]);
+                    _multiplier.Add(inverse);
                 }
             }
-            return new PiecewiseLinearEncoding(source.ToArray(), lower.ToArray(), multiplier.ToArray());
+
+            /// <summary>The encoding of the features added so far.</summary>
+            public PiecewiseLinearEncoding Build() => new(_source.ToArray(), _lower.ToArray(), _multiplier.ToArray());
         }
 
         private static bool DistinctAtMost(ReadOnlySpan<float> sorted, int count)
