@@ -29,6 +29,15 @@ namespace Microsoft.ML.Mlp.Benchmarks
         /// <summary>5-member SoftVotingEnsemble seconds per epoch; ours only, once the ensemble exists.</summary>
         public double? EnsembleEpochSeconds { get; init; }
 
+        /// <summary>That ensemble's test accuracy; ours only.</summary>
+        public double? EnsembleAccuracy { get; init; }
+
+        /// <summary>The same ensemble with SharedBatchOrder: seconds per epoch; ours only.</summary>
+        public double? SharedOrderEnsembleEpochSeconds { get; init; }
+
+        /// <summary>The shared-order ensemble's test accuracy; ours only.</summary>
+        public double? SharedOrderEnsembleAccuracy { get; init; }
+
         /// <summary>Free-form detail shown under the table (BLAS library, versions).</summary>
         public string Detail { get; init; }
 

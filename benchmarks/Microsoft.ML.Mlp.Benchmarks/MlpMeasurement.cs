@@ -40,7 +40,9 @@ namespace Microsoft.ML.Mlp.Benchmarks
             double rowsPerSecond = BatchScoringRowsPerSecond(model, test, passes: 3);
             double batchApiRowsPerSecond = PredictBatchRowsPerSecond(ml, model.Model, test, passes: 3);
             var (p50, p99) = PredictionEngineLatency(ml, model, test);
-            double? ensemble = MeasureEnsembleEpochSeconds(ml, trainKeyed, epochs, threads);
+            var testKeyed = keyMap.Transform(test);
+            var (ensemble, ensembleAccuracy) = MeasureEnsemble(ml, trainKeyed, testKeyed, epochs, threads, sharedBatchOrder: false);
+            var (shared, sharedAccuracy) = MeasureEnsemble(ml, trainKeyed, testKeyed, epochs, threads, sharedBatchOrder: true);
             model.Model.Dispose();
 
             return new Figures
@@ -56,23 +58,31 @@ namespace Microsoft.ML.Mlp.Benchmarks
                 ReaderSeconds = reader.Seconds,
                 PeakMemoryMiB = peakMiB,
                 EnsembleEpochSeconds = ensemble,
+                EnsembleAccuracy = ensembleAccuracy,
+                SharedOrderEnsembleEpochSeconds = shared,
+                SharedOrderEnsembleAccuracy = sharedAccuracy,
                 Detail = $".NET {Environment.Version}; IDX files → IDataView {idxSeconds:F2} s (before the fit); "
                     + $"fit {fitSeconds:F2} s = epochs {epochSeconds.Sum():F2} s + load/setup {loadSeconds:F2} s; managed heap after fit {managedMiB:N0} MiB",
             };
         }
 
-        /// <summary>Mean epoch wall time of the seed recipe as a 5-member SoftVotingEnsemble (members trained fused).</summary>
-        private static double? MeasureEnsembleEpochSeconds(MLContext ml, IDataView trainKeyed, int epochs, int threads)
+        /// <summary>Mean epoch wall time and test accuracy of the seed recipe as a 5-member SoftVotingEnsemble (members trained
+        /// fused), each member shuffling on its own or all reading the same batches (<see cref="MlpOptionsBase.SharedBatchOrder"/>).</summary>
+        private static (double Seconds, double Accuracy) MeasureEnsemble(MLContext ml, IDataView trainKeyed, IDataView testKeyed, int epochs, int threads,
+            bool sharedBatchOrder)
         {
-            Log($"training a 5-member SoftVotingEnsemble for {epochs} epoch(s) …");
+            string order = sharedBatchOrder ? "shared batch order" : "independent order";
+            Log($"training a 5-member SoftVotingEnsemble for {epochs} epoch(s), {order} …");
             var options = Datasets.SeedOptions(epochs);
             options.NumberOfThreads = threads;
-            var ensemble = ml.MulticlassClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 5).Fit(trainKeyed).Model;
-            var first = (MlpMulticlassModelParameters)ensemble.Members[0];
+            options.SharedBatchOrder = sharedBatchOrder;
+            var transformer = ml.MulticlassClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 5).Fit(trainKeyed);
+            var first = (MlpMulticlassModelParameters)transformer.Model.Members[0];
             double seconds = first.TrainingHistory.Average(h => h.Duration.TotalSeconds);
-            Log($"  ensemble: {seconds:F2} s/epoch for 5 members");
-            ensemble.Dispose();
-            return seconds;
+            double accuracy = ml.MulticlassClassification.Evaluate(transformer.Transform(testKeyed)).MicroAccuracy;
+            Log($"  ensemble, {order}: {seconds:F2} s/epoch for 5 members, test accuracy {accuracy:P2}");
+            transformer.Model.Dispose();
+            return (seconds, accuracy);
         }
 
         /// <summary>Rows/s of <see cref="MlpMulticlassModelParameters.PredictBatch"/> over the whole test set in one call; best of several passes.</summary>

@@ -24,21 +24,27 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public void Fill(Span<float> scale, float rate)
         {
-            uint threshold = (uint)Math.Round(rate * 65536.0);
-            float keep = 1f / (1f - rate);
+            int threshold = (int)Math.Round(rate * 65536.0);
+            int keep = BitConverter.SingleToInt32Bits(1f / (1f - rate));
             // The state lives in locals for the loop: as fields every step would round-trip through memory.
             uint s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+            var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(scale);
             int i = 0;
-            for (; i + 1 < scale.Length; i += 2)
+            for (; i + 1 < bits.Length; i += 2)
             {
                 uint draw = Next(ref s0, ref s1, ref s2, ref s3);
-                scale[i] = (draw & 0xFFFF) < threshold ? 0f : keep;
-                scale[i + 1] = (draw >> 16) < threshold ? 0f : keep;
+                bits[i] = Scale((int)(draw & 0xFFFF), threshold, keep);
+                bits[i + 1] = Scale((int)(draw >> 16), threshold, keep);
             }
-            if (i < scale.Length)
-                scale[i] = (Next(ref s0, ref s1, ref s2, ref s3) & 0xFFFF) < threshold ? 0f : keep;
+            if (i < bits.Length)
+                bits[i] = Scale((int)(Next(ref s0, ref s1, ref s2, ref s3) & 0xFFFF), threshold, keep);
             _s0 = s0; _s1 = s1; _s2 = s2; _s3 = s3;
         }
+
+        /// <summary>The bits of 0f when <paramref name="draw"/> &lt; <paramref name="threshold"/>, else <paramref name="keep"/>:
+        /// without a branch, which random draws would mispredict about once in five (rate 0.2).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int Scale(int draw, int threshold, int keep) => keep & ~((draw - threshold) >> 31); // both in [0, 65536]
 
         /// <summary>One xoshiro128** step on state held in locals (registers).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

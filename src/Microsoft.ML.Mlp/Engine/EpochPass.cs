@@ -10,8 +10,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
     /// <summary>
     /// One pass over the data at one learning rate, block by block: each member in its own shuffled order within the block
-    /// (torch randperm with its own generator), every member stepped on every batch. Stops at the first step whose loss is
-    /// not finite.
+    /// (torch randperm with its own generator), or all in member 0's (<see cref="TrainingSettings.SharedBatchOrder"/>), every
+    /// member stepped on every batch. Stops at the first step whose loss is not finite.
     /// </summary>
     internal sealed class EpochPass
     {
@@ -70,13 +70,16 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return -1;
         }
 
-        /// <summary>Each member's order of the block's rows: a permutation from its own generator, or 0..rows−1 unshuffled.</summary>
+        /// <summary>Each member's order of the block's rows: a permutation from its own generator (shared: member 0's for all),
+        /// or 0..rows−1 unshuffled.</summary>
         private int[][] MemberOrders(int rows)
         {
             var order = new int[_generators.Length][];
             for (int m = 0; m < order.Length; m++)
             {
-                if (_settings.Shuffle)
+                if (m > 0 && _settings.SharedBatchOrder)
+                    order[m] = order[0];
+                else if (_settings.Shuffle)
                 {
                     using var permutation = randperm(rows, generator: _generators[m]);
                     order[m] = permutation.data<long>().Select(r => (int)r).ToArray();

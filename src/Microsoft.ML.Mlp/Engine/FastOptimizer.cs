@@ -36,7 +36,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// </summary>
         public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate, ReadOnlySpan<(int Offset, int Length)> ranges)
         {
-            _step++;
+            BeginStep();
+            Update(parameters, gradients, learningRate, ranges);
+        }
+
+        /// <summary>Counts one step: the <see cref="Update"/> calls until the next one update disjoint parameters of that step.</summary>
+        public void BeginStep() => _step++;
+
+        /// <summary>
+        /// Updates the parameters in <paramref name="ranges"/> as the current step (<see cref="BeginStep"/>). Element-wise, so a
+        /// step's parameters may be updated part by part (each member's right after its backward pass, while its gradients are
+        /// in cache) with the same bits as in one pass.
+        /// </summary>
+        public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate, ReadOnlySpan<(int Offset, int Length)> ranges)
+        {
             float lr = (float)learningRate, decay = (float)_settings.WeightDecay;
             foreach (var (offset, length) in ranges)
             {

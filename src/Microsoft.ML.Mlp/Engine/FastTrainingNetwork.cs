@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using static TorchSharp.torch;
@@ -13,7 +14,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// in-place <c>addmm_</c> over cached zero-copy views (<see cref="MatrixViews"/>); every element-wise step — bias,
     /// batch norm, activation, dropout, softmax cross-entropy, the optimizer — is a managed SIMD pass. About 14 native
     /// calls per step for the seed network. Members of a fused ensemble are N blocks of every buffer. Sparse rows go
-    /// through a <see cref="SparseFirstLayer"/> instead of a dense copy and the first product.
+    /// through a <see cref="SparseFirstLayer"/> instead of a dense copy and the first product. Members that read the same
+    /// dense batch (<see cref="TrainingSettings.SharedBatchOrder"/>) copy it once and share their first layer's two products:
+    /// their kernels are one [in, N·out] matrix (<see cref="FlatLayout.FirstKernelsInterleaved"/>), so the forward product and
+    /// the kernels' gradient are one wide product each per batch instead of N narrow ones.
     /// </summary>
     internal sealed class FastTrainingNetwork : ITrainingNetwork
     {
@@ -26,6 +30,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private TrainingData _data;
         private readonly SparseFirstLayer _sparse;
         private readonly bool _lazy;
+        private readonly bool _wide; // one first-layer product for all members (shared batches, dense rows)
+        private readonly AlignedBuffer _wideOutput, _wideGradient; // [batch, N·out]: the first layer's output and its gradient, members side by side
         private float[] _rowWeights;
         private readonly int _members, _batch, _scratchWidth, _workers;
         private readonly float[][] _mean, _invStd;
@@ -36,13 +42,17 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly FastOptimizer _optimizer;
         private readonly DropoutMasks _masks;
         private readonly List<(int Offset, int Length)> _ranges = new();
+        private readonly (int Offset, int Length)[][] _memberRanges; // each member's parameters, updated after its backward pass; null = all at the end
+        private readonly (int Offset, int Length)[] _firstKernels; // the interleaved first-layer kernels, updated after their shared product
+        private double _learningRate;
 
         public FastTrainingNetwork(NetworkWeights[] members, TrainingSettings settings, TrainingData data, float[] rowWeights, DropoutMasks masks)
         {
             _arch = members[0].Architecture;
             _activation = ActivationFunction.For(_arch.Activation);
             _members = members.Length;
-            _store = new ParameterStore(_arch, _members);
+            _wide = settings.SharedBatchOrder && _members > 1 && data.Sparse == null;
+            _store = new ParameterStore(_arch, _members, interleaveFirstKernels: _wide);
             _layout = _store.Layout;
             _settings = settings;
             _data = data;
@@ -80,7 +90,13 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _mask[l] = _arch.DropoutRate > 0 ? new float[cells] : null;
                 _h[l] = _arch.DropoutRate > 0 ? new AlignedBuffer(cells) : _y[l];
             }
-            _input = _sparse == null ? new AlignedBuffer(_members * _batch * _arch.InputSize) : null; // sparse rows are never made dense
+            // Sparse rows are never made dense; a shared batch is copied once.
+            _input = _sparse == null ? new AlignedBuffer((_wide ? 1 : _members) * _batch * _arch.InputSize) : null;
+            if (_wide)
+            {
+                _wideOutput = new AlignedBuffer(_batch * _members * _arch.LayerOutput(0));
+                _wideGradient = new AlignedBuffer(_batch * _members * _arch.LayerOutput(0));
+            }
             _logits = new AlignedBuffer(_members * _batch * _arch.OutputSize);
             _gradA = new AlignedBuffer(_members * _batch * widest);
             _gradB = new AlignedBuffer(_members * _batch * widest);
@@ -88,6 +104,17 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _scratch = new float[_members * _scratchWidth];
             _workers = Math.Max(1, Math.Min(settings.MemberThreads, _members));
             _store.Load(members);
+            // Several members' optimizer state outgrows the L2 cache: each member is updated right after its backward pass,
+            // while its parameters and gradients are still there. Clipping needs the whole gradient first; lazy updates their rows.
+            if (_members > 1 && settings.GradientClipNorm == null && !_lazy)
+            {
+                if (_wide)
+                    _firstKernels = new[] { (_layout.Weight[0], _arch.InputSize * _members * _arch.LayerOutput(0)) };
+                _memberRanges = new (int, int)[_members][];
+                for (int m = 0; m < _members; m++)
+                    _memberRanges[m] = _layout.MemberBlocks(m).Where(b => !_wide || b.Offset < _layout.Weight[0]
+                        || b.Offset >= _layout.Weight[0] + _arch.InputSize * _members * _arch.LayerOutput(0)).ToArray();
+            }
         }
 
         [ThreadStatic]
@@ -134,6 +161,13 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 if (_mask[l] != null)
                     _masks.Fill(_mask[l].AsSpan(0, _members * count * _arch.HiddenLayerSizes[l]), _arch.DropoutRate);
             _sparse?.BeginStep();
+            if (_memberRanges != null)
+            {
+                _optimizer.BeginStep();
+                _learningRate = learningRate;
+            }
+            if (_wide)
+                SharedFirstLayerForward(rows, count);
 
             // Members share nothing until the optimizer: with workers > 1 they run side by side (libtorch at 1 thread each).
             if (_workers > 1)
@@ -158,6 +192,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     StepMember(m, rows, count, lossSum, correct);
             }
 
+            if (_wide)
+                SharedFirstLayerKernelGradients(count);
+            if (_memberRanges != null)
+            {
+                if (_firstKernels != null)
+                    _optimizer.Update(_store.Parameters.AsSpan(), _store.Gradients.AsSpan(), learningRate, _firstKernels);
+                return;
+            }
             if (_settings.GradientClipNorm is double maxNorm)
                 ClipGradients(maxNorm);
             if (_lazy)
@@ -172,7 +214,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             int d = _arch.InputSize, classes = _arch.OutputSize;
             var memberRows = rows.Slice(m * count, count);
-            if (_sparse == null)
+            if (_sparse == null && !_wide)
                 for (int r = 0; r < count; r++)
                     _data.Features.AsSpan(memberRows[r] * d, d).CopyTo(_input.AsSpan((m * count + r) * d, d));
             var scratch = _scratch.AsSpan(m * _scratchWidth, _scratchWidth);
@@ -183,6 +225,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             lossSum[m] += loss;
             correct[m] += right;
             Backward(m, memberRows, count, scratch); // the member's block of _logits now holds d(loss)/d(logits)
+            if (_memberRanges != null)
+                _optimizer.Update(_store.Parameters.AsSpan(), _store.Gradients.AsSpan(), _learningRate, _memberRanges[m]);
         }
 
         /// <summary>Member <paramref name="m"/>'s forward pass: every hidden block, then the output layer into <c>_logits</c>.</summary>
@@ -194,7 +238,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             for (int l = 0; l < _arch.HiddenLayerSizes.Length; l++)
             {
                 int width = _arch.HiddenLayerSizes[l], block = m * count * width, cells = count * width;
-                Linear(l, m, previous, previousWidth, _z[l], count, memberRows);
+                if (l == 0 && _wide)
+                    CopyColumns(_wideOutput.AsSpan(0, count * _members * width), m * width, _members * width, _z[0].AsSpan(block, cells), 0, width, count, width);
+                else
+                    Linear(l, m, previous, previousWidth, _z[l], count, memberRows);
                 if (_layout.HasBatchNorm(l))
                     Kernels.BatchNormForward(_z[l].AsSpan(block, cells), _xhat[l].AsSpan(block, cells), _u[l].AsSpan(block, cells), count,
                         _store.Param(_layout.Gamma[l], m, width), _store.Param(_layout.Beta[l], m, width), _mean[l].AsSpan(m * width, width), _invStd[l].AsSpan(m * width, width),
@@ -223,6 +270,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 // dW = inputᵀ · dz ; db = Σ_rows dz ; d input = dz · Wᵀ
                 if (l == 0 && _sparse != null)
                     _sparse.Backward(m, memberRows, grad.AsSpan(block, cells));
+                else if (l == 0 && _wide) // the kernels' gradient comes from one product for all members after the last one
+                    CopyColumns(grad.AsSpan(block, cells), 0, width, _wideGradient.AsSpan(0, count * _members * width), m * width, _members * width, count, width);
                 else
                     _views.MultiplyAdd(_store.Gradients, _store.KernelOffset(l, m), fanIn, width,
                         _views.Get(l == 0 ? _input : _h[l - 1], m * count * fanIn, count, fanIn, transposed: true), _views.Get(grad, block, count, width), beta: 0);
@@ -265,6 +314,41 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             else
                 _views.MultiplyAdd(output, m * count * width, count, width,
                     _views.Get(input, m * count * fanIn, count, fanIn), _views.Get(_store.Parameters, _store.KernelOffset(layer, m), fanIn, width), beta: 1);
+        }
+
+        /// <summary>
+        /// The shared batch's first layer for every member at once: its rows copied once, then [count, N·out] = bias + input ·
+        /// the [in, N·out] kernels in one product; each member's Forward takes its columns. Every member must have the same rows.
+        /// </summary>
+        private void SharedFirstLayerForward(ReadOnlySpan<int> rows, int count)
+        {
+            int d = _arch.InputSize, width = _members * _arch.LayerOutput(0);
+            var shared = rows.Slice(0, count);
+            for (int m = 1; m < _members; m++)
+                if (!rows.Slice(m * count, count).SequenceEqual(shared))
+                    throw new InvalidOperationException("Members with one first-layer product must step on the same rows (SharedBatchOrder).");
+            for (int r = 0; r < count; r++)
+                _data.Features.AsSpan(shared[r] * d, d).CopyTo(_input.AsSpan(r * d, d));
+            // Members' biases are consecutive, so they are already the wide layer's bias.
+            Kernels.FillRows(_wideOutput.AsSpan(0, count * width), _store.Parameters.AsSpan(_layout.Bias[0], width), count);
+            _views.MultiplyAdd(_wideOutput, 0, count, width, _views.Get(_input, 0, count, d), _views.Get(_store.Parameters, _layout.Weight[0], d, width), beta: 1);
+        }
+
+        /// <summary>Every member's first-layer kernel gradient, [in, N·out] = inputᵀ · the members' gradients side by side.</summary>
+        private void SharedFirstLayerKernelGradients(int count)
+        {
+            int d = _arch.InputSize, width = _members * _arch.LayerOutput(0);
+            _views.MultiplyAdd(_store.Gradients, _layout.Weight[0], d, width,
+                _views.Get(_input, 0, count, d, transposed: true), _views.Get(_wideGradient, 0, count, width), beta: 0);
+        }
+
+        /// <summary>Copies a [rows, columns] block from <paramref name="source"/> (its rows <paramref name="sourceStride"/> apart,
+        /// from column <paramref name="sourceColumn"/>) to <paramref name="destination"/> (likewise).</summary>
+        private static void CopyColumns(ReadOnlySpan<float> source, int sourceColumn, int sourceStride, Span<float> destination, int destinationColumn,
+            int destinationStride, int rows, int columns)
+        {
+            for (int r = 0; r < rows; r++)
+                source.Slice(r * sourceStride + sourceColumn, columns).CopyTo(destination.Slice(r * destinationStride + destinationColumn, columns));
         }
 
         /// <summary>Every parameter but the first layer's kernels, plus the kernel rows the step touched (lazy updates).</summary>

@@ -12,10 +12,13 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     {
         private readonly NetworkArchitecture _arch;
 
-        public ParameterStore(NetworkArchitecture architecture, int members)
+        /// <param name="architecture">Every member's architecture.</param>
+        /// <param name="members">Members stacked.</param>
+        /// <param name="interleaveFirstKernels">See <see cref="FlatLayout.FirstKernelsInterleaved"/>.</param>
+        public ParameterStore(NetworkArchitecture architecture, int members, bool interleaveFirstKernels = false)
         {
             _arch = architecture;
-            Layout = new FlatLayout(architecture, members);
+            Layout = new FlatLayout(architecture, members, interleaveFirstKernels);
             Parameters = new AlignedBuffer(Layout.Total);
             Gradients = new AlignedBuffer(Layout.Total);
             int hidden = architecture.HiddenLayerSizes.Length;
@@ -46,7 +49,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public Span<float> Grad(int offset, int member, int width) => Gradients.AsSpan(offset + member * width, width);
 
         /// <summary>Offset of member <paramref name="member"/>'s [in, out] kernel of layer <paramref name="layer"/>.</summary>
-        public int KernelOffset(int layer, int member) => Layout.Weight[layer] + member * _arch.LayerInput(layer) * _arch.LayerOutput(layer);
+        public int KernelOffset(int layer, int member) => Layout.KernelOffset(layer, member);
 
         public Span<float> Statistic(float[][] statistic, int layer, int member) =>
             statistic[layer].AsSpan(member * _arch.HiddenLayerSizes[layer], _arch.HiddenLayerSizes[layer]);
@@ -59,7 +62,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 {
                     var layer = members[m].Layers[l];
                     int fanIn = _arch.LayerInput(l), width = _arch.LayerOutput(l);
-                    Transpose.Copy(layer.Weight, width, fanIn, Parameters.AsSpan(KernelOffset(l, m), fanIn * width), width);
+                    int stride = Layout.KernelRowStride(l);
+                    Transpose.Copy(layer.Weight, width, fanIn, Parameters.AsSpan(KernelOffset(l, m), (fanIn - 1) * stride + width), stride);
                     layer.Bias.CopyTo(Param(Layout.Bias[l], m, width));
                     if (Layout.HasBatchNorm(l))
                     {
@@ -79,7 +83,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             {
                 int fanIn = _arch.LayerInput(l), width = _arch.LayerOutput(l);
                 var weight = new float[fanIn * width];
-                Transpose.Copy(Parameters.AsSpan(KernelOffset(l, member), fanIn * width), fanIn, width, weight, fanIn);
+                int stride = Layout.KernelRowStride(l);
+                Transpose.Copy(Parameters.AsSpan(KernelOffset(l, member), (fanIn - 1) * stride + width), fanIn, width, stride, weight, fanIn);
                 layers[l] = new LayerWeights { Weight = weight, Bias = Param(Layout.Bias[l], member, width).ToArray() };
                 if (Layout.HasBatchNorm(l))
                 {

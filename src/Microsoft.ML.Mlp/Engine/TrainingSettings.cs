@@ -16,6 +16,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public int Epochs { get; init; } = 10;
         public bool Shuffle { get; init; } = true;
 
+        /// <summary>Every member reads the same batches (member 0's shuffle) instead of its own; on the fast path with dense
+        /// rows their first layers then run as one wide product.</summary>
+        public bool SharedBatchOrder { get; init; }
+
         public MlpLearningRateSchedule Schedule { get; init; } = MlpLearningRateSchedule.Constant;
         public double LearningRateDecay { get; init; } = 0.1;
         public int LearningRateStepSize { get; init; } = 10;

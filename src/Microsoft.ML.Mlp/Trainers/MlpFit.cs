@@ -76,7 +76,7 @@ namespace Microsoft.ML.Trainers.Mlp
                         + $"set HiddenLayerSizes = {{{string.Join(", ", initial.Network.Architecture.HiddenLayerSizes)}}} or leave it null."));
             var allSeeds = SubMemberSeeds(seeds, members);
             channel.Info("{0}: training {1}{2}, seed {3}{4}.", trainer, architecture.Describe(),
-                allSeeds.Length == 1 ? "" : $" × {allSeeds.Length} networks (fused{(members > 1 ? $", averaged in groups of {members}" : "")})", string.Join(",", allSeeds),
+                allSeeds.Length == 1 ? "" : $" × {allSeeds.Length} networks (fused{(members > 1 ? $", averaged in groups of {members}" : "")}{(options.SharedBatchOrder ? ", shared batch order" : "")})", string.Join(",", allSeeds),
                 task.HasClasses ? "" : $", label mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}");
             var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, allSeeds, validation, initial, architecture, scale);
             // TorchSharp loads libtorch without a lock: the background load the trainer started must be over before the first product.

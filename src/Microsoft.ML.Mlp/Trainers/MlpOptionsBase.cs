@@ -62,6 +62,15 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Reshuffle the training rows every epoch. Default true.</summary>
         public bool Shuffle = true;
 
+        /// <summary>
+        /// For networks trained side by side — the MLP copies of a voting or stacking ensemble, or <see cref="EnsembleSize"/>
+        /// above 1 — every network reads the same batches, in the first network's order, while keeping its own initial weights,
+        /// dropout masks, batch-norm statistics and early stopping. On dense rows their first layers then run as one wide
+        /// product per batch, which is faster. Default false: each network shuffles on its own (the seed recipe). Changes what a
+        /// seed trains; no effect on a single network.
+        /// </summary>
+        public bool SharedBatchOrder;
+
         /// <summary>Seed of initialisation, shuffling and dropout; null = drawn from the MLContext's seed.</summary>
         public int? Seed;
 

@@ -29,6 +29,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 BatchSize = recipe.BatchSize,
                 Epochs = recipe.NumberOfEpochs,
                 Shuffle = options.Shuffle,
+                SharedBatchOrder = options.SharedBatchOrder,
                 Seeds = seeds,
                 NetworkFactory = options.NetworkFactory,
                 Schedule = recipe.LearningRateSchedule,

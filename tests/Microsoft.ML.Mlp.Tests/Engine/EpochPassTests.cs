@@ -30,8 +30,8 @@ namespace Microsoft.ML.Mlp.Tests
             public void ScaleFeatures(FeatureScaler scaler) => throw new System.NotSupportedException();
         }
 
-        private static TrainingSettings Settings(ScriptedNetwork scripted, int batchSize, bool shuffle = false) =>
-            new() { Seeds = new[] { 1, 2 }, BatchSize = batchSize, Shuffle = shuffle, NetworkFactory = scripted.Factory };
+        private static TrainingSettings Settings(ScriptedNetwork scripted, int batchSize, bool shuffle = false, bool shared = false) =>
+            new() { Seeds = new[] { 1, 2 }, BatchSize = batchSize, Shuffle = shuffle, SharedBatchOrder = shared, NetworkFactory = scripted.Factory };
 
         private static EpochTotals Run(TrainingSettings settings, IRowSource source, double rate = 0.1, bool[] settled = null)
         {
@@ -69,6 +69,24 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(Enumerable.Range(0, 16), Orders(first).Take(16).OrderBy(r => r));
             Assert.Equal(Enumerable.Range(0, 16), Orders(first).Skip(16).OrderBy(r => r));
             Assert.NotEqual(Orders(first).Take(16), Orders(first).Skip(16));
+        }
+
+        [Fact]
+        public void ASharedBatchOrderGivesEveryMemberTheFirstMembersShuffle()
+        {
+            var alone = new ScriptedNetwork(2, (_, _) => 0);
+            var shared = new ScriptedNetwork(2, (_, _) => 0);
+            Run(Settings(alone, batchSize: 4, shuffle: true), new InMemoryRows(ScriptedNetwork.Rows(16)));
+            Run(Settings(shared, batchSize: 4, shuffle: true, shared: true), new InMemoryRows(ScriptedNetwork.Rows(16)));
+
+            Assert.Equal(4, shared.StepLog.Count);
+            foreach (var (own, step) in alone.StepLog.Zip(shared.StepLog))
+            {
+                Assert.Equal(own.Rows.Take(4), step.Rows.Take(4)); // member 0 keeps its own shuffle …
+                Assert.Equal(step.Rows.Take(4), step.Rows.Skip(4)); // … and member 1 reads the same rows
+            }
+            Assert.NotEqual(alone.StepLog.SelectMany(s => s.Rows.Skip(4)), shared.StepLog.SelectMany(s => s.Rows.Skip(4)));
+            Assert.Equal(Enumerable.Range(0, 16), shared.StepLog.SelectMany(s => s.Rows.Take(4)).OrderBy(r => r));
         }
 
         [Fact]

@@ -50,6 +50,57 @@ namespace Microsoft.ML.Mlp.Tests
             CompareSteps(architecture, settings, withWeights: true);
         }
 
+        /// <summary>Members on one batch (SharedBatchOrder) take their first layer from one wide product over interleaved kernels:
+        /// still the reference's gradients and updates, member by member.</summary>
+        [Theory]
+        [InlineData(MlpActivation.Relu, true, 0.2f, MlpOptimizer.Adam, false)]
+        [InlineData(MlpActivation.Selu, false, 0f, MlpOptimizer.AdamW, false)]
+        [InlineData(MlpActivation.Gelu, true, 0.3f, MlpOptimizer.Sgd, true)]
+        public void ASharedFirstLayerProductMatchesTheAutogradReference(MlpActivation activation, bool batchNorm, float dropout, MlpOptimizer optimizer, bool clip)
+        {
+            var architecture = new NetworkArchitecture(784, new[] { 24, 12 }, 10, activation, batchNorm, dropout);
+            var settings = new TrainingSettings
+            {
+                Objective = Digits10,
+                Optimizer = optimizer, LearningRate = optimizer == MlpOptimizer.Sgd ? 0.05 : 0.003, WeightDecay = 1e-3,
+                Momentum = optimizer == MlpOptimizer.Sgd ? 0.9 : 0, BatchSize = 16, Seeds = new[] { 11, 12, 13 },
+                GradientClipNorm = clip ? 0.05 : null, SharedBatchOrder = true,
+            };
+            CompareSteps(architecture, settings, withWeights: clip);
+        }
+
+        /// <summary>
+        /// Several members are updated each right after its own backward pass (their optimizer state outgrows the cache), unless
+        /// clipping needs whole gradients first: a clipping bound no gradient reaches takes the all-at-the-end path, and both
+        /// give the same bits, with each member's batch or a shared one.
+        /// </summary>
+        [Theory]
+        [InlineData(MlpOptimizer.Adam, false)]
+        [InlineData(MlpOptimizer.AdamW, true)]
+        [InlineData(MlpOptimizer.RmsProp, true)]
+        public void UpdatingEachMemberAfterItsBackwardPassGivesTheSameBits(MlpOptimizer optimizer, bool shared)
+        {
+            var architecture = new NetworkArchitecture(784, new[] { 24, 12 }, 10, MlpActivation.Relu, true, 0.2f);
+            TrainingSettings Settings(double? clip) => new()
+            {
+                Objective = Digits10, Optimizer = optimizer, LearningRate = 0.003, WeightDecay = 1e-3, BatchSize = 16,
+                Seeds = new[] { 4, 5, 6 }, GradientClipNorm = clip, SharedBatchOrder = shared,
+            };
+            var rows = Digits.Rows(0, 64).ToArray();
+            var initial = Initial(architecture, Settings(null));
+            using var perMember = new FastTrainingNetwork(initial, Settings(null), DenseData(rows), null, new DropoutMasks(3));
+            using var atTheEnd = new FastTrainingNetwork(initial, Settings(double.MaxValue), DenseData(rows), null, new DropoutMasks(3));
+            var random = new Random(8);
+            for (int step = 0; step < 5; step++)
+            {
+                var batch = Batch(random, rows.Length, 3, 16, shared);
+                perMember.Step(batch, 16, 0.003, new double[3], new long[3]);
+                atTheEnd.Step(batch, 16, 0.003, new double[3], new long[3]);
+            }
+            Assert.Equal(atTheEnd.FlatParameters(), perMember.FlatParameters());
+            Assert.NotEqual(initial[0].Layers[0].Weight, perMember.SnapshotMember(0).Layers[0].Weight);
+        }
+
         [Theory]
         [InlineData(MlpRegressionLoss.Squared, false)]
         [InlineData(MlpRegressionLoss.Huber, true)]
@@ -227,7 +278,7 @@ namespace Microsoft.ML.Mlp.Tests
             var random = new Random(5);
             for (int step = 0; step < 4; step++)
             {
-                var batch = Enumerable.Range(0, members * count).Select(_ => random.Next(rows.Length)).ToArray();
+                var batch = Batch(random, rows.Length, members, count, settings.SharedBatchOrder);
                 double[] fastLoss = new double[members], referenceLoss = new double[members];
                 long[] fastCorrect = new long[members], referenceCorrect = new long[members];
                 fast.Step(batch, count, settings.LearningRate, fastLoss, fastCorrect);
@@ -248,6 +299,13 @@ namespace Microsoft.ML.Mlp.Tests
             for (int m = 0; m < members; m++)
                 for (int l = 0; l < architecture.HiddenLayerSizes.Length && architecture.UseBatchNormalization; l++)
                     Assert.True(RelativeError(fast.SnapshotMember(m).Layers[l].RunningVariance, reference.SnapshotMember(m).Layers[l].RunningVariance) <= 1e-4);
+        }
+
+        /// <summary>Random rows for every member's part of a step; with a shared order, member 0's rows for all.</summary>
+        private static int[] Batch(Random random, int rows, int members, int count, bool shared)
+        {
+            var own = Enumerable.Range(0, (shared ? 1 : members) * count).Select(_ => random.Next(rows)).ToArray();
+            return shared ? Enumerable.Repeat(own, members).SelectMany(r => r).ToArray() : own;
         }
 
         /// <summary>
