@@ -16,12 +16,15 @@ namespace Microsoft.ML.Mlp.Benchmarks
             "                         rows/s at 32 steps beside scoring the same rows (issue 18)\n" +
             "       Microsoft.ML.Mlp.Benchmarks scoring [--data DIR] [--epochs N] [--maxent]   Transform pass after pass, PredictionEngine latency (issue 19)\n" +
             "       Microsoft.ML.Mlp.Benchmarks first-fit [--data DIR] [--estimator-first]   first Fit in a process against the same Fit again (issue 19)\n" +
+            "       Microsoft.ML.Mlp.Benchmarks ensemble-orders [--data DIR] [--epochs N] [--seeds N] [--threads N]   5-member ensemble,\n" +
+            "                         independent beside shared batch order: s/epoch and accuracy over N base seeds (issue 19)\n" +
             "  --data DIR        folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (default /usr/share/datasets/fashion-mnist)\n" +
             "  --epochs N        training epochs for both sides (default 2)\n" +
             "  --skip-reference  measure this library only\n" +
             "  --threads N       libtorch threads for this library's training (default 1, as the reference);\n" +
             "                    in the onnx mode also ONNX Runtime's intra-op threads\n" +
             "  --rows N          explain mode: test rows explained (default 2000)\n" +
+            "  --seeds N         ensemble-orders mode: base seeds 0…N−1 (default 3)\n" +
             "  --reference-script PATH  run-reference.sh to use (default: the copy next to this program)";
 
         public string DataDirectory { get; private set; } = "/usr/share/datasets/fashion-mnist";
@@ -33,6 +36,8 @@ namespace Microsoft.ML.Mlp.Benchmarks
 
         /// <summary>Test rows the explain mode explains and scores.</summary>
         public int Rows { get; private set; } = 2000;
+        /// <summary>ensemble-orders mode: base seeds measured.</summary>
+        public int Seeds { get; private set; } = 3;
         public string ReferenceScript { get; private set; }
         public bool ShowHelp { get; private set; }
 
@@ -71,6 +76,12 @@ namespace Microsoft.ML.Mlp.Benchmarks
                         if (!int.TryParse(rows, NumberStyles.None, CultureInfo.InvariantCulture, out int r) || r < 1)
                             throw new ArgumentException($"--rows needs a whole number ≥ 1, got '{rows}'.");
                         o.Rows = r;
+                        break;
+                    case "--seeds":
+                        string seeds = Next();
+                        if (!int.TryParse(seeds, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1)
+                            throw new ArgumentException($"--seeds needs a whole number ≥ 1, got '{seeds}'.");
+                        o.Seeds = n;
                         break;
                     case "--reference-script": o.ReferenceScript = Next(); break;
                     case "-h": case "--help": o.ShowHelp = true; break;

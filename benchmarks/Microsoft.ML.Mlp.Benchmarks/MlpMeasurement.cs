@@ -68,12 +68,12 @@ namespace Microsoft.ML.Mlp.Benchmarks
 
         /// <summary>Mean epoch wall time and test accuracy of the seed recipe as a 5-member SoftVotingEnsemble (members trained
         /// fused), each member shuffling on its own or all reading the same batches (<see cref="MlpOptionsBase.SharedBatchOrder"/>).</summary>
-        private static (double Seconds, double Accuracy) MeasureEnsemble(MLContext ml, IDataView trainKeyed, IDataView testKeyed, int epochs, int threads,
-            bool sharedBatchOrder)
+        internal static (double Seconds, double Accuracy) MeasureEnsemble(MLContext ml, IDataView trainKeyed, IDataView testKeyed, int epochs, int threads,
+            bool sharedBatchOrder, int seed = 0)
         {
             string order = sharedBatchOrder ? "shared batch order" : "independent order";
-            Log($"training a 5-member SoftVotingEnsemble for {epochs} epoch(s), {order} …");
-            var options = Datasets.SeedOptions(epochs);
+            Log($"training a 5-member SoftVotingEnsemble for {epochs} epoch(s), {order}, seed {seed} …");
+            var options = Datasets.SeedOptions(epochs, seed);
             options.NumberOfThreads = threads;
             options.SharedBatchOrder = sharedBatchOrder;
             var transformer = ml.MulticlassClassification.Trainers.SoftVotingEnsemble(options, numberOfModels: 5).Fit(trainKeyed);

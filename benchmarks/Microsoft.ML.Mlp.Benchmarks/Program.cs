@@ -45,7 +45,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     "dense-stream-run" => Text(DenseStreamBenchmark.RunChild, rest, denseStream: true),
                     "tasks" => TaskQuality.Run,
                     "tabular" => Tabular(rest),
-                    null or "load" or "onnx" or "explain" or "scoring" or "first-fit" => Harness(mode, HarnessOptions.Parse(rest)),
+                    null or "load" or "onnx" or "explain" or "scoring" or "first-fit" or "ensemble-orders" => Harness(mode, HarnessOptions.Parse(rest)),
                     _ => throw new ArgumentException($"Unknown mode '{mode}'."),
                 };
             }
@@ -89,6 +89,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                 "explain" => () => ExplainMeasurement.Run(options),
                 "scoring" => () => ScoringPassesMeasurement.Run(options),
                 "first-fit" => () => FirstFitMeasurement.Run(options),
+                "ensemble-orders" => () => EnsembleOrderMeasurement.Run(options),
                 _ => () => SideBySide.Run(options),
             };
         }

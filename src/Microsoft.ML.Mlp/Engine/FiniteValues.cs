@@ -39,6 +39,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>True when no value is NaN or ±∞ (an empty span is finite).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every scored row: optimised from the first
         public static bool AllFinite(ReadOnlySpan<float> values)
         {
             var exponent = new Vector<int>(ExponentBits);

@@ -247,7 +247,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
             if (_softmax)
                 Activations.SoftMax(probabilities);
-            return float.IsFinite(TensorPrimitives.Sum(probabilities));
+            return FiniteValues.AllFinite(probabilities);
         }
 
         /// <summary>
@@ -382,12 +382,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return count;
         }
 
-        /// <summary>output[o] = bias[o] + W[o, :] · x (TensorPrimitives uses the widest SIMD the CPU has).</summary>
+        /// <summary>output[o] = bias[o] + W[o, :] · x (<see cref="Kernels.Dot"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs on every row: optimised from the first row, not after tiering
         private static void DotProducts(ReadOnlySpan<float> x, float[] rows, float[] bias, Span<float> output)
         {
             for (int o = 0; o < output.Length; o++)
-                output[o] = TensorPrimitives.Dot(rows.AsSpan(o * x.Length, x.Length), x) + bias[o];
+                output[o] = Kernels.Dot(rows.AsSpan(o * x.Length, x.Length), x) + bias[o];
         }
 
         /// <summary>The most diagonal blocks [out, in] <paramref name="folded"/> splits into with every weight outside them exactly

@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
@@ -32,6 +33,60 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 vo[k] += vr[k] * vs;
             for (int j = vo.Length * Vector<float>.Count; j < output.Length; j++)
                 output[j] += row[j] * scale;
+        }
+
+        /// <summary>
+        /// a · b in a fixed order: four Vector&lt;float&gt; accumulators over blocks of four vectors, the leftover vectors into the
+        /// first, the four summed pairwise, then the scalar tail. Row-at-a-time scoring's dot product. Our own rather than
+        /// TensorPrimitives.Dot because that one's generic code runs unoptimised (tier 0) for the first thousands of rows of
+        /// a process and its order is whatever the app's System.Numerics.Tensors version does; this one is inlined into
+        /// optimised callers from the first row, and its bits depend only on the vector width (512 bits where the CPU has them, else Vector&lt;float&gt;'s).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        {
+            if (Vector512.IsHardwareAccelerated)
+                return Dot512(a, b);
+            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var vb = MemoryMarshal.Cast<float, Vector<float>>(b.Slice(0, a.Length));
+            Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            int k = 0;
+            for (; k + 4 <= va.Length; k += 4)
+            {
+                s0 += va[k] * vb[k];
+                s1 += va[k + 1] * vb[k + 1];
+                s2 += va[k + 2] * vb[k + 2];
+                s3 += va[k + 3] * vb[k + 3];
+            }
+            for (; k < va.Length; k++)
+                s0 += va[k] * vb[k];
+            float sum = Vector.Sum((s0 + s1) + (s2 + s3));
+            for (int j = va.Length * Vector<float>.Count; j < a.Length; j++)
+                sum += a[j] * b[j];
+            return sum;
+        }
+
+        /// <summary><see cref="Dot"/> with 512-bit vectors, where the CPU has them (same order, sixteen lanes).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Dot512(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        {
+            var va = MemoryMarshal.Cast<float, Vector512<float>>(a);
+            var vb = MemoryMarshal.Cast<float, Vector512<float>>(b.Slice(0, a.Length));
+            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            int k = 0;
+            for (; k + 4 <= va.Length; k += 4)
+            {
+                s0 += va[k] * vb[k];
+                s1 += va[k + 1] * vb[k + 1];
+                s2 += va[k + 2] * vb[k + 2];
+                s3 += va[k + 3] * vb[k + 3];
+            }
+            for (; k < va.Length; k++)
+                s0 += va[k] * vb[k];
+            float sum = Vector512.Sum((s0 + s1) + (s2 + s3));
+            for (int j = va.Length * Vector512<float>.Count; j < a.Length; j++)
+                sum += a[j] * b[j];
+            return sum;
         }
 
         /// <summary>Column sums: <paramref name="sums"/>[j] = Σ_r m[r, j].</summary>

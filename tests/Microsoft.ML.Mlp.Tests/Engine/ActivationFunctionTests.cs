@@ -26,6 +26,53 @@ namespace Microsoft.ML.Mlp.Tests
                     Assert.InRange(operand.StepIndex, 0, s - 1); // a step reads only earlier steps
         }
 
+        /// <summary>ReLU's own loop gives TensorPrimitives.Max(x, 0)'s bits, which models have always trained and scored with:
+        /// NaN stays NaN, −0 becomes +0, infinities pass or drop, over more than one vector and a scalar tail.</summary>
+        [Fact]
+        public void ReluGivesTheBitsOfTensorPrimitivesMax()
+        {
+            var random = new Random(3);
+            var special = new[] { float.NaN, -0f, 0f, float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, -float.Epsilon, float.MaxValue, -float.MaxValue };
+            var x = special.Concat(Enumerable.Range(0, 60).Select(_ => (float)(random.NextDouble() * 8 - 4))).ToArray();
+            foreach (int length in new[] { 0, 1, 7, 8, 9, x.Length })
+            {
+                var actual = new float[length];
+                var expected = new float[length];
+                ActivationFunction.For(MlpActivation.Relu).Forward(x.AsSpan(0, length), actual);
+                System.Numerics.Tensors.TensorPrimitives.Max(x.AsSpan(0, length), 0f, expected);
+                Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+
+        /// <summary>Row-at-a-time scoring's dot product: within float rounding of a double-precision sum, and the same bits
+        /// wherever the operands sit in memory (its order depends on the length alone).</summary>
+        [Fact]
+        public void DotProductIsAccurateAndIndependentOfWhereItsOperandsLie()
+        {
+            var random = new Random(5);
+            foreach (int length in new[] { 0, 1, 5, 8, 31, 32, 33, 50, 127, 784 })
+            {
+                var a = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+                var b = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray();
+                double exact = 0, magnitude = 0;
+                for (int i = 0; i < length; i++)
+                {
+                    exact += (double)a[i] * b[i];
+                    magnitude += Math.Abs((double)a[i] * b[i]);
+                }
+                float first = Kernels.Dot(a, b);
+                Assert.True(Math.Abs(first - exact) <= 1e-6 * magnitude + 1e-30, $"length {length}: {first} vs {exact}");
+                for (int shift = 1; shift < 16; shift++)
+                {
+                    var pa = new float[length + shift];
+                    var pb = new float[length + 2 * shift];
+                    a.CopyTo(pa, shift);
+                    b.CopyTo(pb, 2 * shift);
+                    Assert.Equal(BitConverter.SingleToInt32Bits(first), BitConverter.SingleToInt32Bits(Kernels.Dot(pa.AsSpan(shift), pb.AsSpan(2 * shift))));
+                }
+            }
+        }
+
         [Theory]
         [MemberData(nameof(Kinds))]
         public void BackwardIsTheFiniteDifferenceDerivativeOfForward(MlpActivation activation)

@@ -17,6 +17,18 @@ namespace Microsoft.ML.Mlp.Tests
         }
     }
 
+    /// <summary>Runs only when MLP_RERECORD_GOLDEN_SCORES names the source GoldenModels folder (xunit skips it otherwise).</summary>
+    public sealed class GoldenRerecordFactAttribute : FactAttribute
+    {
+        public const string Variable = "MLP_RERECORD_GOLDEN_SCORES";
+
+        public GoldenRerecordFactAttribute()
+        {
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable)))
+                Skip = $"Re-records the golden models' expected scores; set {Variable}=<tests/…/GoldenModels> to run it.";
+        }
+    }
+
     /// <summary>
     /// Writes the golden models of the format this build writes. Run once per new format version, then commit the folder:
     /// <c>MLP_WRITE_GOLDEN_MODELS=$PWD/tests/Microsoft.ML.Mlp.Tests/GoldenModels/v4 MLP_GOLDEN_FORMAT_VERSION=4
@@ -24,6 +36,34 @@ namespace Microsoft.ML.Mlp.Tests
     /// </summary>
     public class GoldenModelWriter
     {
+        /// <summary>
+        /// After a deliberate change to the scoring arithmetic (never the format): every committed golden file must still load
+        /// with its fingerprint and score within 1e-5 of its recorded scores; then its expected scores (and the SIMD profile they
+        /// hold for) are re-recorded from this build. The zips are not touched. Commit the result saying why the bits moved:
+        /// <c>MLP_RERECORD_GOLDEN_SCORES=$PWD/tests/Microsoft.ML.Mlp.Tests/GoldenModels dotnet test --filter RerecordGoldenScores</c>.
+        /// </summary>
+        [GoldenRerecordFact]
+        public void RerecordGoldenScores()
+        {
+            string root = Environment.GetEnvironmentVariable(GoldenRerecordFactAttribute.Variable);
+            foreach (int version in new[] { 1, 2, 3, 4, 5 })
+                foreach (string kind in GoldenModels.KindsOf(version))
+                {
+                    var expected = GoldenModels.ReadExpected(version, kind);
+                    var ml = new MLContext(seed: 1);
+                    var model = ml.Model.Load(GoldenModels.ZipPath(version, kind), out _);
+                    Assert.Equal(expected.Fingerprint, GoldenModels.Fingerprint(GoldenModels.Predictor(model)));
+                    var scores = GoldenModels.Scores(model, ml, kind);
+                    var want = expected.ScoreValues();
+                    for (int r = 0; r < want.Length; r++)
+                        for (int c = 0; c < want[r].Length; c++)
+                            Assert.True(Math.Abs(want[r][c] - scores[r][c]) <= 1e-5f, $"v{version} {kind} row {r} class {c}: {scores[r][c]} vs {want[r][c]}");
+                    expected.SimdProfile = GoldenModels.SimdProfile();
+                    expected.Scores = GoldenModels.Expected.Hex(scores);
+                    GoldenModels.WriteExpected(Path.Combine(root, $"v{version}"), expected);
+                }
+        }
+
         [GoldenWriterFact]
         public void WriteGoldenModels()
         {
