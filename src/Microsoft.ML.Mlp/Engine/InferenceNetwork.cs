@@ -68,7 +68,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 }
                 // [in, padded out], batch norm folded in: transposed, then each input's row times the scales (the same one
                 // product per weight as folding first, so the same bits, without an [out, in] copy of a wide first layer).
-                _weights[l] = new AlignedBuffer(fanIn * padded);
+                _weights[l] = new AlignedBuffer(fanIn * padded + Kernels.AccumulateSlack); // slack: Kernels.AccumulateRows' last tile
                 var stored = _weights[l].AsSpan();
                 Transpose.Copy(layer.Weight, fanOut, fanIn, stored, padded);
                 if (layer.HasBatchNorm)
@@ -136,6 +136,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         [ThreadStatic]
         private static float[] t_scaled;
 
+        [ThreadStatic]
+        private static int[] t_rows;
+
+        [ThreadStatic]
+        private static float[] t_values;
+
         /// <summary>Class probabilities of one row. Thread-safe (scratch memory is per thread).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs on every row: optimised from the first row, not after tiering
         public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
@@ -164,11 +170,28 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var scratch = Scratch();
             var output = scratch.AsSpan(0, _padded[0]);
             if (IsDense(features))
+            {
                 DotProducts(features, _firstRows ?? FirstRows(), _biases[0], output.Slice(0, _outputs[0]));
+            }
             else
-                Accumulate(features, _weights[0].AsSpan(), _biases[0], output);
+            {
+                var (rows, values) = NonZeros(features.Length);
+                Kernels.AccumulateNonZeros(features, _weights[0].AsSpan(), _biases[0], output, rows, values);
+            }
             if (!FinishFrom(scratch, probabilities))
                 PredictSaturated(features, probabilities);
+        }
+
+        /// <summary>A thread's buffers for the non-zero inputs of one layer (their indices and values), at least <paramref name="length"/> long.</summary>
+        private (int[] Rows, float[] Values) NonZeros(int length)
+        {
+            length = Math.Max(length, _widest);
+            if (t_rows == null || t_rows.Length < length)
+            {
+                t_rows = new int[Math.Max(length, 256)];
+                t_values = new float[t_rows.Length];
+            }
+            return (t_rows, t_values);
         }
 
         /// <summary>Class probabilities of one row given as its non-zeros (ascending indices). Thread-safe. A centring scaler
@@ -200,12 +223,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             var scratch = Scratch();
             var output = scratch.AsSpan(0, _padded[0]);
-            _biases[0].CopyTo(output);
-            var weights = _weights[0].AsSpan();
-            int padded = _padded[0];
-            for (int k = 0; k < indices.Length; k++)
-                if (values[k] != 0) // as the dense rows' accumulation does, so both give the same bits
-                    Kernels.AddScaled(weights.Slice(indices[k] * padded, padded), values[k], output);
+            var (rows, scales) = NonZeros(indices.Length);
+            int count = 0;
+            for (int k = 0; k < indices.Length; k++) // a stored zero is skipped, as a mostly-zero dense row's zeros are: the same bits
+            {
+                rows[count] = indices[k];
+                scales[count] = values[k];
+                count += values[k] != 0 ? 1 : 0;
+            }
+            Kernels.AccumulateRows(rows.AsSpan(0, count), scales.AsSpan(0, count), _weights[0].AsSpan(), _biases[0], output);
             if (!FinishFrom(scratch, probabilities))
             {
                 var dense = new float[InputSize]; // the rare overflowed row: densified for the saturated path
@@ -232,8 +258,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             for (int l = 0; l <= last; l++)
             {
                 var output = scratch.AsSpan(l % 2 == 0 ? 0 : _widest, _padded[l]);
-                if (l > 0)
+                if (l > 0 && _blocks[l] == 1)
+                {
+                    var (rows, values) = NonZeros(input.Length);
+                    Kernels.AccumulateNonZeros(input, _weights[l].AsSpan(), _biases[l], output, rows, values);
+                }
+                else if (l > 0)
+                {
                     AccumulateBlocks(input, _weights[l].AsSpan(), _biases[l], output, _blocks[l], _outputs[l]);
+                }
                 if (l < last)
                 {
                     var active = output.Slice(0, _outputs[l]);
@@ -416,16 +449,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return 1;
         }
 
-        /// <summary><see cref="Accumulate"/> of a layer of <paramref name="blocks"/> diagonal blocks: each input adds to its own
-        /// block's outputs only (the weights elsewhere are zero, so every output gets the same sum in the same order).</summary>
+        /// <summary>A layer of <paramref name="blocks"/> diagonal blocks, bias then each non-zero input in order: each input adds to
+        /// its own block's outputs only (the weights elsewhere are zero, so every output gets the sum
+        /// <see cref="Kernels.AccumulateRows"/> would give it).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every row: optimised from the first, not after tiering
         private static void AccumulateBlocks(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, float[] bias, Span<float> output, int blocks, int outputs)
         {
-            if (blocks == 1)
-            {
-                Accumulate(x, weights, bias, output);
-                return;
-            }
             bias.CopyTo(output);
             int padded = output.Length, inBlock = x.Length / blocks, outBlock = outputs / blocks;
             for (int i = 0; i < x.Length; i++)
@@ -434,17 +463,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     int start = i / inBlock * outBlock;
                     Kernels.AddScaled(weights.Slice(i * padded + start, outBlock), x[i], output.Slice(start, outBlock));
                 }
-        }
-
-        /// <summary>output = bias + Σ_i x_i · W[i, :], vector by vector; zero inputs are skipped.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
-        private static void Accumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, float[] bias, Span<float> output)
-        {
-            bias.CopyTo(output);
-            int width = output.Length;
-            for (int i = 0; i < x.Length; i++)
-                if (x[i] != 0)
-                    Kernels.AddScaled(weights.Slice(i * width, width), x[i], output);
         }
     }
 }

@@ -89,6 +89,99 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return sum;
         }
 
+        /// <summary>Vectors of output a <see cref="AccumulateRows"/> tile keeps in registers; weight matrices need
+        /// <see cref="AccumulateSlack"/> floats after their last row.</summary>
+        private const int TileVectors = 8;
+
+        /// <summary>Floats a weight matrix given to <see cref="AccumulateRows"/> must have after its last row: a last, partial tile
+        /// of output vectors reads into them (what it computes there is dropped).</summary>
+        public static int AccumulateSlack => TileVectors * Vector<float>.Count;
+
+        /// <summary>
+        /// output = bias + Σ x_i · W[i, :] over the non-zero inputs (NaN counts as non-zero), in input order: the non-zeros are
+        /// gathered into <paramref name="rows"/> and <paramref name="scales"/> without a branch, then <see cref="AccumulateRows"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every scored row: optimised from the first
+        public static void AccumulateNonZeros(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output,
+            Span<int> rows, Span<float> scales)
+        {
+            int count = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                rows[count] = i;
+                scales[count] = x[i];
+                count += x[i] != 0 ? 1 : 0;
+            }
+            AccumulateRows(rows.Slice(0, count), scales.Slice(0, count), weights, bias, output);
+        }
+
+        /// <summary>
+        /// output = bias + Σ_k scales[k] · W[rows[k], :] (W row-major with output.Length columns, a multiple of
+        /// Vector&lt;float&gt;.Count, and <see cref="AccumulateSlack"/> floats after its last row): every lane sums in k order,
+        /// the bits of copying the bias and then <see cref="AddScaled"/> row after row, but with a tile of output vectors held in
+        /// registers across all rows. Row-at-a-time scoring's one product, for dense rows, sparse rows and hidden layers alike,
+        /// so a row scores to the same bits in either form.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every scored row: optimised from the first
+        public static void AccumulateRows(ReadOnlySpan<int> rows, ReadOnlySpan<float> scales, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+            Span<float> output)
+        {
+            int lanes = Vector<float>.Count, width = output.Length, vectors = width / lanes, tiles = (vectors + TileVectors - 1) / TileVectors;
+            int reach = tiles * TileVectors * lanes; // floats a tile pass reads from each row
+            foreach (int row in rows)
+                if (row < 0 || (long)row * width + reach > weights.Length)
+                    throw new ArgumentOutOfRangeException(nameof(rows), row, "A row beyond the weights (or without their slack).");
+            ref float w = ref MemoryMarshal.GetReference(weights);
+            ref float b = ref MemoryMarshal.GetReference(bias);
+            for (int v = 0; v < vectors; v += TileVectors)
+            {
+                int column = v * lanes;
+                // A partial last tile's spare accumulators start at 0, read the slack or the next row, and are dropped.
+                var a0 = Vector.LoadUnsafe(ref b, (nuint)column);
+                var a1 = Bias(ref b, v + 1, vectors, lanes);
+                var a2 = Bias(ref b, v + 2, vectors, lanes);
+                var a3 = Bias(ref b, v + 3, vectors, lanes);
+                var a4 = Bias(ref b, v + 4, vectors, lanes);
+                var a5 = Bias(ref b, v + 5, vectors, lanes);
+                var a6 = Bias(ref b, v + 6, vectors, lanes);
+                var a7 = Bias(ref b, v + 7, vectors, lanes);
+                for (int k = 0; k < rows.Length; k++)
+                {
+                    var scale = new Vector<float>(scales[k]);
+                    ref float row = ref Unsafe.Add(ref w, (nint)rows[k] * width + column);
+                    a0 += Vector.LoadUnsafe(ref row) * scale;
+                    a1 += Vector.LoadUnsafe(ref row, (nuint)lanes) * scale;
+                    a2 += Vector.LoadUnsafe(ref row, (nuint)(2 * lanes)) * scale;
+                    a3 += Vector.LoadUnsafe(ref row, (nuint)(3 * lanes)) * scale;
+                    a4 += Vector.LoadUnsafe(ref row, (nuint)(4 * lanes)) * scale;
+                    a5 += Vector.LoadUnsafe(ref row, (nuint)(5 * lanes)) * scale;
+                    a6 += Vector.LoadUnsafe(ref row, (nuint)(6 * lanes)) * scale;
+                    a7 += Vector.LoadUnsafe(ref row, (nuint)(7 * lanes)) * scale;
+                }
+                Store(a0, output, v, vectors, lanes);
+                Store(a1, output, v + 1, vectors, lanes);
+                Store(a2, output, v + 2, vectors, lanes);
+                Store(a3, output, v + 3, vectors, lanes);
+                Store(a4, output, v + 4, vectors, lanes);
+                Store(a5, output, v + 5, vectors, lanes);
+                Store(a6, output, v + 6, vectors, lanes);
+                Store(a7, output, v + 7, vectors, lanes);
+            }
+        }
+
+        /// <summary>Output vector <paramref name="v"/>'s bias, or 0 past the last one.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector<float> Bias(ref float bias, int v, int vectors, int lanes) =>
+            v < vectors ? Vector.LoadUnsafe(ref bias, (nuint)(v * lanes)) : default;
+
+        /// <summary>Stores output vector <paramref name="v"/>, unless it is past the last one.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store(Vector<float> value, Span<float> output, int v, int vectors, int lanes)
+        {
+            if (v < vectors)
+                value.CopyTo(output.Slice(v * lanes));
+        }
+
         /// <summary>Column sums: <paramref name="sums"/>[j] = Σ_r m[r, j].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static void SumRows(ReadOnlySpan<float> m, Span<float> sums, int rows)

@@ -44,35 +44,6 @@ namespace Microsoft.ML.Mlp.Tests
             }
         }
 
-        /// <summary>Row-at-a-time scoring's dot product: within float rounding of a double-precision sum, and the same bits
-        /// wherever the operands sit in memory (its order depends on the length alone).</summary>
-        [Fact]
-        public void DotProductIsAccurateAndIndependentOfWhereItsOperandsLie()
-        {
-            var random = new Random(5);
-            foreach (int length in new[] { 0, 1, 5, 8, 31, 32, 33, 50, 127, 784 })
-            {
-                var a = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-                var b = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray();
-                double exact = 0, magnitude = 0;
-                for (int i = 0; i < length; i++)
-                {
-                    exact += (double)a[i] * b[i];
-                    magnitude += Math.Abs((double)a[i] * b[i]);
-                }
-                float first = Kernels.Dot(a, b);
-                Assert.True(Math.Abs(first - exact) <= 1e-6 * magnitude + 1e-30, $"length {length}: {first} vs {exact}");
-                for (int shift = 1; shift < 16; shift++)
-                {
-                    var pa = new float[length + shift];
-                    var pb = new float[length + 2 * shift];
-                    a.CopyTo(pa, shift);
-                    b.CopyTo(pb, 2 * shift);
-                    Assert.Equal(BitConverter.SingleToInt32Bits(first), BitConverter.SingleToInt32Bits(Kernels.Dot(pa.AsSpan(shift), pb.AsSpan(2 * shift))));
-                }
-            }
-        }
-
         [Theory]
         [MemberData(nameof(Kinds))]
         public void BackwardIsTheFiniteDifferenceDerivativeOfForward(MlpActivation activation)
