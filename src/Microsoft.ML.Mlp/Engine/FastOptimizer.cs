@@ -22,6 +22,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _settings = settings;
             _first = new float[size];
             _second = new float[size];
+            // L2 decay's buffer up front: members updated on several threads must not race to create it.
+            if (settings.WeightDecay != 0 && settings.Optimizer != MlpOptimizer.AdamW)
+                _decayed = new float[size];
         }
 
         /// <summary>One update of every parameter. <paramref name="gradients"/> is left as computed (like torch's p.grad);
@@ -85,7 +88,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             if (decay == 0)
                 return g;
-            _decayed ??= new float[_first.Length];
             var decayed = _decayed.AsSpan(offset, g.Length);
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(p, decay, g, decayed);
             return decayed;

@@ -51,7 +51,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _arch = members[0].Architecture;
             _activation = ActivationFunction.For(_arch.Activation);
             _members = members.Length;
-            _wide = settings.SharedBatchOrder && _members > 1 && data.Sparse == null;
+            _wide = settings.SharedBatchOrder && _members > 1 && data.Sparse == null && _arch.HiddenLayerSizes.Length > 0; // a linear model's layer 0 is its output
             _store = new ParameterStore(_arch, _members, interleaveFirstKernels: _wide);
             _layout = _store.Layout;
             _settings = settings;
@@ -169,7 +169,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             if (_wide)
                 SharedFirstLayerForward(rows, count);
 
-            // Members share nothing until the optimizer: with workers > 1 they run side by side (libtorch at 1 thread each).
+            // From here members share nothing (a shared first layer's product is done; its kernels' gradient and update come
+            // after): with workers > 1 they run side by side (libtorch at 1 thread each), each updating its own parameters.
             if (_workers > 1)
             {
                 var batch = rows.ToArray();

@@ -8,9 +8,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
     /// Scoring in managed code: batch normalization folded into the Linear layers, dropout gone. Each layer is stored
-    /// [in, out] with out padded to whole SIMD vectors, and a row is accumulated input by input (out-vector += x_i · W[i]),
-    /// skipping zero inputs — so sparse-ish rows such as images cost a fraction of a dense product. A row costs no native
-    /// call and no allocation, scoring is thread-safe, and results are bit-identical on every load of the same weights.
+    /// [in, out] with out padded to whole SIMD vectors. A row is accumulated input by input over its non-zero inputs
+    /// (<see cref="Kernels.AccumulateRows"/>: out-vectors += x_i · W[i]) — so sparse-ish rows such as images cost a fraction of
+    /// a dense product — except a first layer whose row is more than a quarter non-zero, which takes one dot product per
+    /// output (<see cref="Kernels.Dot"/>) over an [out, in] copy made at the first such row. A row costs no native call and,
+    /// up to 256 classes, no allocation; scoring is thread-safe, and results are bit-identical on every load of the same weights.
     /// A model's <see cref="FeatureScaler"/>, when it has one, is applied first by every entry point (row, sparse row, batch).
     /// </summary>
     internal sealed class InferenceNetwork
@@ -391,7 +393,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                         output.AsSpan(r * padded, width).CopyTo(row);
                         if (_softmax)
                             Activations.SoftMax(row);
-                        if (!float.IsFinite(TensorPrimitives.Sum(row)))
+                        if (!FiniteValues.AllFinite(row))
                             Predict(rows.AsSpan((firstRow + r) * features, features), row);
                     }
                 }

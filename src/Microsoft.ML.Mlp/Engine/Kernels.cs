@@ -119,18 +119,21 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// output = bias + Σ_k scales[k] · W[rows[k], :] (W row-major with output.Length columns, a multiple of
         /// Vector&lt;float&gt;.Count, and <see cref="AccumulateSlack"/> floats after its last row): every lane sums in k order,
         /// the bits of copying the bias and then <see cref="AddScaled"/> row after row, but with a tile of output vectors held in
-        /// registers across all rows. Row-at-a-time scoring's one product, for dense rows, sparse rows and hidden layers alike,
-        /// so a row scores to the same bits in either form.
+        /// registers across all rows. Row-at-a-time scoring's product for sparse rows, mostly-zero dense rows and hidden layers,
+        /// so a mostly-zero row scores to the same bits whether it comes dense or sparse.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every scored row: optimised from the first
         public static void AccumulateRows(ReadOnlySpan<int> rows, ReadOnlySpan<float> scales, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
             Span<float> output)
         {
-            int lanes = Vector<float>.Count, width = output.Length, vectors = width / lanes, tiles = (vectors + TileVectors - 1) / TileVectors;
-            int reach = tiles * TileVectors * lanes; // floats a tile pass reads from each row
+            int lanes = Vector<float>.Count, width = output.Length, vectors = width / lanes;
+            // Row r exists when it and the slack after the last row fit; then its widest read, a whole last tile (at most
+            // width + 7 vectors), fits too.
             foreach (int row in rows)
-                if (row < 0 || (long)row * width + reach > weights.Length)
-                    throw new ArgumentOutOfRangeException(nameof(rows), row, "A row beyond the weights (or without their slack).");
+                if (row < 0 || (long)(row + 1) * width + AccumulateSlack > weights.Length)
+                    throw new ArgumentOutOfRangeException(nameof(rows), row, "A row beyond the weights (or weights without their slack).");
+            if (bias.Length < width)
+                throw new ArgumentException("The bias is shorter than the output.", nameof(bias));
             ref float w = ref MemoryMarshal.GetReference(weights);
             ref float b = ref MemoryMarshal.GetReference(bias);
             for (int v = 0; v < vectors; v += TileVectors)

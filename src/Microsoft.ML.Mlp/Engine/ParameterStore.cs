@@ -48,7 +48,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public Span<float> Grad(int offset, int member, int width) => Gradients.AsSpan(offset + member * width, width);
 
-        /// <summary>Offset of member <paramref name="member"/>'s [in, out] kernel of layer <paramref name="layer"/>.</summary>
+        /// <summary>Offset of member <paramref name="member"/>'s [in, out] kernel of layer <paramref name="layer"/>: its first row;
+        /// the next rows are <see cref="FlatLayout.KernelRowStride"/> apart (not contiguous for interleaved first kernels).</summary>
         public int KernelOffset(int layer, int member) => Layout.KernelOffset(layer, member);
 
         public Span<float> Statistic(float[][] statistic, int layer, int member) =>

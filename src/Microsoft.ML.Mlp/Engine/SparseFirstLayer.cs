@@ -22,6 +22,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public SparseFirstLayer(SparseRows rows, ParameterStore store, int members)
         {
+            if (store.Layout.FirstKernelsInterleaved)
+                throw new ArgumentException("Sparse rows need each member's first kernel as one contiguous block.", nameof(store));
             _rows = rows;
             _store = store;
             var arch = store.Layout.Architecture;

@@ -37,7 +37,8 @@ namespace Microsoft.ML.Trainers.Mlp
     }
 
     /// <summary>
-    /// N copies of one MLP recipe, trained together as one fused network (each with its own seed, initialisation, shuffling,
+    /// N copies of one MLP recipe, trained together as one fused network (each with its own seed, initialisation, shuffling —
+    /// unless <see cref="MlpOptionsBase.SharedBatchOrder"/>, then all read the first copy's —,
     /// dropout, batch-norm statistics and early stopping): as fast as one wide network. Member i's seed is the base seed
     /// (the options' <see cref="MlpOptionsBase.Seed"/>, else the MLContext's) plus i × 1,000,003, so members differ and the
     /// ensemble is reproducible. The task's Mlp trainer trains the fused network and makes each member's model.

@@ -66,7 +66,16 @@ namespace Microsoft.ML.Mlp.Tests
                 Momentum = optimizer == MlpOptimizer.Sgd ? 0.9 : 0, BatchSize = 16, Seeds = new[] { 11, 12, 13 },
                 GradientClipNorm = clip ? 0.05 : null, SharedBatchOrder = true,
             };
-            CompareSteps(architecture, settings, withWeights: clip);
+            CompareSteps(architecture, settings, withWeights: clip, counts: new[] { 16, 16, 7, 16 }); // a short batch between full ones
+        }
+
+        /// <summary>A linear model (no hidden layer: the first layer is the output) keeps its own products under a shared order.</summary>
+        [Fact]
+        public void ASharedOrderOfLinearMembersMatchesTheAutogradReference()
+        {
+            var architecture = new NetworkArchitecture(784, Array.Empty<int>(), 10, MlpActivation.Relu, false, 0f);
+            var settings = new TrainingSettings { Objective = Digits10, LearningRate = 0.003, BatchSize = 16, Seeds = new[] { 1, 2, 3 }, SharedBatchOrder = true };
+            CompareSteps(architecture, settings, withWeights: false);
         }
 
         /// <summary>
@@ -255,7 +264,8 @@ namespace Microsoft.ML.Mlp.Tests
             return initial;
         }
 
-        private static void CompareSteps(NetworkArchitecture architecture, TrainingSettings settings, bool withWeights)
+        /// <param name="counts">Rows per member of each step (a short last batch among them), or null: four full batches.</param>
+        private static void CompareSteps(NetworkArchitecture architecture, TrainingSettings settings, bool withWeights, int[] counts = null)
         {
             var rows = Digits.Rows(0, 64).ToArray();
             var data = new TrainingData(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => r.Label).ToArray(), null, rows.Length, 784);
@@ -274,10 +284,12 @@ namespace Microsoft.ML.Mlp.Tests
             using var reference = new ReferenceTrainingNetwork(initial, settings, data, rowWeights, new DropoutMasks(7));
             Assert.Equal(reference.FlatParameters(), fast.FlatParameters());
 
-            int members = settings.Seeds.Length, count = settings.BatchSize;
+            int members = settings.Seeds.Length;
+            counts ??= Enumerable.Repeat(settings.BatchSize, 4).ToArray();
             var random = new Random(5);
-            for (int step = 0; step < 4; step++)
+            for (int step = 0; step < counts.Length; step++)
             {
+                int count = counts[step];
                 var batch = Batch(random, rows.Length, members, count, settings.SharedBatchOrder);
                 double[] fastLoss = new double[members], referenceLoss = new double[members];
                 long[] fastCorrect = new long[members], referenceCorrect = new long[members];

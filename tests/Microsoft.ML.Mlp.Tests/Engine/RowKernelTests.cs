@@ -56,7 +56,8 @@ namespace Microsoft.ML.Mlp.Tests
 
             var tight = new float[3 * width]; // no slack after the last row
             Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.AccumulateRows(new[] { 2 }, new[] { 1f }, tight, new float[width], output));
-            Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.AccumulateRows(new[] { 4 }, new[] { 1f }, weights, new float[width], output)); // past the buffer
+            Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.AccumulateRows(new[] { 3 }, new[] { 1f }, weights, new float[width], output)); // one past the last row
+            Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.AccumulateRows(new[] { -1 }, new[] { 1f }, weights, new float[width], output));
         }
     
         [Fact]
