@@ -39,7 +39,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly AlignedBuffer[] _z, _u, _y, _h;
         private readonly float[][] _xhat, _mask;
         private readonly float[] _scratch;
-        private readonly FastOptimizer _optimizer;
+        private FastOptimizer _optimizer; // null once training has ended
         private readonly DropoutMasks _masks;
         private readonly List<(int Offset, int Length)> _ranges = new();
         private readonly (int Offset, int Length)[][] _memberRanges; // each member's parameters, updated after its backward pass; null = all at the end
@@ -127,6 +127,18 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public NetworkWeights SnapshotMember(int m) => _store.Snapshot(m);
 
+        /// <summary>Drops the gradients and the optimizer's moments (three parameter-sized buffers; a text model's first layer
+        /// alone is 768 MiB each) and the views that hold them, and gives their memory back before the result is copied out.</summary>
+        public void EndTraining()
+        {
+            if (_optimizer == null)
+                return;
+            _views.Dispose();
+            _store.DropGradients();
+            _optimizer = null;
+            LargeMemory.Release(3L * _layout.Total);
+        }
+
         public int FirstNonFiniteMember(bool[] ignore = null)
         {
             for (int m = 0; m < _members; m++)
@@ -156,6 +168,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public void Step(ReadOnlySpan<int> rows, int count, double learningRate, double[] lossSum, long[] correct)
         {
+            if (_optimizer == null)
+                throw new InvalidOperationException("Training has ended: this network takes no more steps.");
             // Every member's dropout masks first, in a fixed order, so results do not depend on how members are scheduled.
             for (int l = 0; l < _arch.HiddenLayerSizes.Length; l++)
                 if (_mask[l] != null)

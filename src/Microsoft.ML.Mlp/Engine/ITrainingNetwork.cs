@@ -24,6 +24,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Member <paramref name="member"/> as managed arrays (kernels [out, in]).</summary>
         NetworkWeights SnapshotMember(int member);
 
+        /// <summary>The run takes no more steps: what only stepping needs (gradients, optimizer state) may go before the final
+        /// snapshot is taken, so a wide network's result is not copied beside them. Snapshots still work.</summary>
+        void EndTraining() { }
+
         /// <summary>The first member with a NaN or ±∞ parameter or batch-norm statistic, or −1; members marked in
         /// <paramref name="ignore"/> are not looked at.</summary>
         int FirstNonFiniteMember(bool[] ignore = null);

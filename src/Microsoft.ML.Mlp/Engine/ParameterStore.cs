@@ -36,7 +36,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public AlignedBuffer Parameters { get; }
 
-        public AlignedBuffer Gradients { get; }
+        public AlignedBuffer Gradients { get; private set; }
+
+        /// <summary>Drops the gradient buffer (training is over); parameters and statistics stay.</summary>
+        public void DropGradients() => Gradients = null;
 
         /// <summary>Per hidden layer with batch norm, [N, width]; null for the others.</summary>
         public float[][] RunningMean { get; }

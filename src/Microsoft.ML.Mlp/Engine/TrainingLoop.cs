@@ -47,6 +47,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     return Result(kept);
                 FinishEpoch(epoch, pass, rate);
             }
+            _network.Current.EndTraining(); // the result is copied out next: not beside the gradients and optimizer moments
             return Result(new EpochSnapshots(_network.Current, _members).All());
         }
 

@@ -110,6 +110,25 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.NotEqual(initial[0].Layers[0].Weight, perMember.SnapshotMember(0).Layers[0].Weight);
         }
 
+        /// <summary>Ending training drops the gradients and optimizer state (before a wide result is copied out): the weights
+        /// snapshot as before, and a further step is refused rather than run on missing buffers.</summary>
+        [Fact]
+        public void EndingTrainingKeepsTheWeightsAndRefusesFurtherSteps()
+        {
+            var architecture = new NetworkArchitecture(784, new[] { 16 }, 10, MlpActivation.Relu, true, 0.2f);
+            var settings = new TrainingSettings { Objective = Digits10, BatchSize = 16, Seeds = new[] { 3, 4 } };
+            var rows = Digits.Rows(0, 64).ToArray();
+            using var network = new FastTrainingNetwork(Initial(architecture, settings), settings, DenseData(rows), null, new DropoutMasks(1));
+            var batch = Enumerable.Range(0, 32).ToArray();
+            network.Step(batch, 16, 0.001, new double[2], new long[2]);
+            var before = network.SnapshotMember(1);
+            ((ITrainingNetwork)network).EndTraining();
+            Assert.Null(network.Store.Gradients);
+            Assert.Equal(before.Layers[0].Weight, network.SnapshotMember(1).Layers[0].Weight);
+            Assert.Equal(before.Layers[0].RunningVariance, network.SnapshotMember(1).Layers[0].RunningVariance);
+            Assert.Throws<InvalidOperationException>(() => network.Step(batch, 16, 0.001, new double[2], new long[2]));
+        }
+
         [Theory]
         [InlineData(MlpRegressionLoss.Squared, false)]
         [InlineData(MlpRegressionLoss.Huber, true)]
