@@ -38,18 +38,26 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return values == 0 ? 1 : (double)nonZeros / values;
         }
 
-        public static IRowStore NewStore(RoleMappedData data, bool sparse, long? rowCount, string trainer)
+        /// <param name="data">The rows to be stored.</param>
+        /// <param name="sparse">Keep only each row's non-zeros.</param>
+        /// <param name="rowCount">Rows expected, or null.</param>
+        /// <param name="trainer">Trainer name for messages.</param>
+        /// <param name="density">The measured fraction of non-zeros (<see cref="ProbeDensity"/>), or null: sparse storage is
+        /// sized for it up front rather than grown by doubling (at 32.6M non-zeros doubling left ~150 MB unused and a copy
+        /// of the arrays beside them at the last growth).</param>
+        public static IRowStore NewStore(RoleMappedData data, bool sparse, long? rowCount, string trainer, double? density = null)
         {
             int width = data.Schema.Feature.Value.Type.GetVectorSize();
             bool weighted = data.Schema.Weight.HasValue;
-            return sparse ? new SparseRowStore(width, weighted, rowCount, trainer) : new DenseRowStore(width, weighted, rowCount, trainer);
+            return sparse ? new SparseRowStore(width, weighted, rowCount, trainer, density * width) : new DenseRowStore(width, weighted, rowCount, trainer);
         }
 
         /// <summary>Every usable row of <paramref name="data"/>, its label read as <paramref name="task"/> reads it.</summary>
-        public static TrainingData Read(RoleMappedData data, MlpTask task, int outputWidth, IChannel channel, string trainer, bool sparse)
+        public static TrainingData Read(RoleMappedData data, MlpTask task, int outputWidth, IChannel channel, string trainer, bool sparse,
+            double? density = null)
         {
             var clock = Stopwatch.StartNew();
-            var store = NewStore(data, sparse, data.Data.GetRowCount(), trainer);
+            var store = NewStore(data, sparse, data.Data.GetRowCount(), trainer, density);
             using (var cursor = new TrainingRowCursor(data, task, outputWidth))
             {
                 while (cursor.MoveNextInto(store))

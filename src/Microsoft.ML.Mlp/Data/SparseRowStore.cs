@@ -14,14 +14,21 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         private float[] _values;
         private int _rows, _written; // _written: non-zeros of the committed rows plus the row being written
 
-        public SparseRowStore(int width, bool weighted, long? knownRowCount, string trainer)
+        /// <param name="width">Features per row.</param>
+        /// <param name="weighted">Rows carry example weights.</param>
+        /// <param name="knownRowCount">Rows expected, or null.</param>
+        /// <param name="trainer">Trainer name for messages.</param>
+        /// <param name="nonZerosPerRow">Non-zeros a row is expected to hold (measured on the first rows), or null: 8.</param>
+        public SparseRowStore(int width, bool weighted, long? knownRowCount, string trainer, double? nonZerosPerRow = null)
         {
             _width = width;
             _trainer = trainer;
             int capacity = (int)Math.Clamp(knownRowCount ?? 1024, 16, Array.MaxLength - 1);
             _starts = new int[capacity + 1];
             _labels = new RowLabels(capacity, weighted, Array.MaxLength - 1); // - 1: the row starts hold one more
-            _indices = new int[Math.Max(1024, Math.Min(Array.MaxLength, capacity * 8L))];
+            // A quarter over the measured density: later rows denser than the first ones still rarely need a doubling.
+            double perRow = nonZerosPerRow is double measured ? measured * 1.25 + 1 : 8;
+            _indices = new int[(int)Math.Clamp(capacity * perRow, 1024, Array.MaxLength)];
             _values = new float[_indices.Length];
         }
 

@@ -38,9 +38,9 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             bool fitsOneArray = sparse || rows * (double)width * Math.Max(1, options.WidthFactor - 1) <= Array.MaxLength;
             if (needed <= budget && fitsOneArray)
             {
-                var train = DatasetReader.Read(data, task, outputWidth, channel, trainer, sparse);
+                var train = DatasetReader.Read(data, task, outputWidth, channel, trainer, sparse, density);
                 if (validationData != null)
-                    return (new InMemoryRows(train), new InMemoryRows(DatasetReader.Read(validationData, task, outputWidth, channel, trainer + " validation", sparse)));
+                    return (new InMemoryRows(train), new InMemoryRows(DatasetReader.Read(validationData, task, outputWidth, channel, trainer + " validation", sparse, density)));
                 if (!(options.ValidationFraction > 0))
                     return (new InMemoryRows(train), null);
                 var (kept, heldOut) = train.Split(options.ValidationFraction, seed, byClass: task.HasClasses);

@@ -12,19 +12,16 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     {
         private const double Beta1 = 0.9, Beta2 = 0.999;
         private readonly TrainingSettings _settings;
-        private readonly float[] _first;  // Adam m / SGD momentum buffer / RMSprop momentum buffer
-        private readonly float[] _second; // Adam v / RMSprop square average
+        private readonly int _size;
+        private float[] _first;  // Adam m / SGD momentum buffer / RMSprop momentum buffer
+        private float[] _second; // Adam v / RMSprop square average
         private float[] _decayed;
         private int _step;
 
         public FastOptimizer(TrainingSettings settings, int size)
         {
             _settings = settings;
-            _first = new float[size];
-            _second = new float[size];
-            // L2 decay's buffer up front: members updated on several threads must not race to create it.
-            if (settings.WeightDecay != 0 && settings.Optimizer != MlpOptimizer.AdamW)
-                _decayed = new float[size];
+            _size = size;
         }
 
         /// <summary>One update of every parameter. <paramref name="gradients"/> is left as computed (like torch's p.grad);
@@ -44,7 +41,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>Counts one step: the <see cref="Update"/> calls until the next one update disjoint parameters of that step.</summary>
-        public void BeginStep() => _step++;
+        public void BeginStep()
+        {
+            // The state is made at the first step, not with the network: by then the initial weights the network was built
+            // from are collected, and a wide network's moments (768 MiB each for a text model) reuse their memory. Made here,
+            // before any member's update, so members updated on several threads never race to create it.
+            if (_first == null)
+            {
+                _first = new float[_size];
+                _second = new float[_size];
+                if (_settings.WeightDecay != 0 && _settings.Optimizer != MlpOptimizer.AdamW)
+                    _decayed = new float[_size];
+            }
+            _step++;
+        }
 
         /// <summary>
         /// Updates the parameters in <paramref name="ranges"/> as the current step (<see cref="BeginStep"/>). Element-wise, so a
@@ -53,32 +63,37 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// </summary>
         public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, double learningRate, ReadOnlySpan<(int Offset, int Length)> ranges)
         {
-            float lr = (float)learningRate, decay = (float)_settings.WeightDecay;
             foreach (var (offset, length) in ranges)
+                UpdateBlock(parameters, gradients.Slice(offset, length), offset, learningRate);
+        }
+
+        /// <summary>Updates parameters [<paramref name="offset"/>, + gradient's length) as the current step, from a gradient held
+        /// elsewhere (a sparse first layer keeps its touched rows' gradients apart).</summary>
+        public void UpdateBlock(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, double learningRate)
+        {
+            float lr = (float)learningRate, decay = (float)_settings.WeightDecay;
+            int length = gradient.Length;
+            var p = parameters.Slice(offset, length);
+            var first = _first.AsSpan(offset, length);
+            var second = _second.AsSpan(offset, length);
+            switch (_settings.Optimizer)
             {
-                var p = parameters.Slice(offset, length);
-                var g = gradients.Slice(offset, length);
-                var first = _first.AsSpan(offset, length);
-                var second = _second.AsSpan(offset, length);
-                switch (_settings.Optimizer)
-                {
-                    case MlpOptimizer.Adam:
-                        Adam(p, WithDecay(p, g, decay, offset), first, second, lr);
-                        break;
-                    case MlpOptimizer.AdamW:
-                        if (decay != 0)
-                            Scale(p, 1 - lr * decay);
-                        Adam(p, g, first, second, lr);
-                        break;
-                    case MlpOptimizer.Sgd:
-                        Sgd(p, WithDecay(p, g, decay, offset), first, lr, (float)_settings.Momentum, _settings.Nesterov);
-                        break;
-                    case MlpOptimizer.RmsProp:
-                        RmsProp(p, WithDecay(p, g, decay, offset), first, second, lr, (float)_settings.Momentum);
-                        break;
-                    default:
-                        throw new ArgumentOutOfRangeException(nameof(_settings.Optimizer), _settings.Optimizer, "Unknown optimizer.");
-                }
+                case MlpOptimizer.Adam:
+                    Adam(p, WithDecay(p, gradient, decay, offset), first, second, lr);
+                    break;
+                case MlpOptimizer.AdamW:
+                    if (decay != 0)
+                        Scale(p, 1 - lr * decay);
+                    Adam(p, gradient, first, second, lr);
+                    break;
+                case MlpOptimizer.Sgd:
+                    Sgd(p, WithDecay(p, gradient, decay, offset), first, lr, (float)_settings.Momentum, _settings.Nesterov);
+                    break;
+                case MlpOptimizer.RmsProp:
+                    RmsProp(p, WithDecay(p, gradient, decay, offset), first, second, lr, (float)_settings.Momentum);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(_settings.Optimizer), _settings.Optimizer, "Unknown optimizer.");
             }
         }
 

@@ -41,7 +41,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly float[] _scratch;
         private FastOptimizer _optimizer; // null once training has ended
         private readonly DropoutMasks _masks;
-        private readonly List<(int Offset, int Length)> _ranges = new();
         private readonly (int Offset, int Length)[][] _memberRanges; // each member's parameters, updated after its backward pass; null = all at the end
         private readonly (int Offset, int Length)[] _firstKernels; // the interleaved first-layer kernels, updated after their shared product
         private double _learningRate;
@@ -62,7 +61,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _optimizer = new FastOptimizer(settings, _layout.Total);
             if (data.Sparse != null)
             {
-                _sparse = new SparseFirstLayer(data.Sparse, _store, _members);
+                _sparse = new SparseFirstLayer(data.Sparse, _store, _members, scatter: !settings.LazySparseUpdates);
                 _lazy = settings.LazySparseUpdates;
             }
 
@@ -218,7 +217,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             if (_settings.GradientClipNorm is double maxNorm)
                 ClipGradients(maxNorm);
             if (_lazy)
-                _optimizer.Step(_store.Parameters.AsSpan(), _store.Gradients.AsSpan(), learningRate, LazyRanges());
+                LazyUpdate(learningRate);
             else
                 _optimizer.Step(_store.Parameters.AsSpan(), _store.Gradients.AsSpan(), learningRate);
         }
@@ -240,6 +239,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             lossSum[m] += loss;
             correct[m] += right;
             Backward(m, memberRows, count, scratch); // the member's block of _logits now holds d(loss)/d(logits)
+            if (_sparse != null && !_lazy)
+                _sparse.ScatterGradients(m); // dense update semantics read every first-layer row
             if (_memberRanges != null)
                 _optimizer.Update(_store.Parameters.AsSpan(), _store.Gradients.AsSpan(), _learningRate, _memberRanges[m]);
         }
@@ -366,17 +367,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 source.Slice(r * sourceStride + sourceColumn, columns).CopyTo(destination.Slice(r * destinationStride + destinationColumn, columns));
         }
 
-        /// <summary>Every parameter but the first layer's kernels, plus the kernel rows the step touched (lazy updates).</summary>
-        private ReadOnlySpan<(int Offset, int Length)> LazyRanges()
+        /// <summary>One lazy step (TensorFlow's LazyAdam): every parameter but the first layer's kernels, then the kernel rows the
+        /// step touched, each from its gradient kept apart by the sparse layer.</summary>
+        private void LazyUpdate(double learningRate)
         {
-            _ranges.Clear();
+            _optimizer.BeginStep();
             int firstKernels = _store.KernelOffset(0, _members); // layer 0's kernels of all members come first in the layout
-            _ranges.Add((firstKernels, _layout.Total - firstKernels));
+            _optimizer.Update(_store.Parameters.AsSpan(), _store.Gradients.AsSpan(), learningRate, stackalloc (int, int)[] { (firstKernels, _layout.Total - firstKernels) });
             int width = _arch.LayerOutput(0);
             for (int m = 0; m < _members; m++)
-                foreach (int i in _sparse.TouchedRows(m))
-                    _ranges.Add((_store.KernelOffset(0, m) + i * width, width));
-            return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ranges);
+            {
+                var touched = _sparse.TouchedRows(m);
+                for (int k = 0; k < touched.Length; k++)
+                    _optimizer.UpdateBlock(_store.Parameters.AsSpan(), _sparse.TouchedGradient(m, k), _store.KernelOffset(0, m) + touched[k] * width, learningRate);
+            }
         }
 
         /// <summary>Scales each member's whole gradient to at most <paramref name="maxNorm"/> (L2), members independent.</summary>
@@ -392,7 +396,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         /// <summary>
         /// Member <paramref name="m"/>'s gradient, block by block — with sparse rows only the touched rows of the first kernel (the
-        /// rest of it is zero): returns its sum of squares when <paramref name="scale"/> is 1, else multiplies it by the scale.
+        /// rest of it is zero), where the optimizer will read them (kept apart under lazy updates, else scattered into the
+        /// buffer): returns its sum of squares when <paramref name="scale"/> is 1, else multiplies it by the scale.
         /// Spans straight over the touched rows, so a clipped sparse step allocates nothing per row.
         /// </summary>
         private double VisitGradient(int m, float scale)
@@ -403,16 +408,18 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             foreach (var (offset, size) in _layout.MemberBlocks(m))
             {
                 if (_sparse == null || offset != firstKernel)
-                    Visit(offset, size);
+                    Visit(gradients.AsSpan(offset, size));
+                else if (_lazy)
+                    for (int k = 0; k < _sparse.TouchedRows(m).Length; k++)
+                        Visit(_sparse.TouchedGradient(m, k));
                 else
                     foreach (int i in _sparse.TouchedRows(m))
-                        Visit(firstKernel + i * width, width);
+                        Visit(gradients.AsSpan(firstKernel + i * width, width));
             }
             return squares;
 
-            void Visit(int offset, int size)
+            void Visit(Span<float> block)
             {
-                var block = gradients.AsSpan(offset, size);
                 if (scale == 1f)
                     squares += TensorPrimitives.SumOfSquares(block);
                 else

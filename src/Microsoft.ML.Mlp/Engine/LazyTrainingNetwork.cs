@@ -38,17 +38,26 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var rowWeights = LossWeights.PerRow(block, _classWeights);
             if (Current == null)
             {
-                Current = _settings.CreateNetwork(_initial, block, rowWeights, _masks);
-                // A warm start's initial weights are the initial model's own: still referenced, nothing to collect.
-                long dropped = _settings.InitialWeights != null ? 0 : _initial?.Sum(w => w.Architecture.ParameterCount) ?? 0;
-                _initial = null; // copied into the network; a wide first layer should not be held twice
-                LargeMemory.Release(dropped);
+                // Collected only once no frame holds them: Create's frame is gone by then (an unoptimised frame here would
+                // keep its temporaries, the initial weights among them, alive to its end).
+                LargeMemory.Release(Create(block, rowWeights));
             }
             else
             {
                 Current.SetData(block, rowWeights);
             }
             return Current;
+        }
+
+        /// <summary>Builds the network from the initial weights and drops them (copied into it; a wide first layer should not
+        /// be held twice); returns how many floats became garbage (none for a warm start: they are the initial model's own).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private long Create(TrainingData block, float[] rowWeights)
+        {
+            Current = _settings.CreateNetwork(_initial, block, rowWeights, _masks);
+            long dropped = _settings.InitialWeights != null ? 0 : _initial?.Sum(w => w.Architecture.ParameterCount) ?? 0;
+            _initial = null;
+            return dropped;
         }
 
         public void Dispose() => Current?.Dispose();

@@ -23,14 +23,22 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             TrainingResult result;
             using (var threads = LibTorchThreads.For(settings))
             using (var generators = new MemberGenerators(settings.Seeds))
-            // The initial weights go to the network alone, which drops them once copied: a wide first layer is not held twice.
-            using (var network = new LazyTrainingNetwork(settings,
-                settings.InitialWeights ?? WeightInitializer.Initialize(architecture, settings.WeightInitialization, generators.All),
-                LossWeights.PerClass(settings, source)))
+            using (var network = OpenNetwork(architecture, settings, source, generators))
                 result = new TrainingLoop(settings, network).Run(source, generators.All);
             // The training network (weights, gradients, two optimizer moments) is garbage now; the model is made next.
             LargeMemory.Release(4L * settings.Seeds.Length * (architecture?.ParameterCount ?? 0)); // (tests fake the network: no architecture)
             return result;
         }
+
+        /// <summary>
+        /// The run's network over fresh (or the warm start's) initial weights. The weights go to the network alone, which drops
+        /// them once copied, so a wide first layer is not held twice; made in a frame of its own because Train's frame, with its
+        /// using blocks, kept them reachable to its end (measured: 768 MiB of a text model's initial weights alive all through
+        /// training).
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static LazyTrainingNetwork OpenNetwork(NetworkArchitecture architecture, TrainingSettings settings, IRowSource source, MemberGenerators generators) =>
+            new(settings, settings.InitialWeights ?? WeightInitializer.Initialize(architecture, settings.WeightInitialization, generators.All),
+                LossWeights.PerClass(settings, source));
     }
 }

@@ -224,6 +224,62 @@ namespace Microsoft.ML.Mlp.Tests
             }
         }
 
+        /// <summary>
+        /// Lazy updates keep the touched rows' gradients apart and never write the gradient buffer's first-layer block (a text
+        /// model's widest). From the same start, one lazy step equals one step with dense update semantics in every parameter
+        /// (an untouched row's first Adam step is zero), with and without clipping — so the kept-apart rows are the gradient.
+        /// </summary>
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void OneLazyStepEqualsOneDenseSemanticsStepWithoutWritingTheFirstLayersGradientBlock(bool clip)
+        {
+            var architecture = new NetworkArchitecture(784, new[] { 16 }, 10, MlpActivation.Relu, true, 0.2f);
+            var rows = Digits.Rows(0, 64).ToArray();
+            TrainingSettings Settings(bool lazy) => new()
+            {
+                Objective = Digits10, BatchSize = 16, Seeds = new[] { 3, 4 }, LazySparseUpdates = lazy, LearningRate = 0.01,
+                GradientClipNorm = clip ? 0.05 : null,
+            };
+            var initial = Initial(architecture, Settings(true));
+            using var lazy = new FastTrainingNetwork(initial, Settings(true), SparseData(rows), null, new DropoutMasks(1));
+            using var dense = new FastTrainingNetwork(initial, Settings(false), SparseData(rows), null, new DropoutMasks(1));
+            var batch = Enumerable.Range(0, 32).ToArray();
+            lazy.Step(batch, 16, 0.01, new double[2], new long[2]);
+            dense.Step(batch, 16, 0.01, new double[2], new long[2]);
+            Assert.Equal(dense.FlatParameters(), lazy.FlatParameters());
+            int firstKernels = 2 * 784 * 16; // both members' first-layer kernels lead the layout
+            Assert.All(lazy.FlatGradients().Take(firstKernels), g => Assert.Equal(0f, g));
+            Assert.Contains(dense.FlatGradients().Take(firstKernels), g => g != 0);
+        }
+
+        /// <summary>The truncated normal (HeNormal) is drawn and truncated in chunks of the kernel: the same values as one
+        /// masked_scatter_ over the whole kernel, on a kernel of several chunks.</summary>
+        [Fact]
+        public void ChunkedTruncationDrawsTheWholeKernelsValues()
+        {
+            const long inputs = 70_000, outputs = 64; // 4.48M weights: two chunks
+            using var chunked = empty(inputs, outputs);
+            using (var generator = new Generator(17))
+                WeightInitializer.Fill(chunked, MlpWeightInitialization.HeNormal, generator);
+
+            double sd = Math.Sqrt(2.0 / inputs) / 0.87962566103423978;
+            using var whole = empty(inputs, outputs);
+            using (var generator = new Generator(17))
+            using (var scope = NewDisposeScope())
+            {
+                whole.normal_(0, sd, generator);
+                var outside = whole.abs().gt(2 * sd);
+                long count = outside.sum().item<long>();
+                var redraw = empty(count).normal_(0, sd, generator);
+                while (redraw.abs().gt(2 * sd).sum().item<long>() is long remaining and > 0)
+                    redraw.masked_scatter_(redraw.abs().gt(2 * sd), empty(remaining).normal_(0, sd, generator));
+                whole.masked_scatter_(outside, redraw);
+            }
+            Assert.True(chunked.eq(whole).all().item<bool>());
+            Assert.True(chunked.abs().max().item<float>() <= 2 * sd * 1.0001);
+        }
+
         /// <summary>Lazy updates (the default for sparse rows): a first-layer weight whose input a batch does not hold keeps
         /// its value although Adam's momentum would move it under dense semantics; every touched weight moves alike.</summary>
         [Fact]
