@@ -4,11 +4,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
     /// Gives the memory of a dropped network back before the next one is made. A text model's first layer is hundreds of
-    /// MB per copy (3.1M inputs × 64: 768 MiB), and a fit drops such copies twice: the initial weights once copied into
-    /// the training network, and the training network (weights, gradients, optimizer moments) once its result is taken.
-    /// Left to the GC, that garbage still counts when the next copies are made, and the process's peak grows by it
-    /// (measured, 100,000 documents: 7.0 GiB peak before, 4.3 GiB with the two releases and the model built without its
-    /// [out, in] copy; the callers must not keep the dropped objects alive, see NetworkTrainer.Train).
+    /// MB per copy (3.1M inputs × 64: 768 MiB), and a fit drops such copies: the initial weights once copied into the
+    /// training network, its gradients and optimizer moments before the result is copied out, the rest after. Left to the
+    /// GC, that garbage still counts when the next copies are made, and the process's peak grows by it (measured, 100,000
+    /// documents: 7.0 GiB before, 2.8 GiB now). The callers must not keep the dropped objects reachable (an unoptimised
+    /// frame keeps its temporaries to its end: see LazyTrainingNetwork.Create), and a wide array whose memory should come
+    /// back belongs on the pinned heap: the GC kept a freed large-object-heap array resident.
     /// </summary>
     internal static class LargeMemory
     {
