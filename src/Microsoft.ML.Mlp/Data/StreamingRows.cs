@@ -19,6 +19,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         private readonly MlpTask _task;
         private readonly int _outputWidth;
         private readonly bool _sparse;
+        private readonly double? _density;
         private readonly IChannel _channel;
         private readonly string _trainer;
         private readonly Func<long, bool> _take;
@@ -34,9 +35,12 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         /// <param name="blockRows">Usable rows per block (a whole number of batches).</param>
         /// <param name="channel">Where the skipped-row warning goes.</param>
         /// <param name="trainer">Trainer name for messages.</param>
+        /// <param name="density">The measured fraction of non-zeros: sparse blocks are sized for it (null: grown as they fill).</param>
         /// <param name="take">Which rows (by position in the data view) belong to this source; null = all.</param>
-        public StreamingRows(RoleMappedData data, MlpTask task, int outputWidth, bool sparse, int blockRows, IChannel channel, string trainer, Func<long, bool> take = null)
+        public StreamingRows(RoleMappedData data, MlpTask task, int outputWidth, bool sparse, int blockRows, IChannel channel, string trainer, Func<long, bool> take = null,
+            double? density = null)
         {
+            _density = density;
             _data = data;
             _task = task;
             _outputWidth = outputWidth;
@@ -58,7 +62,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             long kept = 0;
             while (true)
             {
-                var store = DatasetReader.NewStore(_data, _sparse, BlockRows, _trainer);
+                var store = DatasetReader.NewStore(_data, _sparse, BlockRows, _trainer, _density);
                 while (store.RowCount < BlockRows && cursor.MoveNextInto(store, _take))
                 {
                 }

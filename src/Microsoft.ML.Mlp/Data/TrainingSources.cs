@@ -30,12 +30,16 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             RoleMappedData data, RoleMappedData validationData, int seed, IChannel channel, string trainer)
         {
             var (rows, width, density, sparse) = profile;
-            double bytesPerRow = (sparse ? density * width * 8 : width * 4.0 * options.WidthFactor) + 8;
+            // Sparse rows are stored at a quarter over the measured density (SparseRowStore): budgeted as stored.
+            double nonZerosPerRow = density * width * 1.25 + 1;
+            double bytesPerRow = (sparse ? nonZerosPerRow * 8 : width * 4.0 * options.WidthFactor) + 8;
             long budget = options.MemoryBudget ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultBudgetShare);
             double needed = rows * bytesPerRow;
 
             // Rows binned by an embedding are copied into one array up to (WidthFactor − 1) times their width: it must fit one array.
-            bool fitsOneArray = sparse || rows * (double)width * Math.Max(1, options.WidthFactor - 1) <= Array.MaxLength;
+            // Sparse rows keep all their non-zeros in one array.
+            bool fitsOneArray = sparse ? rows * nonZerosPerRow <= Array.MaxLength
+                : rows * (double)width * Math.Max(1, options.WidthFactor - 1) <= Array.MaxLength;
             if (needed <= budget && fitsOneArray)
             {
                 var train = DatasetReader.Read(data, task, outputWidth, channel, trainer, sparse, density);
@@ -62,14 +66,14 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             channel.Info("{0}: {1:N0} rows × {2} features would take {3:F0} MB, over the training memory budget of {4:F0} MB: streaming them from the data view "
                 + "every epoch in blocks of {5:N0} rows, shuffled within each block.", trainer, rows, width, needed / 1e6, budget / 1e6, blockRows);
             if (validationData != null)
-                return (new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer),
-                    new StreamingRows(validationData, task, outputWidth, sparse, (int)blockRows, channel, trainer + " validation"));
+                return (new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer, density: density),
+                    new StreamingRows(validationData, task, outputWidth, sparse, (int)blockRows, channel, trainer + " validation", density: density));
             if (!(options.ValidationFraction > 0))
-                return (new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer), null);
+                return (new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer, density: density), null);
             var split = new RowSplit(options.ValidationFraction, seed);
             channel.Info("{0}: holding out about {1:P0} of the rows for validation (row by row, seeded; not stratified while streaming).", trainer, options.ValidationFraction);
-            return (new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer, p => !split.IsValidation(p)),
-                new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer + " validation", split.IsValidation));
+            return (new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer, p => !split.IsValidation(p), density),
+                new StreamingRows(data, task, outputWidth, sparse, (int)blockRows, channel, trainer + " validation", split.IsValidation, density));
         }
     }
 

@@ -121,13 +121,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public int MemberCount => _members;
 
-        /// <summary>The flat parameters and last gradients (tests compare them with the autograd reference's).</summary>
+        /// <summary>The flat parameters and last gradients (tests compare them with the autograd reference's; under lazy sparse updates
+        /// the first layer's gradient rows are kept apart, see <see cref="SparseFirstLayer.TouchedGradient"/>).</summary>
         internal ParameterStore Store => _store;
 
         public NetworkWeights SnapshotMember(int m) => _store.Snapshot(m);
 
-        /// <summary>Drops the gradients and the optimizer's moments (three parameter-sized buffers; a text model's first layer
-        /// alone is 768 MiB each) and the views that hold them, and gives their memory back before the result is copied out.</summary>
+        /// <summary>Drops the gradients and the optimizer's moments (parameter-sized buffers: a text model's first layer alone is
+        /// 768 MiB in each moment) and the views that hold them, and gives their memory back before the result is copied out.</summary>
         public void EndTraining()
         {
             if (_optimizer == null)

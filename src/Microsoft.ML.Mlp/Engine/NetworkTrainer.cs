@@ -25,8 +25,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             using (var generators = new MemberGenerators(settings.Seeds))
             using (var network = OpenNetwork(architecture, settings, source, generators))
                 result = new TrainingLoop(settings, network).Run(source, generators.All);
-            // The training network (weights, gradients, two optimizer moments) is garbage now; the model is made next.
-            LargeMemory.Release(4L * settings.Seeds.Length * (architecture?.ParameterCount ?? 0)); // (tests fake the network: no architecture)
+            // The training network's weights are garbage now (its gradients and optimizer moments went at EndTraining); the
+            // model is made next.
+            LargeMemory.Release(1L * settings.Seeds.Length * (architecture?.ParameterCount ?? 0)); // (tests fake the network: no architecture)
             return result;
         }
 
