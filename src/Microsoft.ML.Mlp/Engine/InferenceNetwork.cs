@@ -417,12 +417,19 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return count;
         }
 
-        /// <summary>output[o] = bias[o] + W[o, :] · x (<see cref="Kernels.Dot"/>).</summary>
+        /// <summary>output[o] = bias[o] + W[o, :] · x (<see cref="Kernels.Dot"/>, two outputs at a time: <see cref="Kernels.DotPair"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs on every row: optimised from the first row, not after tiering
         private static void DotProducts(ReadOnlySpan<float> x, float[] rows, float[] bias, Span<float> output)
         {
-            for (int o = 0; o < output.Length; o++)
-                output[o] = Kernels.Dot(rows.AsSpan(o * x.Length, x.Length), x) + bias[o];
+            int o = 0, n = x.Length;
+            for (; o + 2 <= output.Length; o += 2)
+            {
+                Kernels.DotPair(rows.AsSpan(o * n, n), rows.AsSpan((o + 1) * n, n), x, out float d0, out float d1);
+                output[o] = d0 + bias[o];
+                output[o + 1] = d1 + bias[o + 1];
+            }
+            for (; o < output.Length; o++)
+                output[o] = Kernels.Dot(rows.AsSpan(o * n, n), x) + bias[o];
         }
 
         /// <summary>The most diagonal blocks [out, in] <paramref name="folded"/> splits into with every weight outside them exactly

@@ -89,6 +89,60 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return sum;
         }
 
+        /// <summary>
+        /// <see cref="Dot"/> of two rows with one x: each result has exactly <see cref="Dot"/>'s order and bits; the pair shares
+        /// x's loads and overlaps the two reductions (one output's dependency chains alone leave the core idle: PredictionEngine-style
+        /// scoring of the seed model 4.8 → 4.2 µs a row).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DotPair(ReadOnlySpan<float> a0, ReadOnlySpan<float> a1, ReadOnlySpan<float> b, out float d0, out float d1)
+        {
+            if (!Vector512.IsHardwareAccelerated)
+            {
+                d0 = Dot(a0, b);
+                d1 = Dot(a1, b);
+                return;
+            }
+            int length = a0.Length;
+            ref float r0 = ref MemoryMarshal.GetReference(a0);
+            ref float r1 = ref MemoryMarshal.GetReference(a1.Slice(0, length));
+            ref float rb = ref MemoryMarshal.GetReference(b.Slice(0, length));
+            int lanes = Vector512<float>.Count, vectors = length / lanes;
+            Vector512<float> p0 = default, p1 = default, p2 = default, p3 = default, q0 = default, q1 = default, q2 = default, q3 = default;
+            int k = 0;
+            for (; k + 4 <= vectors; k += 4)
+            {
+                nuint i = (nuint)(k * lanes);
+                var x0 = Vector512.LoadUnsafe(ref rb, i);
+                var x1 = Vector512.LoadUnsafe(ref rb, i + (nuint)lanes);
+                var x2 = Vector512.LoadUnsafe(ref rb, i + (nuint)(2 * lanes));
+                var x3 = Vector512.LoadUnsafe(ref rb, i + (nuint)(3 * lanes));
+                p0 += Vector512.LoadUnsafe(ref r0, i) * x0;
+                q0 += Vector512.LoadUnsafe(ref r1, i) * x0;
+                p1 += Vector512.LoadUnsafe(ref r0, i + (nuint)lanes) * x1;
+                q1 += Vector512.LoadUnsafe(ref r1, i + (nuint)lanes) * x1;
+                p2 += Vector512.LoadUnsafe(ref r0, i + (nuint)(2 * lanes)) * x2;
+                q2 += Vector512.LoadUnsafe(ref r1, i + (nuint)(2 * lanes)) * x2;
+                p3 += Vector512.LoadUnsafe(ref r0, i + (nuint)(3 * lanes)) * x3;
+                q3 += Vector512.LoadUnsafe(ref r1, i + (nuint)(3 * lanes)) * x3;
+            }
+            for (; k < vectors; k++)
+            {
+                nuint i = (nuint)(k * lanes);
+                var x = Vector512.LoadUnsafe(ref rb, i);
+                p0 += Vector512.LoadUnsafe(ref r0, i) * x;
+                q0 += Vector512.LoadUnsafe(ref r1, i) * x;
+            }
+            float s0 = Vector512.Sum((p0 + p1) + (p2 + p3)), s1 = Vector512.Sum((q0 + q1) + (q2 + q3));
+            for (int j = vectors * lanes; j < length; j++)
+            {
+                s0 += a0[j] * b[j];
+                s1 += a1[j] * b[j];
+            }
+            d0 = s0;
+            d1 = s1;
+        }
+
         /// <summary>Vectors of output a <see cref="AccumulateRows"/> tile keeps in registers; weight matrices need
         /// <see cref="AccumulateSlack"/> floats after their last row.</summary>
         private const int TileVectors = 8;

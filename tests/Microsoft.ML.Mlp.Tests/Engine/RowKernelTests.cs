@@ -61,7 +61,7 @@ namespace Microsoft.ML.Mlp.Tests
         }
     
         [Fact]
-        public void DotProductIsAccurateAndIndependentOfWhereItsOperandsLie()
+        public void DotProductIsAccurateAndIndependentOfWhereItsOperandsLieAndPairsGiveItsBits()
         {
             var random = new Random(5);
             foreach (int length in new[] { 0, 1, 5, 8, 31, 32, 33, 50, 127, 784 })
@@ -75,6 +75,10 @@ namespace Microsoft.ML.Mlp.Tests
                     magnitude += Math.Abs((double)a[i] * b[i]);
                 }
                 float first = Kernels.Dot(a, b);
+                var c = a.Select(v => -v * 0.5f).ToArray();
+                Kernels.DotPair(a, c, b, out float pairFirst, out float pairSecond); // a pair: each result Dot's very bits
+                Assert.Equal(BitConverter.SingleToInt32Bits(first), BitConverter.SingleToInt32Bits(pairFirst));
+                Assert.Equal(BitConverter.SingleToInt32Bits(Kernels.Dot(c, b)), BitConverter.SingleToInt32Bits(pairSecond));
                 Assert.True(Math.Abs(first - exact) <= 1e-6 * magnitude + 1e-30, $"length {length}: {first} vs {exact}");
                 for (int shift = 1; shift < 16; shift++)
                 {
