@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 
 namespace Microsoft.ML.Mlp.Benchmarks
 {
@@ -52,40 +51,21 @@ namespace Microsoft.ML.Mlp.Benchmarks
             var o = new HarnessOptions();
             for (int i = 0; i < args.Length; i++)
             {
-                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-                switch (args[i])
+                string name = args[i];
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+                switch (name)
                 {
                     case "--data": o.DataDirectory = Next(); break;
-                    case "--epochs":
-                        string value = Next();
-                        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int epochs) || epochs < 1)
-                            throw new ArgumentException($"--epochs needs a whole number ≥ 1, got '{value}'.");
-                        o.Epochs = epochs;
-                        break;
+                    case "--epochs": o.Epochs = CommandLine.Whole(name, Next(), 1); break;
                     case "--skip-reference": o.SkipReference = true; break;
                     case "--estimator-first": o.EstimatorFirst = true; break;
                     case "--maxent": o.MaxEnt = true; break;
-                    case "--threads":
-                        string threads = Next();
-                        if (!int.TryParse(threads, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t < 1)
-                            throw new ArgumentException($"--threads needs a whole number ≥ 1, got '{threads}'.");
-                        o.Threads = t;
-                        break;
-                    case "--rows":
-                        string rows = Next();
-                        if (!int.TryParse(rows, NumberStyles.None, CultureInfo.InvariantCulture, out int r) || r < 1)
-                            throw new ArgumentException($"--rows needs a whole number ≥ 1, got '{rows}'.");
-                        o.Rows = r;
-                        break;
-                    case "--seeds":
-                        string seeds = Next();
-                        if (!int.TryParse(seeds, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1)
-                            throw new ArgumentException($"--seeds needs a whole number ≥ 1, got '{seeds}'.");
-                        o.Seeds = n;
-                        break;
+                    case "--threads": o.Threads = CommandLine.Whole(name, Next(), 1); break;
+                    case "--rows": o.Rows = CommandLine.Whole(name, Next(), 1); break;
+                    case "--seeds": o.Seeds = CommandLine.Whole(name, Next(), 1); break;
                     case "--reference-script": o.ReferenceScript = Next(); break;
                     case "-h": case "--help": o.ShowHelp = true; break;
-                    default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
+                    default: throw new ArgumentException($"Unknown argument '{name}'.");
                 }
             }
             return o;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 
 namespace Microsoft.ML.Mlp.Benchmarks.Tabular
@@ -53,12 +52,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Tabular
                         if (o.Datasets.Count == 0)
                             throw new ArgumentException("--datasets needs at least one name.");
                         break;
-                    case "--seeds":
-                        string seeds = Next();
-                        if (!int.TryParse(seeds, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1)
-                            throw new ArgumentException($"--seeds needs a whole number ≥ 1, got '{seeds}'.");
-                        o.Seeds = n;
-                        break;
+                    case "--seeds": o.Seeds = CommandLine.Whole(name, Next(), 1); break;
                     case "--only":
                         string only = Next();
                         if (only != "mlp")

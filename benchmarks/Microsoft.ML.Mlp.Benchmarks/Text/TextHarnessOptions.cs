@@ -43,15 +43,15 @@ namespace Microsoft.ML.Mlp.Benchmarks.Text
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
                 switch (name)
                 {
-                    case "--documents": o.Documents = Whole(name, Next(), 10); break;
-                    case "--epochs": o.Epochs = Whole(name, Next(), 1); break;
-                    case "--hidden": o.Hidden = Whole(name, Next(), 1); break;
-                    case "--threads": o.Threads = Whole(name, Next(), 1); break;
+                    case "--documents": o.Documents = CommandLine.Whole(name, Next(), 10); break;
+                    case "--epochs": o.Epochs = CommandLine.Whole(name, Next(), 1); break;
+                    case "--hidden": o.Hidden = CommandLine.Whole(name, Next(), 1); break;
+                    case "--threads": o.Threads = CommandLine.Whole(name, Next(), 1); break;
                     case "--skip-mlp": o.SkipMlp = true; break;
-                    case "--seed": o.Seed = Whole(name, Next(), 0); break;
-                    case "--rows": o.Rows = Whole(name, Next(), 100); break;
-                    case "--features": o.Features = Whole(name, Next(), 2); break;
-                    case "--heap-limit-mib": o.HeapLimitMiB = Whole(name, Next(), 0); break;
+                    case "--seed": o.Seed = CommandLine.Whole(name, Next(), 0); break;
+                    case "--rows": o.Rows = CommandLine.Whole(name, Next(), 100); break;
+                    case "--features": o.Features = CommandLine.Whole(name, Next(), 2); break;
+                    case "--heap-limit-mib": o.HeapLimitMiB = CommandLine.Whole(name, Next(), 0); break;
                     case "--trainer": o.Trainer = Next(); break;
                     default: throw new ArgumentException($"Unknown argument '{name}'.");
                 }
@@ -67,10 +67,5 @@ namespace Microsoft.ML.Mlp.Benchmarks.Text
         };
 
         private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-        private static int Whole(string name, string value, int minimum) =>
-            int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= minimum
-                ? n
-                : throw new ArgumentException($"{name} needs a whole number ≥ {minimum}, got '{value}'.");
     }
 }
