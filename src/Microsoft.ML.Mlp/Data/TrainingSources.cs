@@ -47,6 +47,9 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                     return (new InMemoryRows(train), new InMemoryRows(DatasetReader.Read(validationData, task, outputWidth, channel, trainer + " validation", sparse, density)));
                 if (!(options.ValidationFraction > 0))
                     return (new InMemoryRows(train), null);
+                // Shares held out network by network are made from all the rows once they are scaled (HeldOutShares.Make).
+                if (options.HeldOutShares > 1)
+                    return (new InMemoryRows(train), null);
                 var (kept, heldOut) = train.Split(options.ValidationFraction, seed, byClass: task.HasClasses);
                 channel.Info("{0}: held out {1} of {2} rows{3} for validation.", trainer, heldOut.RowCount, heldOut.RowCount + kept.RowCount,
                     task.HasClasses ? " (stratified)" : "");
@@ -83,5 +86,8 @@ namespace Microsoft.ML.Trainers.Mlp.Data
     /// <param name="BatchSize">Rows per mini-batch: streamed blocks hold whole batches.</param>
     /// <param name="WidthFactor">How many times its read width a dense row may take once preprocessed: 1, or for a
     /// piecewise-linear embedding of b bins 2 + b (its bins, up to b per feature, beside the row as read while it is encoded).</param>
-    internal sealed record RowSourceOptions(long? MemoryBudget, float ValidationFraction, int BatchSize, double WidthFactor = 1);
+    /// <param name="HeldOutShares">More than 1: networks hold out shares of their own (<see cref="TrainingData.Folds"/>), so rows
+    /// held in memory are returned whole, with no validation source, for the caller to share out once scaled; streamed rows are
+    /// split as for one share.</param>
+    internal sealed record RowSourceOptions(long? MemoryBudget, float ValidationFraction, int BatchSize, double WidthFactor = 1, int HeldOutShares = 1);
 }

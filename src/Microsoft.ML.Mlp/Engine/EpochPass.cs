@@ -43,9 +43,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             foreach (var block in source.Blocks())
             {
                 var trainer = network.For(block);
-                if (RunBlock(trainer, block.RowCount) is int diverged and >= 0)
+                // Members with rows of their own (held out member by member) train on as many rows each.
+                int rows = _settings.MemberRows?[0].Length ?? block.RowCount;
+                if (RunBlock(trainer, rows) is int diverged and >= 0)
                     return new EpochTotals(_lossSum, null, diverged);
-                total += block.RowCount;
+                total += rows;
             }
             return new EpochTotals(_lossSum.Select(l => l / total).ToArray(), _correct.Select(c => (double)c / total).ToArray(), -1);
         }
@@ -70,23 +72,24 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             return -1;
         }
 
-        /// <summary>Each member's order of the block's rows: a permutation from its own generator (shared: member 0's for all),
-        /// or 0..rows−1 unshuffled.</summary>
+        /// <summary>Each member's order of the rows it trains on (the block's, or its own <see cref="TrainingSettings.MemberRows"/>):
+        /// a permutation from its own generator (shared: member 0's for all), or in order unshuffled.</summary>
         private int[][] MemberOrders(int rows)
         {
             var order = new int[_generators.Length][];
             for (int m = 0; m < order.Length; m++)
             {
+                int[] own = _settings.MemberRows?[m];
                 if (m > 0 && _settings.SharedBatchOrder)
                     order[m] = order[0];
                 else if (_settings.Shuffle)
                 {
                     using var permutation = randperm(rows, generator: _generators[m]);
-                    order[m] = permutation.data<long>().Select(r => (int)r).ToArray();
+                    order[m] = permutation.data<long>().Select(r => own == null ? (int)r : own[r]).ToArray();
                 }
                 else
                 {
-                    order[m] = Enumerable.Range(0, rows).ToArray();
+                    order[m] = own ?? Enumerable.Range(0, rows).ToArray();
                 }
             }
             return order;

@@ -71,6 +71,18 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <paramref name="byClass"/>, that fraction of each class (labels are class indices), else of all rows.</summary>
         public (TrainingData Train, TrainingData Validation) Split(double fraction, int seed, bool byClass)
         {
+            var (train, validation) = Folds(fraction, seed, byClass, 1)[0];
+            return (Subset(train), Subset(validation));
+        }
+
+        /// <summary>
+        /// <paramref name="count"/> seeded held-out shares: each stratum's rows (a class with <paramref name="byClass"/>, else
+        /// all rows) are shuffled once, and share j holds out the round(<paramref name="fraction"/> · n) of them from position
+        /// j · round(fraction · n) on (wrapping around), so shares are disjoint while count · fraction ≤ 1, and share 0 is
+        /// <see cref="Split"/>'s. Every share trains on the same number of rows. Row indices ascending.
+        /// </summary>
+        public (int[] Train, int[] Validation)[] Folds(double fraction, int seed, bool byClass, int count)
+        {
             var random = new Random(seed);
             var strata = new System.Collections.Generic.Dictionary<int, System.Collections.Generic.List<int>>();
             for (int i = 0; i < RowCount; i++)
@@ -80,26 +92,43 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     strata[stratum] = rows = new System.Collections.Generic.List<int>();
                 rows.Add(i);
             }
-            var validation = new System.Collections.Generic.List<int>();
-            var train = new System.Collections.Generic.List<int>();
+            var folds = new (int[] Train, int[] Validation)[count];
+            var shuffled = new System.Collections.Generic.List<System.Collections.Generic.List<int>>();
             foreach (var rows in strata.Values)
             {
-                // Fisher–Yates with the split's own seed, then the first round(fraction · n) rows of the class validate.
+                // Fisher–Yates with the split's own seed, then share j's window of round(fraction · n) rows of the class validates.
                 for (int i = rows.Count - 1; i > 0; i--)
                 {
                     int j = random.Next(i + 1);
                     (rows[i], rows[j]) = (rows[j], rows[i]);
                 }
-                int take = (int)Math.Round(fraction * rows.Count);
-                validation.AddRange(rows.GetRange(0, take));
-                train.AddRange(rows.GetRange(take, rows.Count - take));
+                shuffled.Add(rows);
             }
-            train.Sort();
-            validation.Sort();
-            return (Subset(train), Subset(validation));
+            var heldOut = new bool[RowCount];
+            for (int f = 0; f < count; f++)
+            {
+                var validation = new System.Collections.Generic.List<int>();
+                foreach (var rows in shuffled)
+                {
+                    int take = (int)Math.Round(fraction * rows.Count);
+                    for (int i = 0; i < take; i++)
+                        validation.Add(rows[(int)(((long)f * take + i) % rows.Count)]);
+                }
+                Array.Clear(heldOut);
+                foreach (int row in validation)
+                    heldOut[row] = true;
+                validation.Sort();
+                var train = new System.Collections.Generic.List<int>(RowCount - validation.Count);
+                for (int i = 0; i < RowCount; i++)
+                    if (!heldOut[i])
+                        train.Add(i);
+                folds[f] = (train.ToArray(), validation.ToArray());
+            }
+            return folds;
         }
 
-        private TrainingData Subset(System.Collections.Generic.List<int> rows)
+        /// <summary>The given rows (indices ascending) as a dataset of their own.</summary>
+        public TrainingData Subset(System.Collections.Generic.IReadOnlyList<int> rows)
         {
             var labels = new float[rows.Count];
             var weights = Weights == null ? null : new float[rows.Count];

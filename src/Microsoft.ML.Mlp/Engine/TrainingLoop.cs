@@ -73,11 +73,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Each member's figures on the validation rows, or null without validation.</summary>
         private ValidationResult[] Validate(EpochSnapshots snapshots)
         {
-            if (_settings.Validation == null)
+            if (!_settings.Validates)
                 return null;
             var results = new ValidationResult[_members];
             for (int m = 0; m < _members; m++)
-                results[m] = _settings.Objective.Evaluate(snapshots[m], _settings.Validation);
+                results[m] = _settings.Objective.Evaluate(snapshots[m], _settings.ValidationOf(m));
             return results;
         }
 

@@ -42,6 +42,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Per-epoch validation data, or null.</summary>
         public IRowSource Validation { get; init; }
 
+        /// <summary>Rows held out member by member (<see cref="TrainingData.Folds"/>) instead of <see cref="Validation"/>: member m
+        /// trains on the rows <see cref="MemberRows"/>[m] of the one in-memory block and validates on <see cref="MemberValidation"/>[m];
+        /// null for every member on every row.</summary>
+        public int[][] MemberRows { get; init; }
+
+        /// <summary>Each member's own validation rows when <see cref="MemberRows"/> is set, else null.</summary>
+        public IRowSource[] MemberValidation { get; init; }
+
+        /// <summary>Whether any member validates.</summary>
+        public bool Validates => Validation != null || MemberValidation != null;
+
+        /// <summary>The rows member <paramref name="member"/> validates on, or null.</summary>
+        public IRowSource ValidationOf(int member) => MemberValidation?[member] ?? Validation;
+
         /// <summary>Warm start: one network per member to continue from, or null for fresh initialisation.</summary>
         public NetworkWeights[] InitialWeights { get; init; }
 

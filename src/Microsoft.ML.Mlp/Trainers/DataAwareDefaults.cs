@@ -73,6 +73,14 @@ namespace Microsoft.ML.Trainers.Mlp
             bool judged = hasValidationData || validation > 0;
             var scaling = Pick(options.FeatureScaling, () => MlpFeatureScaling.Robust, nameof(MlpOptionsBase.FeatureScaling));
             int patience = Pick(options.EarlyStoppingPatience, () => judged ? Math.Max(8, epochs / 8) : 0, nameof(MlpOptionsBase.EarlyStoppingPatience));
+            // Small data is where one fit's variance is largest and the row budget has room: spend it on averaged networks.
+            int ensemble = Pick(options.EnsembleSize, () => models > 1 ? 1
+                : (int)Math.Clamp(RowBudget / ((double)MaximumEpochs * trainingRows), 1, MaximumChosenEnsembleSize), nameof(MlpOptionsBase.EnsembleSize));
+            // Cross-fitting: the averaged networks' held-out shares differ, so together they learn from every row. Chosen only
+            // where it means something: several networks, rows held out, each network its own batches.
+            bool rotate = options.RotateHeldOutRows ?? (ensemble > 1 && validation > 0 && !options.SharedBatchOrder);
+            if (options.RotateHeldOutRows == null && rotate)
+                chosen.Add(nameof(MlpOptionsBase.RotateHeldOutRows));
             return new MlpRecipe
             {
                 HiddenLayerSizes = hidden,
@@ -102,9 +110,8 @@ namespace Microsoft.ML.Trainers.Mlp
                     () => scaling == MlpFeatureScaling.Robust && profile.Features <= MaximumEmbeddedFeatures ? task.DefaultNumericEmbedding : MlpNumericEmbedding.None,
                     nameof(MlpOptionsBase.NumericEmbedding)),
                 NumericEmbeddingBins = options.NumericEmbeddingBins ?? EmbeddingBins,
-                // Small data is where one fit's variance is largest and the row budget has room: spend it on averaged networks.
-                EnsembleSize = Pick(options.EnsembleSize, () => models > 1 ? 1
-                    : (int)Math.Clamp(RowBudget / ((double)MaximumEpochs * trainingRows), 1, MaximumChosenEnsembleSize), nameof(MlpOptionsBase.EnsembleSize)),
+                EnsembleSize = ensemble,
+                RotateHeldOutRows = rotate,
                 Chosen = chosen,
             };
         }

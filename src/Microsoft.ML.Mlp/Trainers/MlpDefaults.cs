@@ -23,6 +23,7 @@ namespace Microsoft.ML.Trainers.Mlp
             options.FeatureScaling = MlpFeatureScaling.None;
             options.NumericEmbedding = MlpNumericEmbedding.None;
             options.EnsembleSize = 1;
+            options.RotateHeldOutRows = false;
         }
     }
 }

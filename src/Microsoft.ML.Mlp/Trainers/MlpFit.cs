@@ -44,7 +44,7 @@ namespace Microsoft.ML.Trainers.Mlp
             var profile = DataProfile.Measure(data, FitFeatureScaling.Storage(options, initial, trainer));
             var recipe = FitFeatureScaling.Resolve(DataAwareDefaults.Resolve(options, task, profile, validationData != null, seeds.Length), options, initial,
                 profile.Sparse, channel, trainer);
-            recipe = AsThisFitRunsIt(recipe, initial, trainer, profile.Sparse, featureCount, width, seeds.Length);
+            recipe = AsThisFitRunsIt(recipe, initial, trainer, profile.Sparse, featureCount, width, seeds.Length, validationData != null);
             channel.Info("{0}: {1:N0} rows × {2} features ({3}){4}: {5}.", trainer, profile.Rows, featureCount, profile.Sparse ? "sparse" : "dense",
                 task.HasClasses ? $", {width} classes" : "", recipe.Describe());
             int members = recipe.EnsembleSize;
@@ -56,14 +56,18 @@ namespace Microsoft.ML.Trainers.Mlp
             // An embedding's bins widen every dense row: the budget decides in memory or streamed, and the block size, on that width.
             double widthFactor = initial?.FeatureScaler is { Encoding: not null } kept ? 1 + (double)kept.OutputWidth / kept.Width
                 : recipe.NumericEmbedding == MlpNumericEmbedding.PiecewiseLinear && !profile.Sparse ? 2 + recipe.NumericEmbeddingBins : 1;
-            var rowSources = new RowSourceOptions(options.TrainingMemoryBudget, recipe.ValidationFraction, recipe.BatchSize, widthFactor);
+            var rowSources = new RowSourceOptions(options.TrainingMemoryBudget, recipe.ValidationFraction, recipe.BatchSize, widthFactor,
+                recipe.RotateHeldOutRows ? members : 1);
             var (train, validation) = TrainingSources.Open(rowSources, profile, task, width, data, validationData, seeds[0], channel, trainer);
+            if (recipe.RotateHeldOutRows && validation != null)
+                recipe = recipe with { RotateHeldOutRows = false }; // streamed: one held-out share for all
             var scale = task.ScaleLabels(train, validation, initial?.LabelScale);
             // One read of the sample (a streamed source's first block) for both: the means as read, then the scaler, which
             // rewrites rows held in memory (in place, or into wider rows with an embedding's bins).
             var sample = train.FeatureSample();
             var means = sample == null ? new float[featureCount] : FeatureMeans.Of(sample);
             var scaler = FitFeatureScaling.Apply(recipe, train, validation, initial, sample, channel, trainer);
+            var shares = recipe.RotateHeldOutRows ? HoldOutShares(recipe, (InMemoryRows)train, members, task, seeds[0], channel, trainer) : null;
             var architecture = new NetworkArchitecture(train.FeatureCount, recipe.HiddenLayerSizes, width, recipe.Activation, recipe.UseBatchNormalization, recipe.DropoutRate);
             if (scaler?.Encoding != null)
                 NetworkSize.Check(trainer, recipe, false, train.FeatureCount, width, seeds.Length * members);
@@ -78,20 +82,31 @@ namespace Microsoft.ML.Trainers.Mlp
             channel.Info("{0}: training {1}{2}, seed {3}{4}.", trainer, architecture.Describe(),
                 allSeeds.Length == 1 ? "" : $" × {allSeeds.Length} networks (fused{(members > 1 ? $", averaged in groups of {members}" : "")}{(options.SharedBatchOrder ? ", shared batch order" : "")})", string.Join(",", allSeeds),
                 task.HasClasses ? "" : $", label mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}");
-            var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, allSeeds, validation, initial, architecture, scale);
+            var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, allSeeds, validation, initial, architecture, scale, shares: shares);
             // TorchSharp loads libtorch without a lock: the background load the trainer started must be over before the first product.
             EngineWarmUp.Start().Wait();
             var result = Averaged(NetworkTrainer.Train(architecture, settings, train), members);
-            if (DepthChoice.Applies(recipe, seeds, initial, validation))
-                (result, recipe) = DepthChoice.Choose(host, channel, task, options, recipe, seeds, train, validation, architecture, scale, result);
+            if (DepthChoice.Applies(recipe, seeds, initial, validation, shares))
+                (result, recipe) = DepthChoice.Choose(host, channel, task, options, recipe, seeds, train, validation, shares, architecture, scale, result);
             return new FitResult(result.Members, result.Histories, scale, scaler, recipe.Describe(), means);
+        }
+
+        /// <summary>The averaged networks' own held-out shares of the rows (scaled, in memory), logged.</summary>
+        private static HeldOutShares HoldOutShares(MlpRecipe recipe, InMemoryRows train, int members, MlpTask task, int seed, IChannel channel, string trainer)
+        {
+            var shares = HeldOutShares.Make(train.Data, recipe.ValidationFraction, seed, task.HasClasses, members, trainer);
+            channel.Info("{0}: each of the {1} averaged networks holds out its own {2} of {3} rows{4} for validation.", trainer, members,
+                shares.Validation[0].FeatureSample().RowCount, train.Data.RowCount, task.HasClasses ? " (stratified)" : "");
+            return shares;
         }
 
         /// <summary>
         /// The recipe as this fit runs it. A warm start continues the initial model's one network: EnsembleSize 1 (an explicit
         /// larger one is refused) and the initial model's hidden layers when the rule chose them. A rule-chosen EnsembleSize falls to 1 where the averaged networks would not fit in one model.
+        /// RotateHeldOutRows only where several networks hold rows out of the training data.
         /// </summary>
-        private static MlpRecipe AsThisFitRunsIt(MlpRecipe recipe, ITrainedNetwork initial, string trainer, bool sparse, int features, int outputs, int models)
+        private static MlpRecipe AsThisFitRunsIt(MlpRecipe recipe, ITrainedNetwork initial, string trainer, bool sparse, int features, int outputs, int models,
+            bool hasValidationData)
         {
             bool chosenMembers = recipe.Chosen.Contains(nameof(MlpOptionsBase.EnsembleSize));
             if (initial != null)
@@ -106,6 +121,9 @@ namespace Microsoft.ML.Trainers.Mlp
             }
             if (recipe.EnsembleSize > 1 && chosenMembers && NetworkSize.Problem(trainer, recipe, sparse, features, outputs, models * recipe.EnsembleSize) != null)
                 recipe = recipe with { EnsembleSize = 1 };
+            // Shares of their own need several networks and rows held out of the training data.
+            if (recipe.RotateHeldOutRows && !(recipe.EnsembleSize > 1 && !hasValidationData && recipe.ValidationFraction > 0))
+                recipe = recipe with { RotateHeldOutRows = false };
             return recipe;
         }
 

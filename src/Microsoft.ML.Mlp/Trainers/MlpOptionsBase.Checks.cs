@@ -114,6 +114,9 @@ namespace Microsoft.ML.Trainers.Mlp
                     "NumericEmbedding PiecewiseLinear bins the robustly scaled features: set FeatureScaling to Robust (or leave it null), or NumericEmbedding to None.");
             if (!Enum.IsDefined(FeatureStorage))
                 throw new ArgumentOutOfRangeException(nameof(FeatureStorage), FeatureStorage, "Unknown feature storage; use a value of MlpFeatureStorage.");
+            if (RotateHeldOutRows == true && SharedBatchOrder)
+                throw new ArgumentOutOfRangeException(nameof(RotateHeldOutRows), RotateHeldOutRows,
+                    "RotateHeldOutRows gives each network rows of its own, which SharedBatchOrder's common batches cannot read: set one of them to false.");
             if (!Enum.IsDefined(DivergenceHandling))
                 throw new ArgumentOutOfRangeException(nameof(DivergenceHandling), DivergenceHandling, "Unknown divergence handling; use a value of MlpDivergenceHandling.");
         }

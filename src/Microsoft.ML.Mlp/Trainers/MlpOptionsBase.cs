@@ -140,6 +140,15 @@ namespace Microsoft.ML.Trainers.Mlp
         /// budget leaves room; 1 from about 2,000 training rows on). 1 = one network.</summary>
         public int? EnsembleSize;
 
+        /// <summary>
+        /// With <see cref="EnsembleSize"/> above 1 and rows held out (<see cref="ValidationFraction"/>, no validation data, rows
+        /// in memory): true = network j holds out its own share of the rows — the j-th <see cref="ValidationFraction"/> of each
+        /// class, disjoint from the others' — and picks its best epoch on them, so the averaged model has learnt from every row
+        /// (cross-fitting); false = every network holds out the same rows. Null (default): chosen (see the README's defaults
+        /// table). Needs each network's own batch order: not with <see cref="SharedBatchOrder"/>.
+        /// </summary>
+        public bool? RotateHeldOutRows;
+
         /// <summary>Dense or sparse training memory. Default <see cref="MlpFeatureStorage.Auto"/> (by measured density).
         /// Both give the same model up to float rounding when <see cref="LazySparseUpdates"/> is false.</summary>
         public MlpFeatureStorage FeatureStorage = MlpFeatureStorage.Auto;

@@ -33,6 +33,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>Networks trained side by side and averaged into the model (1: one network).</summary>
         public int EnsembleSize { get; init; } = 1;
 
+        /// <summary>Averaged networks hold out rows of their own (<see cref="MlpOptionsBase.RotateHeldOutRows"/>).</summary>
+        public bool RotateHeldOutRows { get; init; }
+
         /// <summary>The options the rule chose (left null by the user), by name.</summary>
         public ISet<string> Chosen { get; init; } = new HashSet<string>();
 
@@ -62,6 +65,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 Part(nameof(FeatureScaling), FeatureScaling.ToString()),
                 Part(nameof(NumericEmbedding), NumericEmbedding == MlpNumericEmbedding.None ? "None" : $"{NumericEmbedding} ({NumericEmbeddingBins.ToString(c)} bins)"),
                 Part(nameof(EnsembleSize), EnsembleSize.ToString(c)),
+                Part(nameof(RotateHeldOutRows), RotateHeldOutRows ? "true" : "false"),
             };
             return string.Join(", ", parts) + (Chosen.Count > 0 ? " (* chosen from the data)" : "") + (Note != null ? "; " + Note : "");
         }

@@ -11,10 +11,12 @@ namespace Microsoft.ML.Trainers.Mlp
     internal static class TrainingSettingsBuilder
     {
         /// <summary>The engine settings of one fit; a <paramref name="candidate"/> run (one the fit may discard) logs its epochs
-        /// under that name and does not call the user's EpochCallback.</summary>
+        /// under that name and does not call the user's EpochCallback. With <paramref name="shares"/>, the networks hold out
+        /// rows of their own instead of <paramref name="validation"/>.</summary>
         public static TrainingSettings Build(IHost host, IChannel channel, MlpTask task, MlpOptionsBase options, MlpRecipe recipe, int[] seeds, IRowSource validation,
-            ITrainedNetwork initial, NetworkArchitecture architecture, LabelScale scale, string candidate = null)
+            ITrainedNetwork initial, NetworkArchitecture architecture, LabelScale scale, string candidate = null, HeldOutShares shares = null)
         {
+            var (memberRows, memberValidation) = shares?.ForNetworks(seeds.Length) ?? default;
             string trainer = task.MlpTrainerName;
             var history = initial?.TrainingHistory;
             return new TrainingSettings
@@ -43,6 +45,8 @@ namespace Microsoft.ML.Trainers.Mlp
                 EarlyStoppingMetric = options.EarlyStoppingMetric,
                 EarlyStoppingMinDelta = options.EarlyStoppingMinDelta,
                 Validation = validation,
+                MemberRows = memberRows,
+                MemberValidation = memberValidation,
                 // The initial weights under the new options' architecture: e.g. a new DropoutRate applies to the continued run.
                 InitialWeights = initial == null ? null : new[] { new NetworkWeights(architecture, initial.Network.Layers) },
                 EpochOffset = history?.Count > 0 ? history[^1].Epoch : 0,

@@ -90,6 +90,30 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void MembersWithRowsOfTheirOwnTrainOnThoseAloneEachInItsOwnShuffle()
+        {
+            var own = new ScriptedNetwork(2, (m, _) => m);
+            var alone = new ScriptedNetwork(2, (_, _) => 0);
+            var settings = new TrainingSettings
+            {
+                Seeds = new[] { 1, 2 }, BatchSize = 3, NetworkFactory = own.Factory,
+                MemberRows = new[] { new[] { 0, 2, 4, 6, 8, 10 }, new[] { 1, 3, 5, 7, 9, 11 } },
+            };
+            var pass = Run(settings, new InMemoryRows(ScriptedNetwork.Rows(12)));
+            Run(Settings(alone, batchSize: 3, shuffle: true), new InMemoryRows(ScriptedNetwork.Rows(6)));
+
+            // Two steps of 3 rows per member: member 0 reads each even row once, member 1 each odd row, ...
+            Assert.Equal(2, own.Steps);
+            Assert.Equal(settings.MemberRows[0], own.StepLog.SelectMany(s => s.Rows.Take(3)).OrderBy(r => r));
+            Assert.Equal(settings.MemberRows[1], own.StepLog.SelectMany(s => s.Rows.Skip(3)).OrderBy(r => r));
+            // ... in the order its generator would shuffle that many rows of a block of their own.
+            foreach (var (mine, single) in own.StepLog.Zip(alone.StepLog))
+                for (int m = 0; m < 2; m++)
+                    Assert.Equal(single.Rows.Skip(3 * m).Take(3).Select(r => settings.MemberRows[m][r]), mine.Rows.Skip(3 * m).Take(3));
+            Assert.Equal(new[] { 0.0, 1.0 }, pass.Loss); // means over the 6 rows each member trained on
+        }
+
+        [Fact]
         public void StopsAtTheFirstStepWhoseLossIsNotFinite()
         {
             var scripted = new ScriptedNetwork(2, (m, step) => m == 1 && step == 1 ? double.NaN : 1);

@@ -134,6 +134,24 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void AveragedNetworksHoldOutRowsOfTheirOwnWhereTheyHoldRowsOut()
+        {
+            var small = Resolve(new MlpMulticlassTrainer.Options(), 300);
+            Assert.True(small.RotateHeldOutRows);
+            Assert.Contains("RotateHeldOutRows true*", small.Describe());
+            // Not chosen where it means nothing: one network, no rows held out, or one batch order for all.
+            Assert.False(Resolve(new MlpMulticlassTrainer.Options(), 5_000).RotateHeldOutRows);
+            Assert.False(Resolve(new MlpMulticlassTrainer.Options { ValidationFraction = 0 }, 300).RotateHeldOutRows);
+            Assert.False(Resolve(new MlpMulticlassTrainer.Options { SharedBatchOrder = true }, 300).RotateHeldOutRows);
+            Assert.DoesNotContain("RotateHeldOutRows false*", Resolve(new MlpMulticlassTrainer.Options(), 5_000).Describe());
+            // Set, it wins.
+            var set = Resolve(new MlpMulticlassTrainer.Options { RotateHeldOutRows = false }, 300);
+            Assert.False(set.RotateHeldOutRows);
+            Assert.Contains("RotateHeldOutRows false", set.Describe());
+            Assert.DoesNotContain("RotateHeldOutRows false*", set.Describe());
+        }
+
+        [Fact]
         public void AFitWithDefaultsKeepsTheValuesItChoseWithTheModel()
         {
             var ml = new MLContext(seed: 0);

@@ -42,7 +42,7 @@ namespace Microsoft.ML.Mlp.Tests
             }
             Assert.Equal(new[] { 48, 48 }, averaged.Model.HiddenLayerSizes); // three networks of 16 side by side
             Assert.Equal(new[] { 0, 1, 2 }, averaged.Model.TrainingHistory.Select(h => h.Member).Distinct().OrderBy(m => m));
-            Assert.Contains("EnsembleSize 3 (", averaged.Model.TrainingSettings); // set, so not marked *
+            Assert.Contains("EnsembleSize 3,", averaged.Model.TrainingSettings); // set, so not marked *
             // Averaging is not a no-op: the networks disagree, and their mean is not any one of them.
             Assert.NotEqual(alone[0], alone[1]);
             Assert.NotEqual(alone[0], scores);
@@ -99,6 +99,62 @@ namespace Microsoft.ML.Mlp.Tests
             var more = new MlpRegressionTrainer.Options { NumberOfEpochs = 1, Seed = 0, EnsembleSize = 2 };
             error = Assert.Throws<InvalidOperationException>(() => ml.Regression.Trainers.Mlp(more).Fit(small, model));
             Assert.Contains("EnsembleSize", error.Message);
+        }
+
+        private sealed class IdRow
+        {
+            public float Label { get; set; }
+
+            [VectorType(80)]
+            public float[] Features { get; set; }
+        }
+
+        /// <summary>
+        /// Rows a network can only memorise: feature j is 1 on row j alone, the label a random ±1. A network predicts a row it
+        /// trained on and says about 0 (the labels' mean) for one it held out. With rotated shares every row is learnt by three
+        /// of the four averaged networks; with one share for all, a fifth of the rows is learnt by none.
+        /// </summary>
+        [Fact]
+        public void WithRotatedSharesTheAveragedNetworksLearnFromEveryRow()
+        {
+            var random = new Random(4);
+            var rows = Enumerable.Range(0, 80).Select(r =>
+            {
+                var features = new float[80];
+                features[r] = 1;
+                return new IdRow { Label = random.Next(2) * 2 - 1, Features = features };
+            }).ToArray();
+            var ml = new MLContext(seed: 0);
+            var data = ml.Data.LoadFromEnumerable(rows);
+            float[] Fit(bool rotate)
+            {
+                var options = new MlpRegressionTrainer.Options
+                {
+                    HiddenLayerSizes = new[] { 32 }, NumberOfEpochs = 150, BatchSize = 16, LearningRate = 0.01f, DropoutRate = 0, WeightDecay = 0,
+                    EarlyStoppingPatience = 0, FeatureScaling = MlpFeatureScaling.None, FeatureStorage = MlpFeatureStorage.Dense,
+                    EnsembleSize = 4, ValidationFraction = 0.2f, RotateHeldOutRows = rotate, Seed = 1,
+                };
+                var model = ml.Regression.Trainers.Mlp(options).Fit(data);
+                Assert.Contains($"RotateHeldOutRows {(rotate ? "true" : "false")}", model.Model.TrainingSettings);
+                return Scores(ml, model, data);
+            }
+            var rotated = Fit(rotate: true);
+            var shared = Fit(rotate: false);
+            // Rotated: every row is predicted on its side, by most of its label (three networks of four know it).
+            Assert.All(Enumerable.Range(0, 80), r => Assert.True(rotated[r] * rows[r].Label > 0.5, $"row {r}: {rotated[r]} for label {rows[r].Label}"));
+            // One share for all: the 16 rows every network held out are not learnt.
+            Assert.True(Enumerable.Range(0, 80).Count(r => shared[r] * rows[r].Label < 0.5) >= 16,
+                string.Join(", ", shared.Select((s, r) => $"{s:F2}/{rows[r].Label}")));
+        }
+
+        [Fact]
+        public void RotatedSharesAndASharedBatchOrderAreRefusedTogether()
+        {
+            var ml = new MLContext(seed: 0);
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+                ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { RotateHeldOutRows = true, SharedBatchOrder = true }));
+            Assert.Equal(nameof(MlpOptionsBase.RotateHeldOutRows), error.ParamName);
+            Assert.Contains("SharedBatchOrder", error.Message);
         }
 
         [Theory]
