@@ -343,15 +343,28 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>
         /// Class probabilities of many rows at once (row-major [count, in] → [count, classes]): each layer is one libtorch
         /// matrix product (addmm_ over aligned buffers, the input copied in), then the managed activation. For bulk scoring,
-        /// where one product over thousands of rows beats row-at-a-time accumulation.
+        /// where one product over many rows beats row-at-a-time accumulation. Rows go through <see cref="BatchRows"/> at a
+        /// time, so that a block's input copy, products and activations stay in the core's cache.
         /// </summary>
         public void PredictBatch(float[] rows, int firstRow, int count, float[] probabilities)
+        {
+            for (int start = 0; start < count; start += BatchRows)
+                PredictBlock(rows, firstRow + start, Math.Min(BatchRows, count - start), probabilities);
+        }
+
+        /// <summary>Rows <see cref="PredictBatch"/> scores together: 256 rows of 784 inputs (the seed model) and their layers'
+        /// outputs take ~1 MB, within a core's L2 cache; 4,096 at a time ran every pass from memory (the input copy alone
+        /// 5.5 ms of 10,000 rows).</summary>
+        internal const int BatchRows = 256;
+
+        private void PredictBlock(float[] rows, int firstRow, int count, float[] probabilities)
         {
             int last = _weights.Length - 1;
             // Scratch kept per thread and reused: fresh pinned buffers of this size cost more in page faults and zeroing
             // than the products themselves.
-            var scratch = t_batchScratch ??= new AlignedBuffer[3];
-            var buffers = new[] { Scratch(scratch, 1, count * _widest), Scratch(scratch, 2, count * _widest) };
+            var scratch = t_batchScratch ??= new AlignedBuffer[4];
+            // Slot 1 takes each product (at the padded width); slots 2 and 3 take the activated rows, compacted, in turn.
+            var product = Scratch(scratch, 1, count * _widest);
             // The caller's rows start at any address: copied into aligned memory so the products' bits never depend on it.
             var input = Scratch(scratch, 0, count * _inputs[0]);
             int features = FeatureCount;
@@ -364,25 +377,23 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             for (int l = 0; l <= last; l++)
             {
                 int padded = _padded[l];
-                var output = buffers[l % 2];
-                using (var target = output.Matrix(0, count, padded))
+                using (var target = product.Matrix(0, count, padded))
                 using (var source = input.Matrix(0, count, inputWidth))
                 using (var weights = _weights[l].Matrix(0, _inputs[l], padded))
                 {
                     for (int r = 0; r < count; r++)
-                        _biases[l].CopyTo(output.AsSpan(r * padded, padded));
+                        _biases[l].CopyTo(product.AsSpan(r * padded, padded));
                     target.addmm_(source, weights, 1, 1);
                 }
                 int width = _outputs[l];
                 if (l < last)
                 {
-                    // One activation pass over the whole [count, padded] block (padding columns are dropped next),
-                    // then compact the rows to [count, width] for the next product.
-                    _activation.Forward(output.AsSpan(0, count * padded));
-                    if (padded != width)
-                        for (int r = 1; r < count; r++)
-                            output.AsSpan(r * padded, width).CopyTo(output.AsSpan(r * width, width));
-                    input = output;
+                    // The activation writes each row's real columns (not the padding) compacted to [count, width] for the
+                    // next product: one pass instead of activating the padded block and compacting it after.
+                    var activated = Scratch(scratch, 2 + l % 2, count * _widest);
+                    for (int r = 0; r < count; r++)
+                        _activation.Forward(product.AsSpan(r * padded, width), activated.AsSpan(r * width, width));
+                    input = activated;
                     inputWidth = width;
                 }
                 else
@@ -390,7 +401,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     for (int r = 0; r < count; r++)
                     {
                         var row = probabilities.AsSpan((firstRow + r) * width, width);
-                        output.AsSpan(r * padded, width).CopyTo(row);
+                        product.AsSpan(r * padded, width).CopyTo(row);
                         if (_softmax)
                             Activations.SoftMax(row);
                         if (!FiniteValues.AllFinite(row))

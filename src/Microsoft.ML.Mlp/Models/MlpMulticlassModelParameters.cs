@@ -78,10 +78,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount,
                     $"features holds {features.Length} values, which is not rowCount × {NumberOfFeatures} (the model's feature count).");
             var probabilities = new float[checked(rowCount * NumberOfClasses)];
-            // Chunks bound the scratch memory; each is still one large matrix product per layer, read in place.
-            const int Chunk = 4096;
-            for (int start = 0; start < rowCount; start += Chunk)
-                inference.PredictBatch(features, start, Math.Min(Chunk, rowCount - start), probabilities);
+            inference.PredictBatch(features, 0, rowCount, probabilities); // block by block: the scratch memory stays bounded
             return probabilities;
         }
 
