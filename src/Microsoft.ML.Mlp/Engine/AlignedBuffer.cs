@@ -31,6 +31,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public int Length { get; }
 
+        /// <summary>Address of element 0 (aligned; the array is pinned, so it never moves while the buffer lives).</summary>
+        public unsafe float* Pointer => (float*)Marshal.UnsafeAddrOfPinnedArrayElement(_array, _origin);
+
         public ref float this[int index] => ref AsSpan()[index];
 
         public Span<float> AsSpan() => _array.AsSpan(_origin, Length);

@@ -78,7 +78,8 @@ namespace Microsoft.ML.Trainers.Mlp
                 throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount,
                     $"features holds {features.Length} values, which is not rowCount × {NumberOfFeatures} (the model's feature count).");
             var probabilities = new float[checked(rowCount * NumberOfClasses)];
-            inference.PredictBatch(features, 0, rowCount, probabilities); // block by block: the scratch memory stays bounded
+            // Block by block (the scratch memory stays bounded), on as many threads as libtorch's intra-op pool has.
+            inference.PredictBatch(features, 0, rowCount, probabilities, TorchSharp.torch.get_num_threads());
             return probabilities;
         }
 

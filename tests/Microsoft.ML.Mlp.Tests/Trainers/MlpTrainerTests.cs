@@ -165,13 +165,37 @@ namespace Microsoft.ML.Mlp.Tests
                     Assert.Equal(single[c], batch[r * 10 + c], tolerance: 1e-5);
             }
             Assert.Throws<ArgumentOutOfRangeException>(() => mlp.PredictBatch(new float[785], 1));
-            // More rows than one internal chunk (4,096).
-            var many = Digits.Rows(0, 5000).ToArray();
+            // Many internal blocks (256 rows), the last one short.
+            var many = Digits.Rows(0, 1000).ToArray();
             var large = mlp.PredictBatch(many.SelectMany(r => r.Features).ToArray(), many.Length);
-            var lastRow = mlp.PredictProbabilities(many[^1].Features);
-            for (int c = 0; c < 10; c++)
-                Assert.Equal(lastRow[c], large[(many.Length - 1) * 10 + c], tolerance: 1e-5);
+            foreach (int r in new[] { 0, 255, 256, 511, 768, many.Length - 1 })
+            {
+                var row = mlp.PredictProbabilities(many[r].Features);
+                for (int c = 0; c < 10; c++)
+                    Assert.Equal(row[c], large[r * 10 + c], tolerance: 1e-5);
+            }
             Assert.Empty(mlp.PredictBatch(Array.Empty<float>(), 0));
+        }
+
+        [Fact]
+        public void BatchPredictionGivesTheSameBitsOnEveryThreadCount()
+        {
+            var mlp = TrainedDigits.Mlp;
+            var features = Digits.Rows(0, 1000).SelectMany(r => r.Features).ToArray();
+            int before = TorchSharp.torch.get_num_threads();
+            try
+            {
+                TorchSharp.torch.set_num_threads(1);
+                var one = mlp.PredictBatch(features, 1000);
+                TorchSharp.torch.set_num_threads(2); // blocks side by side, each block's products on one MKL thread
+                var two = mlp.PredictBatch(features, 1000);
+                Assert.Equal(one, two);
+                Assert.Equal(one, mlp.PredictBatch(features, 1000)); // and again
+            }
+            finally
+            {
+                TorchSharp.torch.set_num_threads(before);
+            }
         }
 
         [Fact]

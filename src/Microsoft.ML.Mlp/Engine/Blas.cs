@@ -1,0 +1,51 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace Microsoft.ML.Trainers.Mlp.Engine
+{
+    /// <summary>
+    /// libtorch's own BLAS (MKL's <c>sgemm_</c>, exported by libtorch_cpu) called directly, for products over many small
+    /// blocks: a libtorch product costs its operands' tensor objects and a dispatch each time, which over 256-row blocks
+    /// cost more than the arithmetic. Same library, same threads (libtorch's intra-op setting), same code path for the same
+    /// aligned operands. Where the export is not found the caller uses libtorch's product instead.
+    /// </summary>
+    internal static unsafe class Blas
+    {
+        private static readonly delegate* unmanaged<byte*, byte*, int*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*, void> s_sgemm;
+        private static readonly delegate* unmanaged<int*, int> s_setLocalThreads;
+
+        static Blas()
+        {
+            EngineWarmUp.Start().Wait(); // libtorch is loaded (by TorchSharp) before its symbols are looked up
+            foreach (string name in new[] { "libtorch_cpu.so", "libtorch_cpu.dylib", "torch_cpu.dll" })
+            {
+                if (!NativeLibrary.TryLoad(name, out var library))
+                    continue;
+                // Both or neither: a product is only run directly where its threads can be set.
+                if (NativeLibrary.TryGetExport(library, "sgemm_", out var sgemm) && NativeLibrary.TryGetExport(library, "mkl_set_num_threads_local", out var local))
+                {
+                    s_sgemm = (delegate* unmanaged<byte*, byte*, int*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*, void>)sgemm;
+                    s_setLocalThreads = (delegate* unmanaged<int*, int>)local;
+                }
+                return;
+            }
+        }
+
+        /// <summary>Whether <see cref="Product"/> can run (libtorch loaded and exporting <c>sgemm_</c>).</summary>
+        public static bool Available => s_sgemm != null;
+
+        /// <summary>Row-major c[m, n] = beta · c + a[m, k] · b[k, n], each matrix contiguous.</summary>
+        public static void Product(float* a, float* b, float* c, int m, int n, int k, float beta)
+        {
+            // Column-major BLAS sees row-major matrices transposed: cᵀ = bᵀ · aᵀ, which is the product asked for.
+            byte no = (byte)'N';
+            float alpha = 1;
+            int ldb = n, lda = k, ldc = n;
+            s_sgemm(&no, &no, &n, &m, &k, &alpha, b, &ldb, a, &lda, &beta, c, &ldc);
+        }
+
+        /// <summary>MKL's threads for products the calling thread runs from now on (0: back to the process-wide setting);
+        /// returns the previous value for this thread.</summary>
+        public static int SetThreadsOfThisThread(int threads) => s_setLocalThreads(&threads); // exported with the Fortran interface: by reference
+    }
+}
