@@ -35,13 +35,19 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public static bool Available => s_sgemm != null;
 
         /// <summary>Row-major c[m, n] = beta · c + a[m, k] · b[k, n], each matrix contiguous.</summary>
-        public static void Product(float* a, float* b, float* c, int m, int n, int k, float beta)
+        public static void Product(float* a, float* b, float* c, int m, int n, int k, float beta) =>
+            Product(false, b, n, false, a, k, c, n, m, n, k, beta);
+
+        /// <summary>
+        /// Row-major c[m, n] (row length <paramref name="ldc"/>) = beta · c + a · b, where b ([k, n]) and a ([m, k]) are each
+        /// stored row-major as they are (leading dimension = stored row length), or transposed. Column-major BLAS sees
+        /// row-major matrices transposed, so it computes cᵀ = bᵀ · aᵀ: b is its first operand — as libtorch's addmm_ calls it.
+        /// </summary>
+        public static void Product(bool bTransposed, float* b, int ldb, bool aTransposed, float* a, int lda, float* c, int ldc, int m, int n, int k, float beta)
         {
-            // Column-major BLAS sees row-major matrices transposed: cᵀ = bᵀ · aᵀ, which is the product asked for.
-            byte no = (byte)'N';
+            byte transB = (byte)(bTransposed ? 'T' : 'N'), transA = (byte)(aTransposed ? 'T' : 'N');
             float alpha = 1;
-            int ldb = n, lda = k, ldc = n;
-            s_sgemm(&no, &no, &n, &m, &k, &alpha, b, &ldb, a, &lda, &beta, c, &ldc);
+            s_sgemm(&transB, &transA, &n, &m, &k, &alpha, b, &ldb, a, &lda, &beta, c, &ldc);
         }
 
         /// <summary>MKL's threads for products the calling thread runs from now on (0: back to the process-wide setting);

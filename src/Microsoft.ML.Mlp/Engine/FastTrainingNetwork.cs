@@ -10,8 +10,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// <summary>
     /// The fast training path: the forward and backward passes. At batch 32 a small MLP is bound by per-operation
     /// overhead, not arithmetic, so this path runs a hand-derived backward pass with no autograd. Parameters live in a
-    /// <see cref="ParameterStore"/>, activations in aligned buffers; the only native calls are the matrix products, as
-    /// in-place <c>addmm_</c> over cached zero-copy views (<see cref="MatrixViews"/>); every element-wise step — bias,
+    /// <see cref="ParameterStore"/>, activations in aligned buffers; the only native calls are the matrix products, in place
+    /// over aligned buffers: MKL's sgemm called directly with libtorch's own arguments, or <c>addmm_</c> over cached
+    /// zero-copy views (<see cref="MatrixViews"/>); every element-wise step — bias,
     /// batch norm, activation, dropout, softmax cross-entropy, the optimizer — is a managed SIMD pass. About 14 native
     /// calls per step for the seed network. Members of a fused ensemble are N blocks of every buffer. Sparse rows go
     /// through a <see cref="SparseFirstLayer"/> instead of a dense copy and the first product. Members that read the same
@@ -291,12 +292,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     CopyColumns(grad.AsSpan(block, cells), 0, width, _wideGradient.AsSpan(0, count * _members * width), m * width, _members * width, count, width);
                 else
                     _views.MultiplyAdd(_store.Gradients, _store.KernelOffset(l, m), fanIn, width,
-                        _views.Get(l == 0 ? _input : _h[l - 1], m * count * fanIn, count, fanIn, transposed: true), _views.Get(grad, block, count, width), beta: 0);
+                        new MatrixOperand(l == 0 ? _input : _h[l - 1], m * count * fanIn, count, fanIn, Transposed: true), new MatrixOperand(grad, block, count, width), beta: 0);
                 Kernels.SumRows(grad.AsSpan(block, cells), _store.Grad(_layout.Bias[l], m, width), count);
                 if (l > 0)
                 {
                     _views.MultiplyAdd(spare, m * count * fanIn, count, fanIn,
-                        _views.Get(grad, block, count, width), _views.Get(_store.Parameters, _store.KernelOffset(l, m), fanIn, width, transposed: true), beta: 0);
+                        new MatrixOperand(grad, block, count, width), new MatrixOperand(_store.Parameters, _store.KernelOffset(l, m), fanIn, width, Transposed: true), beta: 0);
                     var used = grad;
                     grad = spare;
                     spare = ReferenceEquals(used, _logits) ? _gradB : used;
@@ -330,7 +331,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _sparse.Forward(m, memberRows, block);
             else
                 _views.MultiplyAdd(output, m * count * width, count, width,
-                    _views.Get(input, m * count * fanIn, count, fanIn), _views.Get(_store.Parameters, _store.KernelOffset(layer, m), fanIn, width), beta: 1);
+                    new MatrixOperand(input, m * count * fanIn, count, fanIn), new MatrixOperand(_store.Parameters, _store.KernelOffset(layer, m), fanIn, width), beta: 1);
         }
 
         /// <summary>
@@ -348,7 +349,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _data.Features.AsSpan(shared[r] * d, d).CopyTo(_input.AsSpan(r * d, d));
             // Members' biases are consecutive, so they are already the wide layer's bias.
             Kernels.FillRows(_wideOutput.AsSpan(0, count * width), _store.Parameters.AsSpan(_layout.Bias[0], width), count);
-            _views.MultiplyAdd(_wideOutput, 0, count, width, _views.Get(_input, 0, count, d), _views.Get(_store.Parameters, _layout.Weight[0], d, width), beta: 1);
+            _views.MultiplyAdd(_wideOutput, 0, count, width, new MatrixOperand(_input, 0, count, d), new MatrixOperand(_store.Parameters, _layout.Weight[0], d, width), beta: 1);
         }
 
         /// <summary>Every member's first-layer kernel gradient, [in, N·out] = inputᵀ · the members' gradients side by side.</summary>
@@ -356,7 +357,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             int d = _arch.InputSize, width = _members * _arch.LayerOutput(0);
             _views.MultiplyAdd(_store.Gradients, _layout.Weight[0], d, width,
-                _views.Get(_input, 0, count, d, transposed: true), _views.Get(_wideGradient, 0, count, width), beta: 0);
+                new MatrixOperand(_input, 0, count, d, Transposed: true), new MatrixOperand(_wideGradient, 0, count, width), beta: 0);
         }
 
         /// <summary>Copies a [rows, columns] block from <paramref name="source"/> (its rows <paramref name="sourceStride"/> apart,
