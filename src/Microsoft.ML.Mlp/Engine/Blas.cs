@@ -31,7 +31,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
         }
 
-        /// <summary>Whether <see cref="Product"/> can run (libtorch loaded and exporting <c>sgemm_</c>).</summary>
+        /// <summary>Whether the products can run (libtorch loaded and exporting <c>sgemm_</c>).</summary>
         public static bool Available => s_sgemm != null;
 
         /// <summary>Row-major c[m, n] = beta · c + a[m, k] · b[k, n], each matrix contiguous.</summary>

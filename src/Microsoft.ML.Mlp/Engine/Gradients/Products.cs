@@ -24,6 +24,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 Managed(target.AsSpan(0, rows * columns), a.AsSpan(0, rows * inner), rows, inner, b.AsSpan(0, inner * columns), columns, beta);
                 return;
             }
+            if (Blas.Available && rows > 1 && inner > 1 && columns > 1)
+            {
+                // addmm_'s own sgemm call, without its tensor handles and dispatch (MatrixViews.MultiplyAdd).
+                unsafe
+                {
+                    Blas.Product(a.Pointer, b.Pointer, target.Pointer, rows, columns, inner, beta);
+                }
+                return;
+            }
             using var product = target.Matrix(0, rows, columns);
             using var left = a.Matrix(0, rows, inner);
             using var right = b.Matrix(0, inner, columns);
