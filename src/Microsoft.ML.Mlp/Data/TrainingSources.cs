@@ -34,7 +34,8 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             double nonZerosPerRow = density * width * 1.25 + 1;
             double bytesPerRow = (sparse ? nonZerosPerRow * 8 : width * 4.0 * options.WidthFactor) + 8;
             long budget = options.MemoryBudget ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultBudgetShare);
-            double needed = rows * bytesPerRow;
+            // Held-out shares of their own are copies of up to shares × fraction of the rows, beside all of them.
+            double needed = rows * bytesPerRow * (options.HeldOutShares > 1 ? 1 + options.HeldOutShares * options.ValidationFraction : 1);
 
             // Rows binned by an embedding are copied into one array up to (WidthFactor − 1) times their width: it must fit one array.
             // Sparse rows keep all their non-zeros in one array.

@@ -4,10 +4,12 @@ using System.Runtime.InteropServices;
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
-    /// libtorch's own BLAS (MKL's <c>sgemm_</c>, exported by libtorch_cpu) called directly, for products over many small
-    /// blocks: a libtorch product costs its operands' tensor objects and a dispatch each time, which over 256-row blocks
-    /// cost more than the arithmetic. Same library, same threads (libtorch's intra-op setting), same code path for the same
-    /// aligned operands. Where the export is not found the caller uses libtorch's product instead.
+    /// libtorch's own BLAS (MKL's <c>sgemm_</c>, exported by libtorch_cpu) called directly: a libtorch product costs its
+    /// operands' tensor objects, the dispatcher and argument checks every time, which on a small network's many small
+    /// products (training steps, 256-row scoring blocks) cost more than the arithmetic. Same library and function as
+    /// libtorch's addmm_ for floats, and — where the callers pass addmm_'s own arguments — the same bits. MKL's threads are
+    /// the calling thread's (libtorch sets them per thread with its intra-op count; <see cref="SetThreadsOfThisThread"/>
+    /// overrides them). Where the exports are not found (libtorch's Windows build has none) callers use libtorch's product.
     /// </summary>
     internal static unsafe class Blas
     {
@@ -32,7 +34,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>Whether the products can run (libtorch loaded and exporting <c>sgemm_</c>).</summary>
-        public static bool Available => s_sgemm != null;
+        public static bool Available => s_sgemm != null && !UseLibTorchProducts;
+
+        /// <summary>Tests only: true sends every product through libtorch, to check the direct calls give its very bits.</summary>
+        internal static bool UseLibTorchProducts { get; set; }
 
         /// <summary>Row-major c[m, n] = beta · c + a[m, k] · b[k, n], each matrix contiguous.</summary>
         public static void Product(float* a, float* b, float* c, int m, int n, int k, float beta) =>

@@ -28,6 +28,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <param name="settled">Members whose loss no longer counts (early stopping has fixed their result), or null.</param>
         public EpochPass(TrainingSettings settings, Generator[] generators, double learningRate, bool[] settled)
         {
+            if (settings.MemberRows != null && settings.SharedBatchOrder)
+                throw new InvalidOperationException("Members with rows of their own cannot share one batch order.");
             _settings = settings;
             _generators = generators;
             _learningRate = learningRate;
@@ -40,8 +42,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public EpochTotals Run(IRowSource source, LazyTrainingNetwork network)
         {
             long total = 0;
+            int blocks = 0;
             foreach (var block in source.Blocks())
             {
+                // Member rows index the one in-memory block: a second block would be other rows.
+                if (_settings.MemberRows != null && ++blocks > 1)
+                    throw new InvalidOperationException("Members with rows of their own need the rows in memory, as one block.");
                 var trainer = network.For(block);
                 // Members with rows of their own (held out member by member) train on as many rows each.
                 int rows = _settings.MemberRows?[0].Length ?? block.RowCount;

@@ -22,8 +22,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly float[][] _biases;  // [padded out]
         private float[] _firstRows; // first layer again as [out, in], for dense rows (dot products): made at the first dense row
         private object _firstRowsLock;
-        private AlignedBuffer[] _batchWeights; // every layer as [in, out], unpadded, for PredictBatch: made at its first call
-        private object _batchWeightsLock;
         private readonly int[] _inputs, _outputs, _padded;
         private readonly int[] _blocks; // per layer: its diagonal blocks — k for an averaged model's hidden layers, else 1
         private readonly ActivationFunction _activation;
@@ -98,24 +96,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>The first layer as [out, in] for dense rows, made once when the first one comes (text models, scored
         /// sparse, never need this second copy of their widest layer); other threads wait for it.</summary>
         private float[] FirstRows() => System.Threading.LazyInitializer.EnsureInitialized(ref _firstRows, ref _firstRowsLock, () => FoldedRows(0));
-
-        /// <summary>Every layer's folded weights as [in, out] without the padding columns (the same values), made once when
-        /// <see cref="PredictBatch"/> first runs: the products then do only the real columns' arithmetic (50 of 64 for the seed
-        /// model's layers: 28% more work padded), and write rows the next product reads as they are.</summary>
-        private AlignedBuffer[] BatchWeights() => System.Threading.LazyInitializer.EnsureInitialized(ref _batchWeights, ref _batchWeightsLock, () =>
-        {
-            var unpadded = new AlignedBuffer[_weights.Length];
-            for (int l = 0; l < unpadded.Length; l++)
-            {
-                int width = _outputs[l], padded = _padded[l];
-                unpadded[l] = new AlignedBuffer(_inputs[l] * width);
-                var stored = _weights[l].AsSpan();
-                var target = unpadded[l].AsSpan();
-                for (int i = 0; i < _inputs[l]; i++)
-                    stored.Slice(i * padded, width).CopyTo(target.Slice(i * width, width));
-            }
-            return unpadded;
-        });
 
         /// <summary>Values per row the scoring entries read: the model's features.</summary>
         public int FeatureCount => _scaler?.Width ?? _inputs[0];
@@ -361,44 +341,62 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private static float Saturate(double value) => (float)Math.Clamp(value, -float.MaxValue, float.MaxValue);
 
         /// <summary>
-        /// Class probabilities of many rows at once (row-major [count, in] → [count, classes]): each layer is one libtorch
-        /// matrix product (addmm_ over aligned buffers, the input copied in), then the managed activation. For bulk scoring,
-        /// where one product over many rows beats row-at-a-time accumulation. Rows go through <see cref="BatchRows"/> at a
-        /// time, so that a block's input copy, products and activations stay in the core's cache.
+        /// Class probabilities of many rows at once (row-major [count, in] → [count, classes]), block by block: the block's
+        /// rows copied into aligned scratch, each layer one matrix product (MKL's sgemm called directly, <see cref="Blas"/>;
+        /// libtorch's addmm_ where libtorch exports no sgemm) over the real columns of the stored [in, padded out] weights,
+        /// then the managed activation in place. For bulk scoring, where one product over many rows beats row-at-a-time
+        /// accumulation.
         /// </summary>
         /// <param name="rows">Row-major rows of <see cref="FeatureCount"/> values.</param>
         /// <param name="firstRow">First row to score.</param>
         /// <param name="count">Rows to score.</param>
         /// <param name="probabilities">Receives [count, classes] from row <paramref name="firstRow"/> on.</param>
-        /// <param name="threads">Threads scoring blocks side by side, each block's products on one MKL thread (so the
-        /// results are the same for every thread count).</param>
+        /// <param name="threads">Threads that may score blocks side by side (libtorch's intra-op count).</param>
         public void PredictBatch(float[] rows, int firstRow, int count, float[] probabilities, int threads = 1)
         {
-            // Very wide rows (text) take fewer at a time, so that a block stays within the scratch a thread keeps.
-            int block = Math.Clamp(RetainedScratch / Math.Max(_inputs[0], _widest), 1, BatchRows);
+            int widest = Math.Max(_inputs[0], _widest);
+            // Cache-sized blocks need products without per-call overhead; libtorch's own keep the old large chunks. Very wide
+            // rows (text) take fewer at a time, so that a block stays within the scratch a thread keeps.
+            int block = Math.Clamp(RetainedScratch / widest, 1, Blas.Available ? BatchRows : FallbackRows);
             int blocks = (count + block - 1) / block;
             void Score(int b) => PredictBlock(rows, firstRow + b * block, Math.Min(block, count - b * block), probabilities);
-            if (!Blas.Available)
+            // Blocks side by side, each thread's products on one MKL thread (so every thread count gives the same bits), only
+            // where a block's scratch is small: a pool thread keeps its scratch, and wide rows are better served by MKL's own
+            // threads over large blocks on the caller's thread.
+            if (!Blas.Available || threads <= 1 || blocks <= 1 || (long)block * widest > SideBySideScratch)
             {
                 for (int b = 0; b < blocks; b++)
                     Score(b);
                 return;
             }
-            System.Threading.Tasks.Parallel.For(0, blocks, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
-                () => Blas.SetThreadsOfThisThread(1),
-                (b, _, previous) => { Score(b); return previous; },
-                previous => Blas.SetThreadsOfThisThread(previous));
+            try
+            {
+                System.Threading.Tasks.Parallel.For(0, blocks, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = threads },
+                    () => Blas.SetThreadsOfThisThread(1),
+                    (b, _, previous) => { Score(b); return previous; },
+                    previous => Blas.SetThreadsOfThisThread(previous));
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); // what the sequential path throws
+            }
         }
 
         /// <summary>Most rows <see cref="PredictBatch"/> scores together: 256 rows of 784 inputs (the seed model) and their
         /// layers' outputs take ~1 MB, within a core's L2 cache; 4,096 at a time ran every pass from memory.</summary>
         internal const int BatchRows = 256;
 
+        /// <summary>Rows per block without direct products: libtorch's per-call cost wants large blocks.</summary>
+        private const int FallbackRows = 4096;
+
+        /// <summary>Most floats of one block's widest layer for blocks to run side by side on pool threads (256 rows of 4,096
+        /// values: 4 MB, three buffers of it kept per thread).</summary>
+        private const long SideBySideScratch = 1 << 20;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // its per-row loops run from the first call: optimised from it, not after tiering
         private void PredictBlock(float[] rows, int firstRow, int count, float[] probabilities)
         {
             int last = _weights.Length - 1;
-            var layers = _batchWeights ?? BatchWeights();
             // Scratch kept per thread and reused: fresh pinned buffers of this size cost more in page faults and zeroing
             // than the products themselves.
             var scratch = t_batchScratch ??= new AlignedBuffer[3];
@@ -418,7 +416,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 var bias = _biases[l].AsSpan(0, width);
                 for (int r = 0; r < count; r++)
                     bias.CopyTo(output.AsSpan(r * width, width));
-                Multiply(input, layers[l], output, count, width, _inputs[l]);
+                Multiply(input, _weights[l], _padded[l], output, count, width, _inputs[l]);
                 if (l < last)
                 {
                     _activation.Forward(output.AsSpan(0, count * width));
@@ -439,18 +437,22 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
         }
 
-        /// <summary>output[count, width] += input[count, inputs] · weights[inputs, width]: MKL's sgemm directly where libtorch
-        /// exports it (no tensor objects per block), else libtorch's product.</summary>
-        private static unsafe void Multiply(AlignedBuffer input, AlignedBuffer weights, AlignedBuffer output, int count, int width, int inputs)
+        /// <summary>output[count, width] += input[count, inputs] · the first <paramref name="width"/> columns of weights[inputs,
+        /// padded]: MKL's sgemm directly where libtorch exports it (no tensor objects per block), else libtorch's product.</summary>
+        private static unsafe void Multiply(AlignedBuffer input, AlignedBuffer weights, int padded, AlignedBuffer output, int count, int width, int inputs)
         {
             if (Blas.Available)
             {
-                Blas.Product(input.Pointer, weights.Pointer, output.Pointer, count, width, inputs, beta: 1);
+                Blas.Product(false, weights.Pointer, padded, false, input.Pointer, inputs, output.Pointer, width, count, width, inputs, beta: 1);
+                GC.KeepAlive(weights);
+                GC.KeepAlive(input);
+                GC.KeepAlive(output);
                 return;
             }
             using var target = output.Matrix(0, count, width);
             using var source = input.Matrix(0, count, inputs);
-            using var matrix = weights.Matrix(0, inputs, width);
+            using var stored = weights.Matrix(0, inputs, padded);
+            using var matrix = stored.narrow(1, 0, width);
             target.addmm_(source, matrix, 1, 1);
         }
 

@@ -9,11 +9,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
     /// The element-wise halves of the fast path's forward and backward passes, on row-major [rows, width] spans of
-    /// one member. Each is a few SIMD passes; the matrix products stay in libtorch (addmm_).
+    /// one member. Each is a few SIMD passes; the matrix products are MKL's (Blas, MatrixViews).
     /// </summary>
     internal static class Kernels
     {
-        /// <summary>Broadcasts <paramref name="bias"/> into every row of <paramref name="output"/> (addmm_ then adds x·W).</summary>
+        /// <summary>Broadcasts <paramref name="bias"/> into every row of <paramref name="output"/> (the product then adds x·W).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot numeric loop: straight to optimised code, no tiering
         public static void FillRows(Span<float> output, ReadOnlySpan<float> bias, int rows)
         {

@@ -34,10 +34,19 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             int inner = a.LogicalColumns;
             if (Blas.Available && rows > 1 && columns > 1 && inner > 1)
             {
+                // What addmm_ and the views would check, before raw pointers go to native code.
+                if (a.LogicalRows != rows || b.LogicalRows != inner || b.LogicalColumns != columns)
+                    throw new ArgumentException($"[{a.LogicalRows}, {inner}] · [{b.LogicalRows}, {b.LogicalColumns}] does not give [{rows}, {columns}].");
+                new MatrixOperand(output, offset, rows, columns).CheckWithin();
+                a.CheckWithin();
+                b.CheckWithin();
                 // libtorch's addmm_ on a row-major result computes resultᵀ = bᵀ · aᵀ in column-major BLAS: b first; an operand
                 // stored transposed is passed as 'T' with its stored row length as leading dimension.
                 Blas.Product(b.Transposed, b.Buffer.Pointer + b.Offset, b.Columns, a.Transposed, a.Buffer.Pointer + a.Offset, a.Columns,
                     output.Pointer + offset, columns, rows, columns, inner, beta);
+                GC.KeepAlive(a.Buffer);
+                GC.KeepAlive(b.Buffer);
+                GC.KeepAlive(output);
                 return;
             }
             Get(output, offset, rows, columns).addmm_(Get(a), Get(b), beta, 1);
@@ -60,7 +69,17 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// matrix, or (<see cref="Transposed"/>) its transpose.</summary>
     internal readonly record struct MatrixOperand(AlignedBuffer Buffer, int Offset, int Rows, int Columns, bool Transposed = false)
     {
+        /// <summary>Rows of the matrix as the product reads it.</summary>
+        public int LogicalRows => Transposed ? Columns : Rows;
+
         /// <summary>Columns of the matrix as the product reads it.</summary>
         public int LogicalColumns => Transposed ? Rows : Columns;
+
+        /// <summary>Throws unless the elements lie inside the buffer.</summary>
+        public void CheckWithin()
+        {
+            if (Offset < 0 || Rows < 0 || Columns < 0 || Offset + (long)Rows * Columns > Buffer.Length)
+                throw new ArgumentOutOfRangeException(nameof(Offset), $"[{Offset}, {Offset + (long)Rows * Columns}) is outside a buffer of {Buffer.Length}.");
+        }
     }
 }

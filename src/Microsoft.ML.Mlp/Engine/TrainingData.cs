@@ -78,7 +78,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>
         /// <paramref name="count"/> seeded held-out shares: each stratum's rows (a class with <paramref name="byClass"/>, else
         /// all rows) are shuffled once, and share j holds out the round(<paramref name="fraction"/> · n) of them from position
-        /// j · round(fraction · n) on (wrapping around), so shares are disjoint while count · fraction ≤ 1, and share 0 is
+        /// j · round(fraction · n) on (wrapping around), so shares are disjoint while count · round(fraction · n) ≤ n in every
+        /// stratum (count · fraction ≤ 1, up to rounding), and share 0 is
         /// <see cref="Split"/>'s. Every share trains on the same number of rows. Row indices ascending.
         /// </summary>
         public (int[] Train, int[] Validation)[] Folds(double fraction, int seed, bool byClass, int count)

@@ -62,8 +62,9 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>
         /// Class probabilities of many rows at once, for bulk scoring outside a pipeline: one matrix product per layer
-        /// over all rows. Same network as <see cref="PredictProbabilities(ReadOnlySpan{float})"/>, other summation order
-        /// (results agree to float rounding, not bit for bit).
+        /// over each block of up to 256 rows, blocks side by side on libtorch's intra-op threads (for rows of up to 4,096
+        /// values, with the same bits on every thread count). Same network as <see cref="PredictProbabilities(ReadOnlySpan{float})"/>,
+        /// other summation order (results agree to float rounding, not bit for bit).
         /// </summary>
         /// <param name="features">Row-major rows of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values each.</param>
         /// <param name="rowCount">Number of rows in <paramref name="features"/>.</param>

@@ -28,7 +28,8 @@ namespace Microsoft.ML.Trainers.Mlp
         public static (TrainingResult Result, MlpRecipe Recipe) Choose(IHost host, IChannel channel, MlpTask task, MlpOptionsBase options, MlpRecipe recipe,
             int[] seeds, IRowSource train, IRowSource validation, HeldOutShares shares, NetworkArchitecture architecture, LabelScale scale, TrainingResult network)
         {
-            // One linear model per share: averaging linear models gives a linear model, so more would only cost time.
+            // One linear model (averaging linear models gives a linear model, so more would only cost time) — or one per
+            // share, so that each is judged on the same rows as the network that held them out.
             int linearModels = shares == null ? 1 : recipe.EnsembleSize;
             var linearRecipe = recipe with { HiddenLayerSizes = Array.Empty<int>(), EnsembleSize = linearModels };
             var linearArchitecture = architecture with { HiddenLayerSizes = Array.Empty<int>() };
@@ -37,6 +38,8 @@ namespace Microsoft.ML.Trainers.Mlp
                 "linear candidate", shares);
             var linear = NetworkTrainer.Train(linearArchitecture, settings, train);
             // Averaged networks on one share have no history of their own: their mean output is scored on the held-out rows once.
+            // On shares of their own each row is held out by one network only, so each network is judged alone (its best
+            // epoch's loss), the linear models the same way, and the means compared.
             double networkLoss = shares == null && recipe.EnsembleSize > 1 ? settings.Objective.Evaluate(network.Members[0], validation).Loss
                 : BestValidationLoss(network.Histories[0]);
             double linearLoss = BestValidationLoss(linear.Histories.SelectMany(h => h).ToList());

@@ -60,7 +60,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 recipe.RotateHeldOutRows ? members : 1);
             var (train, validation) = TrainingSources.Open(rowSources, profile, task, width, data, validationData, seeds[0], channel, trainer);
             if (recipe.RotateHeldOutRows && validation != null)
-                recipe = recipe with { RotateHeldOutRows = false }; // streamed: one held-out share for all
+            {
+                channel.Info("{0}: the rows are streamed, so the averaged networks share one held-out set (RotateHeldOutRows false).", trainer);
+                recipe = recipe with { RotateHeldOutRows = false };
+            }
             var scale = task.ScaleLabels(train, validation, initial?.LabelScale);
             // One read of the sample (a streamed source's first block) for both: the means as read, then the scaler, which
             // rewrites rows held in memory (in place, or into wider rows with an embedding's bins).

@@ -142,9 +142,11 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>
         /// With <see cref="EnsembleSize"/> above 1 and rows held out (<see cref="ValidationFraction"/>, no validation data, rows
-        /// in memory): true = network j holds out its own share of the rows — the j-th <see cref="ValidationFraction"/> of each
-        /// class, disjoint from the others' — and picks its best epoch on them, so the averaged model has learnt from every row
-        /// (cross-fitting); false = every network holds out the same rows. Null (default): chosen (see the README's defaults
+        /// in memory): true = network j holds out its own share of the rows — the j-th <see cref="ValidationFraction"/> of the
+        /// shuffled rows (of each class for classification), so shares do not overlap while EnsembleSize × ValidationFraction
+        /// ≤ 1 (up to a row per class from rounding) — and picks its best epoch on them, so the averaged model has learnt from
+        /// every row (cross-fitting); false = every network holds out the same rows. The feature scaling and the label's
+        /// standardisation are then fitted on all the rows. Null (default): chosen (see the README's defaults
         /// table). Needs each network's own batch order: not with <see cref="SharedBatchOrder"/>.
         /// </summary>
         public bool? RotateHeldOutRows;

@@ -114,6 +114,18 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         [Fact]
+        public void RowsOfTheirOwnAreRefusedWithASharedOrderOrSeveralBlocks()
+        {
+            var rows = new[] { new[] { 0, 1 }, new[] { 2, 3 } };
+            var shared = new TrainingSettings { Seeds = new[] { 1, 2 }, BatchSize = 2, SharedBatchOrder = true, MemberRows = rows };
+            using var generators = new MemberGenerators(shared.Seeds);
+            Assert.Throws<System.InvalidOperationException>(() => new EpochPass(shared, generators.All, 0.1, null));
+            var blocks = new ScriptedNetwork(2, (_, _) => 0);
+            var settings = new TrainingSettings { Seeds = new[] { 1, 2 }, BatchSize = 2, NetworkFactory = blocks.Factory, MemberRows = rows };
+            Assert.Throws<System.InvalidOperationException>(() => Run(settings, new BlockRows(ScriptedNetwork.Rows(4), ScriptedNetwork.Rows(4))));
+        }
+
+        [Fact]
         public void StopsAtTheFirstStepWhoseLossIsNotFinite()
         {
             var scripted = new ScriptedNetwork(2, (m, step) => m == 1 && step == 1 ? double.NaN : 1);
