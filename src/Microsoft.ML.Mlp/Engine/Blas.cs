@@ -18,7 +18,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         static Blas()
         {
-            EngineWarmUp.Start().Wait(); // libtorch is loaded (by TorchSharp) before its symbols are looked up
+            // libtorch is loaded (by TorchSharp) before its symbols are looked up, so that the name finds that very library
+            // (the dynamic loader matches an already loaded one by its soname), never another copy on the library path.
+            EngineWarmUp.Start().Wait();
+            if (EngineWarmUp.Failure != null)
+                return;
             foreach (string name in new[] { "libtorch_cpu.so", "libtorch_cpu.dylib", "torch_cpu.dll" })
             {
                 if (!NativeLibrary.TryLoad(name, out var library))
