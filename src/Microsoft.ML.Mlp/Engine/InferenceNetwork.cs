@@ -416,7 +416,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 var bias = _biases[l].AsSpan(0, width);
                 for (int r = 0; r < count; r++)
                     bias.CopyTo(output.AsSpan(r * width, width));
-                Multiply(input, _weights[l], _padded[l], output, count, width, _inputs[l]);
+                // Only the real columns of the stored [in, padded out] weights: their padded row length is the stride.
+                MatrixViews.MultiplyAddOnce(new MatrixOperand(output, 0, count, width), new MatrixOperand(input, 0, count, _inputs[l]),
+                    new MatrixOperand(_weights[l], 0, _inputs[l], width, Stride: _padded[l]), beta: 1);
                 if (l < last)
                 {
                     _activation.Forward(output.AsSpan(0, count * width));
@@ -435,25 +437,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     }
                 }
             }
-        }
-
-        /// <summary>output[count, width] += input[count, inputs] · the first <paramref name="width"/> columns of weights[inputs,
-        /// padded]: MKL's sgemm directly where libtorch exports it (no tensor objects per block), else libtorch's product.</summary>
-        private static unsafe void Multiply(AlignedBuffer input, AlignedBuffer weights, int padded, AlignedBuffer output, int count, int width, int inputs)
-        {
-            if (Blas.Available)
-            {
-                Blas.Product(false, weights.Pointer, padded, false, input.Pointer, inputs, output.Pointer, width, count, width, inputs, beta: 1);
-                GC.KeepAlive(weights);
-                GC.KeepAlive(input);
-                GC.KeepAlive(output);
-                return;
-            }
-            using var target = output.Matrix(0, count, width);
-            using var source = input.Matrix(0, count, inputs);
-            using var stored = weights.Matrix(0, inputs, padded);
-            using var matrix = stored.narrow(1, 0, width);
-            target.addmm_(source, matrix, 1, 1);
         }
 
         /// <summary>More than a quarter of the inputs non-zero: one dot product per output beats skipping zeros.</summary>

@@ -5,54 +5,75 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
-    /// The fast path's only contact with libtorch: its in-place products — MKL's sgemm called directly (<see cref="Blas"/>),
-    /// which saves libtorch's dispatch on every one of a step's ~14 products (measured: seed model 0.29 → 0.26 s/epoch, the
-    /// same bits), or, where that does not apply, addmm_ over zero-copy [rows, columns] tensors on parts of aligned buffers,
-    /// created once per (buffer, offset, shape) and reused every step. Owns the tensors it creates.
+    /// The engine's one matrix product: MKL's sgemm called directly (<see cref="Blas"/>) with the arguments libtorch's
+    /// addmm_ would pass it, which saves libtorch's tensor handles and dispatch on every product (measured: seed model
+    /// 0.29 → 0.26 s/epoch, the same bits); or addmm_ itself where a dimension is 1 (libtorch reshapes those calls) or
+    /// libtorch exports no sgemm — over zero-copy views of aligned buffers, which an instance (the fast training path's)
+    /// creates once per operand and reuses every step, and <see cref="MultiplyAddOnce"/> creates and releases per call.
+    /// An instance owns the tensors it creates.
     /// </summary>
     internal sealed class MatrixViews : IDisposable
     {
-        private readonly Dictionary<(AlignedBuffer Buffer, int Offset, int Rows, int Columns, bool Transposed), Tensor> _views = new();
+        private readonly Dictionary<MatrixOperand, Tensor> _views = new();
 
-        /// <summary>A cached view of elements [offset, offset + rows·columns) as a [rows, columns] matrix, or its transpose.</summary>
-        public Tensor Get(AlignedBuffer buffer, int offset, int rows, int columns, bool transposed = false)
+        /// <summary>output[offset..] (a [rows, columns] block) = beta · output + a · b, in place, views cached.</summary>
+        public void MultiplyAdd(AlignedBuffer output, int offset, int rows, int columns, MatrixOperand a, MatrixOperand b, float beta) =>
+            MultiplyAdd(new MatrixOperand(output, offset, rows, columns), a, b, beta, this);
+
+        /// <summary>output = beta · output + a · b, in place, for products made once (no views kept).</summary>
+        public static void MultiplyAddOnce(MatrixOperand output, MatrixOperand a, MatrixOperand b, float beta) =>
+            MultiplyAdd(output, a, b, beta, null);
+
+        private static unsafe void MultiplyAdd(MatrixOperand output, MatrixOperand a, MatrixOperand b, float beta, MatrixViews cache)
         {
-            var key = (buffer, offset, rows, columns, transposed);
+            int rows = output.Rows, columns = output.Columns, inner = a.LogicalColumns;
+            if (output.Transposed || a.LogicalRows != rows || b.LogicalRows != inner || b.LogicalColumns != columns)
+                throw new ArgumentException($"[{a.LogicalRows}, {inner}] · [{b.LogicalRows}, {b.LogicalColumns}] does not give [{rows}, {columns}].");
+            if (Blas.Available && rows > 1 && columns > 1 && inner > 1)
+            {
+                // What addmm_ and the views would check, before raw pointers go to native code.
+                output.CheckWithin();
+                a.CheckWithin();
+                b.CheckWithin();
+                // libtorch's addmm_ on a row-major result computes resultᵀ = bᵀ · aᵀ in column-major BLAS: b first; each
+                // operand as stored ('T' when stored transposed), its stored row length the leading dimension.
+                Blas.Product(b.Transposed, b.Buffer.Pointer + b.Offset, b.RowLength, a.Transposed, a.Buffer.Pointer + a.Offset, a.RowLength,
+                    output.Buffer.Pointer + output.Offset, output.RowLength, rows, columns, inner, beta);
+                GC.KeepAlive(a.Buffer);
+                GC.KeepAlive(b.Buffer);
+                GC.KeepAlive(output.Buffer);
+                return;
+            }
+            if (cache != null)
+            {
+                cache.Get(output).addmm_(cache.Get(a), cache.Get(b), beta, 1);
+                return;
+            }
+            using var target = View(output);
+            using var left = View(a);
+            using var right = View(b);
+            target.addmm_(left, right, beta, 1);
+        }
+
+        private Tensor Get(MatrixOperand operand)
+        {
             lock (_views) // members may run on several threads; views are created once and then only read
             {
-                if (!_views.TryGetValue(key, out var view))
-                    _views[key] = view = buffer.Matrix(offset, rows, columns, transposed);
+                if (!_views.TryGetValue(operand, out var view))
+                    _views[operand] = view = View(operand);
                 return view;
             }
         }
 
-        /// <summary>output[offset..] (a [rows, columns] block) = beta · output + a · b, in place (no allocation): one call of MKL's
-        /// sgemm with the arguments libtorch's addmm_ would pass it (<see cref="Blas"/>), or addmm_ itself where a dimension is
-        /// 1 (libtorch reshapes those calls) or libtorch exports no sgemm.</summary>
-        public unsafe void MultiplyAdd(AlignedBuffer output, int offset, int rows, int columns, MatrixOperand a, MatrixOperand b, float beta)
+        /// <summary>A zero-copy tensor over the operand (the caller owns it).</summary>
+        private static Tensor View(MatrixOperand operand)
         {
-            int inner = a.LogicalColumns;
-            if (Blas.Available && rows > 1 && columns > 1 && inner > 1)
-            {
-                // What addmm_ and the views would check, before raw pointers go to native code.
-                if (a.LogicalRows != rows || b.LogicalRows != inner || b.LogicalColumns != columns)
-                    throw new ArgumentException($"[{a.LogicalRows}, {inner}] · [{b.LogicalRows}, {b.LogicalColumns}] does not give [{rows}, {columns}].");
-                new MatrixOperand(output, offset, rows, columns).CheckWithin();
-                a.CheckWithin();
-                b.CheckWithin();
-                // libtorch's addmm_ on a row-major result computes resultᵀ = bᵀ · aᵀ in column-major BLAS: b first; an operand
-                // stored transposed is passed as 'T' with its stored row length as leading dimension.
-                Blas.Product(b.Transposed, b.Buffer.Pointer + b.Offset, b.Columns, a.Transposed, a.Buffer.Pointer + a.Offset, a.Columns,
-                    output.Pointer + offset, columns, rows, columns, inner, beta);
-                GC.KeepAlive(a.Buffer);
-                GC.KeepAlive(b.Buffer);
-                GC.KeepAlive(output);
-                return;
-            }
-            Get(output, offset, rows, columns).addmm_(Get(a), Get(b), beta, 1);
+            if (operand.RowLength == operand.Columns)
+                return operand.Buffer.Matrix(operand.Offset, operand.Rows, operand.Columns, operand.Transposed);
+            using var stored = operand.Buffer.Matrix(operand.Offset, operand.Rows, operand.RowLength);
+            using var columns = stored.narrow(1, 0, operand.Columns);
+            return operand.Transposed ? columns.t() : columns.alias();
         }
-
-        private Tensor Get(MatrixOperand operand) => Get(operand.Buffer, operand.Offset, operand.Rows, operand.Columns, operand.Transposed);
 
         public void Dispose()
         {
@@ -65,21 +86,27 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
     }
 
-    /// <summary>A product's operand: elements [Offset, Offset + Rows·Columns) of <see cref="Buffer"/> as a row-major [Rows, Columns]
-    /// matrix, or (<see cref="Transposed"/>) its transpose.</summary>
-    internal readonly record struct MatrixOperand(AlignedBuffer Buffer, int Offset, int Rows, int Columns, bool Transposed = false)
+    /// <summary>A product's operand: <see cref="Rows"/> rows of <see cref="Columns"/> elements of <see cref="Buffer"/> from
+    /// <see cref="Offset"/> on, one every <see cref="RowLength"/>, as a row-major [Rows, Columns] matrix, or
+    /// (<see cref="Transposed"/>) its transpose. Stride: elements from one stored row to the next, 0 for Columns (rows back
+    /// to back).</summary>
+    internal readonly record struct MatrixOperand(AlignedBuffer Buffer, int Offset, int Rows, int Columns, bool Transposed = false, int Stride = 0)
     {
+        /// <summary>Elements from one stored row to the next.</summary>
+        public int RowLength => Stride > 0 ? Stride : Columns;
+
         /// <summary>Rows of the matrix as the product reads it.</summary>
         public int LogicalRows => Transposed ? Columns : Rows;
 
         /// <summary>Columns of the matrix as the product reads it.</summary>
         public int LogicalColumns => Transposed ? Rows : Columns;
 
-        /// <summary>Throws unless the elements lie inside the buffer.</summary>
+        /// <summary>Throws unless every element lies inside the buffer.</summary>
         public void CheckWithin()
         {
-            if (Offset < 0 || Rows < 0 || Columns < 0 || Offset + (long)Rows * Columns > Buffer.Length)
-                throw new ArgumentOutOfRangeException(nameof(Offset), $"[{Offset}, {Offset + (long)Rows * Columns}) is outside a buffer of {Buffer.Length}.");
+            long end = Rows == 0 ? Offset : Offset + (long)(Rows - 1) * RowLength + Columns;
+            if (Offset < 0 || Rows < 0 || Columns < 0 || Columns > RowLength || end > Buffer.Length)
+                throw new ArgumentOutOfRangeException(nameof(Offset), $"[{Offset}, {end}) is outside a buffer of {Buffer.Length}.");
         }
     }
 }

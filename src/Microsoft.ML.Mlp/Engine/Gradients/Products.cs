@@ -3,8 +3,8 @@ using System;
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
-    /// The one matrix product of the gradient functions. Large products go to MKL's sgemm directly (<see cref="Blas"/>; libtorch's
-    /// addmm_ over zero-copy views of aligned buffers where a dimension is 1 or libtorch exports no sgemm); small ones — a single row's steps through
+    /// The one matrix product of the gradient functions. Large products go to the engine's product
+    /// (<see cref="MatrixViews.MultiplyAddOnce"/>: MKL's sgemm directly, or libtorch's addmm_); small ones — a single row's steps through
     /// a pipeline — stay in managed SIMD code, where libtorch's per-call cost (tensor handles, dispatch) would exceed the
     /// arithmetic, and zero inputs (ReLU's, forward and backward) are skipped. Both are deterministic; they agree to float rounding.
     /// </summary>
@@ -24,24 +24,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 Managed(target.AsSpan(0, rows * columns), a.AsSpan(0, rows * inner), rows, inner, b.AsSpan(0, inner * columns), columns, beta);
                 return;
             }
-            if (Blas.Available && rows > 1 && inner > 1 && columns > 1)
-            {
-                // addmm_'s own sgemm call, without its tensor handles and dispatch (MatrixViews.MultiplyAdd).
-                if ((long)rows * columns > target.Length || (long)rows * inner > a.Length || (long)inner * columns > b.Length)
-                    throw new ArgumentOutOfRangeException(nameof(rows), "The product's operands are longer than their buffers.");
-                unsafe
-                {
-                    Blas.Product(a.Pointer, b.Pointer, target.Pointer, rows, columns, inner, beta);
-                }
-                GC.KeepAlive(a);
-                GC.KeepAlive(b);
-                GC.KeepAlive(target);
-                return;
-            }
-            using var product = target.Matrix(0, rows, columns);
-            using var left = a.Matrix(0, rows, inner);
-            using var right = b.Matrix(0, inner, columns);
-            product.addmm_(left, right, beta, 1);
+            MatrixViews.MultiplyAddOnce(new MatrixOperand(target, 0, rows, columns), new MatrixOperand(a, 0, rows, inner),
+                new MatrixOperand(b, 0, inner, columns), beta);
         }
 
         /// <summary>output row += Σ_k input[k] · b[k, :], one SIMD multiply-add per non-zero input.</summary>
