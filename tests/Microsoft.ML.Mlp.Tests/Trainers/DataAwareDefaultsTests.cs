@@ -186,15 +186,11 @@ namespace Microsoft.ML.Mlp.Tests
             var options = new MlpRegressionTrainer.Options { NumberOfEpochs = 30, Seed = 0 };
             foreach (var seed in new[] { 1, 2 })
             {
+                // 200 rows, 30 epochs: the networks hold out better (the case where the linear models do is the next test); the
+                // trial is noted and the networks are the model.
                 var model = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(LinearRows(200, seed))).Model;
-                // Either the linear candidate held out better and is the model, or the network is and the trial is noted.
-                if (model.TrainingSettings.Contains("linear: held-out loss"))
-                    Assert.Empty(model.HiddenLayerSizes);
-                else
-                {
-                    Assert.Contains("a linear model was tried", model.TrainingSettings);
-                    Assert.Equal(new[] { 1024, 1024, 1024 }, model.HiddenLayerSizes); // 160 training rows: 4 networks of 256 averaged
-                }
+                Assert.Contains("a linear model was tried", model.TrainingSettings);
+                Assert.Equal(new[] { 1024, 1024, 1024 }, model.HiddenLayerSizes); // 200 rows: 4 networks of 256 averaged
             }
             // make_friedman1 is far from linear (a linear model's R² is about 0.72): the network must be kept.
             var friedman = ml.Regression.Trainers.Mlp(options).Fit(ml.Data.LoadFromEnumerable(RegressionMlpTests.Friedman1(2000, 1))).Model;
