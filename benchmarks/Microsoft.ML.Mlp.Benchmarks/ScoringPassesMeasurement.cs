@@ -63,6 +63,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
             {
                 long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
                 var jit = System.Runtime.JitInfo.GetCompilationTime();
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 var scored = model.Transform(data);
                 using var cursor = scored.GetRowCursor(new[] { scored.Schema["Score"] });
@@ -75,7 +76,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     sum += score.GetValues()[0];
                 }
                 result[pass] = count / clock.Elapsed.TotalSeconds;
-                Log($"pass {pass + 1}: {clock.Elapsed.TotalMilliseconds:F1} ms, {System.Runtime.JitInfo.GetCompiledMethodCount() - methods} methods compiled "
+                Log($"pass {pass + 1}: {clock.Elapsed.TotalMilliseconds:F1} ms, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds:F0} ms, {System.Runtime.JitInfo.GetCompiledMethodCount() - methods} methods compiled "
                     + $"in {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F1} ms (this thread's and others')");
                 if (float.IsNaN(sum))
                     throw new InvalidOperationException("NaN score");

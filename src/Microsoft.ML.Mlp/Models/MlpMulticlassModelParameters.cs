@@ -17,8 +17,8 @@ namespace Microsoft.ML.Trainers.Mlp
     /// <summary>
     /// A trained multilayer perceptron: maps a feature vector to class probabilities. Saved and loaded with the
     /// ML.NET model zip. Row scoring (pipelines, PredictionEngine, <see cref="PredictProbabilities"/>) runs in managed code,
-    /// batch normalization folded into the layers; <see cref="PredictBatch"/> multiplies with libtorch. The model holds no
-    /// native memory.
+    /// batch normalization folded into the layers; <see cref="PredictBatch"/> multiplies block by block (a managed kernel where
+    /// the CPU has AVX-512, else libtorch's BLAS). The model holds no native memory.
     /// </summary>
     public sealed class MlpMulticlassModelParameters : MlpModelParametersBase<VBuffer<float>>
     {
@@ -62,8 +62,8 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>
         /// Class probabilities of many rows at once, for bulk scoring outside a pipeline: one matrix product per layer
-        /// over each block of up to 256 rows, blocks side by side on libtorch's intra-op threads (for rows of up to 4,096
-        /// values, with the same bits on every thread count). Same network as <see cref="PredictProbabilities(ReadOnlySpan{float})"/>,
+        /// over each block of up to 256 rows (in managed code where the CPU has AVX-512, else MKL's sgemm), blocks side by side
+        /// on libtorch's intra-op threads (for rows of up to 4,096 values, with the same bits on every thread count). Same network as <see cref="PredictProbabilities(ReadOnlySpan{float})"/>,
         /// other summation order (results agree to float rounding, not bit for bit).
         /// </summary>
         /// <param name="features">Row-major rows of <see cref="ValueMapperModelParametersBase{TOutput}.NumberOfFeatures"/> values each.</param>

@@ -54,8 +54,18 @@ namespace Microsoft.ML.Mlp.Tests
         {
             var mlp = TrainedDigits.Mlp;
             var features = Digits.Rows(0, 600).SelectMany(r => r.Features).ToArray();
-            var direct = WithProducts(true, () => mlp.PredictBatch(features, 600));
-            var libTorch = WithProducts(false, () => mlp.PredictBatch(features, 600));
+            // BLAS products on both sides (where the CPU has AVX-512 bulk scoring multiplies in managed code: BatchKernelTests).
+            InferenceNetwork.BatchKernelDisabled = true;
+            float[] direct, libTorch;
+            try
+            {
+                direct = WithProducts(true, () => mlp.PredictBatch(features, 600));
+                libTorch = WithProducts(false, () => mlp.PredictBatch(features, 600));
+            }
+            finally
+            {
+                InferenceNetwork.BatchKernelDisabled = false;
+            }
             Assert.Equal(libTorch.Length, direct.Length);
             for (int i = 0; i < direct.Length; i++)
                 Assert.Equal(libTorch[i], direct[i], tolerance: 1e-6);
