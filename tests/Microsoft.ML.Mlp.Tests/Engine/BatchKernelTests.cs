@@ -22,28 +22,37 @@ namespace Microsoft.ML.Mlp.Tests
                 return;
             var random = new Random(11);
             float Next() => (float)(random.NextDouble() * 4 - 2);
-            // 1 to 5 panels (5 = a tile of four and one of one), partial last panels, one input, a long sum.
-            foreach (var (rows, inputs, columns) in new[] { (4, 1, 1), (4, 3, 10), (8, 50, 16), (12, 50, 17), (4, 784, 50), (8, 37, 64), (4, 9, 65), (8, 20, 70) })
-            {
-                int ldb = (columns + 7) / 8 * 8, lda = inputs + 3, ldc = BatchKernel.PaddedColumns(columns) + 16;
-                var a = Enumerable.Range(0, rows * lda).Select(_ => Next()).ToArray();
-                var b = Enumerable.Range(0, inputs * ldb + Kernels.AccumulateSlack).Select(_ => Next()).ToArray();
-                var bias = new float[BatchKernel.PaddedColumns(columns)];
-                for (int j = 0; j < columns; j++)
-                    bias[j] = Next();
-                var c = new float[rows * ldc];
-                BatchKernel.BiasPlusProduct(a, lda, b, ldb, bias, c, ldc, rows, inputs, columns);
-                for (int r = 0; r < rows; r++)
-                    for (int j = 0; j < columns; j++)
-                    {
-                        float expected = bias[j];
-                        for (int i = 0; i < inputs; i++)
-                            expected = MathF.FusedMultiplyAdd(a[r * lda + i], b[i * ldb + j], expected);
-                        Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(c[r * ldc + j]));
-                    }
-            }
-            // Operands too short for the product asked (four rows of two need 8 floats of a): refused before any pointer is read.
-            Assert.Throws<ArgumentOutOfRangeException>(() => BatchKernel.BiasPlusProduct(new float[7], 2, new float[32], 16, new float[16], new float[64], 16, 4, 2, 16));
+            // 1 to 5 panels (5 = a tile of four and one of one), partial last panels, 1 to 3 rows left after whole tiles, one
+            // input, a long sum; a read row by row and as the transpose of a row-major matrix.
+            foreach (var (rows, inputs, columns) in new[] { (1, 1, 1), (4, 3, 10), (7, 50, 16), (12, 50, 17), (5, 784, 50), (8, 37, 64), (6, 9, 65), (3, 20, 70) })
+                foreach (bool transposed in new[] { false, true })
+                {
+                    int ldb = columns + 3, ldc = columns + 5;
+                    // a[r, i] at r · rowStride + i · inputStride: rows of inputs + 2 values, or the transpose of [inputs, rows + 1].
+                    int rowStride = transposed ? 1 : inputs + 2, inputStride = transposed ? rows + 1 : 1;
+                    var a = Enumerable.Range(0, transposed ? inputs * (rows + 1) : rows * (inputs + 2)).Select(_ => Next()).ToArray();
+                    var b = Enumerable.Range(0, (inputs - 1) * ldb + BatchKernel.PaddedColumns(columns)).Select(_ => Next()).ToArray();
+                    var bias = Enumerable.Range(0, BatchKernel.PaddedColumns(columns)).Select(_ => Next()).ToArray();
+                    var c = Enumerable.Repeat(float.NaN, rows * ldc).ToArray(); // NaN marks what the kernel must not write
+                    BatchKernel.BiasPlusProduct(a, rowStride, inputStride, b, ldb, bias, c, ldc, rows, inputs, columns);
+                    for (int r = 0; r < rows; r++)
+                        for (int j = 0; j < ldc; j++)
+                        {
+                            if (j >= columns)
+                            {
+                                Assert.True(float.IsNaN(c[r * ldc + j]), $"column {j} of row {r} written past {columns} columns");
+                                continue;
+                            }
+                            float expected = bias[j];
+                            for (int i = 0; i < inputs; i++)
+                                expected = MathF.FusedMultiplyAdd(a[r * rowStride + i * inputStride], b[i * ldb + j], expected);
+                            Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(c[r * ldc + j]));
+                        }
+                }
+            // Operands too short for the product asked (four rows of two need 8 floats of a; b's last row a whole panel):
+            // refused before any pointer is read.
+            Assert.Throws<ArgumentOutOfRangeException>(() => BatchKernel.BiasPlusProduct(new float[7], 2, 1, new float[32], 16, new float[16], new float[64], 16, 4, 2, 16));
+            Assert.Throws<ArgumentOutOfRangeException>(() => BatchKernel.BiasPlusProduct(new float[8], 2, 1, new float[25], 10, new float[16], new float[64], 16, 4, 2, 10));
         }
 
         [Fact]

@@ -100,13 +100,14 @@ namespace Microsoft.ML.Mlp.Tests
                 var fused = ensemble.PredictMemberProbabilities(0, row.Features);
                 var single = alone.PredictProbabilities(row.Features);
                 for (int c = 0; c < 10; c++)
-                    Assert.Equal(single[c], fused[c], 4);
+                    Assert.Equal(single[c], fused[c], tolerance: 1e-3);
             }
         }
 
         /// <summary>
         /// SharedBatchOrder: every member reads member 0's batches. Without dropout member 0 (seed = base seed, its own shuffle)
-        /// still learns as if trained alone, although its first layer now comes from one product shared with the others; the
+        /// still learns as if trained alone, although its first layer now comes from one product shared with the others (up to
+        /// that product's rounding: a managed kernel's where the CPU has AVX-512, so 1e-3 rather than libtorch's bits); the
         /// other members no longer learn what they learn in their own order; the ensemble is reproducible, the same on 1 and 2
         /// threads, and as accurate as with independent orders on held-out digits.
         /// </summary>
@@ -135,7 +136,7 @@ namespace Microsoft.ML.Mlp.Tests
                 var fused = shared.PredictMemberProbabilities(0, features);
                 var single = alone.PredictProbabilities(features);
                 for (int c = 0; c < 10; c++)
-                    Assert.Equal(single[c], fused[c], 4);
+                    Assert.Equal(single[c], fused[c], tolerance: 1e-3);
             }
             Assert.NotEqual(probe.Select(f => independent.PredictMemberProbabilities(1, f)), probe.Select(f => shared.PredictMemberProbabilities(1, f)));
             Assert.NotEqual(probe.Select(f => shared.PredictMemberProbabilities(0, f)), probe.Select(f => shared.PredictMemberProbabilities(1, f)));
