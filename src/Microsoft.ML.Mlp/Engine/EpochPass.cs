@@ -10,7 +10,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
     /// <summary>
     /// One pass over the data at one learning rate, block by block: each member in its own shuffled order within the block
-    /// (torch randperm with its own generator), or all in member 0's (<see cref="TrainingSettings.SharedBatchOrder"/>), every
+    /// (torch randperm with its own generator), or all in member 0's (<see cref="TrainingSettings.SharedBatchOrder"/>, but for
+    /// the last epoch), every
     /// member stepped on every batch. Stops at the first step whose loss is not finite.
     /// </summary>
     internal sealed class EpochPass
@@ -21,13 +22,16 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly bool[] _settled;
         private readonly double[] _lossSum;
         private readonly long[] _correct;
+        private readonly bool _share;
 
         /// <param name="settings">Batch size, shuffling and cancellation.</param>
         /// <param name="generators">One per member (<see cref="MemberGenerators"/>).</param>
         /// <param name="learningRate">The epoch's rate.</param>
         /// <param name="settled">Members whose loss no longer counts (early stopping has fixed their result), or null.</param>
-        public EpochPass(TrainingSettings settings, Generator[] generators, double learningRate, bool[] settled)
+        /// <param name="shareOrder">False: each member in its own order this epoch even with <see cref="TrainingSettings.SharedBatchOrder"/>.</param>
+        public EpochPass(TrainingSettings settings, Generator[] generators, double learningRate, bool[] settled, bool shareOrder = true)
         {
+            _share = settings.SharedBatchOrder && shareOrder;
             if (settings.MemberRows != null && settings.SharedBatchOrder)
                 throw new InvalidOperationException("Members with rows of their own cannot share one batch order.");
             _settings = settings;
@@ -86,7 +90,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             for (int m = 0; m < order.Length; m++)
             {
                 int[] own = _settings.MemberRows?[m];
-                if (m > 0 && _settings.SharedBatchOrder)
+                if (m > 0 && _share)
                     order[m] = order[0];
                 else if (_settings.Shuffle)
                 {

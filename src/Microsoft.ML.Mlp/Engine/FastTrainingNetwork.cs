@@ -34,7 +34,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly bool _lazy;
         private readonly bool _wide; // one first-layer product for all members (shared batches, dense rows)
         private readonly AlignedBuffer _wideOutput, _wideGradient; // [batch, N·out]: the first layer's output and its gradient, members side by side
-        private readonly float[] _zeros; // the wide kernels' gradient has no bias term (BatchKernel's is zero)
+        private readonly float[] _zeros;
+        private bool _ownRows; // this step's members read rows of their own (the last epoch of a shared order) // the wide kernels' gradient has no bias term (BatchKernel's is zero)
         private float[] _rowWeights;
         private readonly int _members, _batch, _scratchWidth, _workers;
         private readonly float[][] _mean, _invStd;
@@ -93,7 +94,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _h[l] = _arch.DropoutRate > 0 ? new AlignedBuffer(cells) : _y[l];
             }
             // Sparse rows are never made dense; a shared batch is copied once.
-            _input = _sparse == null ? new AlignedBuffer((_wide ? 1 : _members) * _batch * _arch.InputSize) : null;
+            // Members sharing their batches copy it once, but the last epoch gives each its own rows: a block per member always.
+            _input = _sparse == null ? new AlignedBuffer(_members * _batch * _arch.InputSize) : null;
             if (_wide)
             {
                 _wideOutput = new AlignedBuffer(_batch * _members * _arch.LayerOutput(0));
@@ -295,7 +297,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     _sparse.Backward(m, memberRows, grad.AsSpan(block, cells));
                 else if (l == 0 && _wide) // the kernels' gradient comes from one product for all members after the last one
                     CopyColumns(grad.AsSpan(block, cells), 0, width, _wideGradient.AsSpan(0, count * _members * width), m * width, _members * width, count, width);
-                else if (_wide && KernelFits(grad.AsSpan(block), _zeros, count, width)) // inputᵀ: row i of the product is input column i
+                else if (_wide && KernelFits(grad.AsSpan(block), width, _zeros, count, width)) // inputᵀ: row i of the product is input column i
                     BatchKernel.BiasPlusProduct(_h[l - 1].AsSpan(m * count * fanIn), 1, fanIn, grad.AsSpan(block), width, _zeros,
                         _store.Gradients.AsSpan(_store.KernelOffset(l, m), fanIn * width), width, fanIn, count, width);
                 else
@@ -336,7 +338,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var block = output.AsSpan(m * count * width, count * width);
             var kernel = _store.Parameters.AsSpan(_store.KernelOffset(layer, m));
             var bias = _store.Parameters.AsSpan(_layout.Bias[layer] + m * width);
-            if (_wide && KernelFits(kernel, bias, fanIn, width))
+            if (_wide && KernelFits(kernel, width, bias, fanIn, width))
             {
                 BatchKernel.BiasPlusProduct(input.AsSpan(m * count * fanIn), fanIn, 1, kernel, width, bias, block, width, count, fanIn, width);
                 return;
@@ -357,15 +359,20 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             int d = _arch.InputSize, width = _members * _arch.LayerOutput(0);
             var shared = rows.Slice(0, count);
-            for (int m = 1; m < _members; m++)
-                if (!rows.Slice(m * count, count).SequenceEqual(shared))
-                    throw new InvalidOperationException("Members with one first-layer product must step on the same rows (SharedBatchOrder).");
+            _ownRows = false;
+            for (int m = 1; m < _members && !_ownRows; m++)
+                _ownRows = !rows.Slice(m * count, count).SequenceEqual(shared);
+            if (_ownRows)
+            {
+                OwnRowsFirstLayerForward(rows, count);
+                return;
+            }
             for (int r = 0; r < count; r++)
                 _data.Features.AsSpan(shared[r] * d, d).CopyTo(_input.AsSpan(r * d, d));
             // Members' biases are consecutive, so they are already the wide layer's bias.
             var bias = _store.Parameters.AsSpan(_layout.Bias[0]);
             var kernels = _store.Parameters.AsSpan(_layout.Weight[0]);
-            if (KernelFits(kernels, bias, d, width))
+            if (KernelFits(kernels, width, bias, d, width))
             {
                 BatchKernel.BiasPlusProduct(_input.AsSpan(), d, 1, kernels, width, bias, _wideOutput.AsSpan(), width, count, d, width);
                 return;
@@ -383,10 +390,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <paramref name="b"/> and of <paramref name="bias"/>: what follows them in their buffers must be long enough
         /// (not so for the last blocks of the tiniest networks, which keep BLAS).
         /// </summary>
-        private static bool KernelFits(ReadOnlySpan<float> b, ReadOnlySpan<float> bias, int inputs, int width)
+        private static bool KernelFits(ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias, int inputs, int columns)
         {
-            int panels = BatchKernel.PaddedColumns(width);
-            return BatchKernel.Supported && !WideKernelDisabled && bias.Length >= panels && b.Length >= (long)(inputs - 1) * width + panels;
+            int panels = BatchKernel.PaddedColumns(columns);
+            return BatchKernel.Supported && !WideKernelDisabled && bias.Length >= panels && b.Length >= (long)(inputs - 1) * ldb + panels;
         }
 
         /// <summary>Tests only: members sharing their batch order multiply with BLAS even where <see cref="BatchKernel"/> runs.</summary>
@@ -397,7 +404,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             int d = _arch.InputSize, width = _members * _arch.LayerOutput(0);
             var gradient = _wideGradient.AsSpan();
-            if (KernelFits(gradient, _zeros, count, width))
+            if (_ownRows)
+            {
+                OwnRowsFirstLayerKernelGradients(count);
+                return;
+            }
+            if (KernelFits(gradient, width, _zeros, count, width))
             {
                 // inputᵀ: row i of the product is input column i, its values d apart.
                 BatchKernel.BiasPlusProduct(_input.AsSpan(), 1, d, gradient, width, _zeros, _store.Gradients.AsSpan(_layout.Weight[0], d * width), width, d, count, width);
@@ -405,6 +417,50 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             }
             _views.MultiplyAdd(_store.Gradients, _layout.Weight[0], d, width,
                 new MatrixOperand(_input, 0, count, d, Transposed: true), new MatrixOperand(_wideGradient, 0, count, width), beta: 0);
+        }
+
+        /// <summary>
+        /// The first layer of members stepping on rows of their own over the interleaved kernels (the epoch in which each member
+        /// shuffles on its own, <see cref="EpochPass"/>): member by member, its rows copied into its block of the input, its
+        /// columns of the [in, N·out] kernels times them into its columns of the wide output.
+        /// </summary>
+        private void OwnRowsFirstLayerForward(ReadOnlySpan<int> rows, int count)
+        {
+            int d = _arch.InputSize, own = _arch.LayerOutput(0), width = _members * own;
+            for (int m = 0; m < _members; m++)
+            {
+                for (int r = 0; r < count; r++)
+                    _data.Features.AsSpan(rows[m * count + r] * d, d).CopyTo(_input.AsSpan((m * count + r) * d, d));
+                var kernels = _store.Parameters.AsSpan(_layout.Weight[0] + m * own);
+                var bias = _store.Parameters.AsSpan(_layout.Bias[0] + m * own);
+                if (KernelFits(kernels, width, bias, d, own))
+                {
+                    BatchKernel.BiasPlusProduct(_input.AsSpan(m * count * d), d, 1, kernels, width, bias, _wideOutput.AsSpan(m * own), width, count, d, own);
+                    continue;
+                }
+                for (int r = 0; r < count; r++)
+                    bias.Slice(0, own).CopyTo(_wideOutput.AsSpan(r * width + m * own, own));
+                _views.MultiplyAdd(new MatrixOperand(_wideOutput, m * own, count, own, Stride: width), new MatrixOperand(_input, m * count * d, count, d),
+                    new MatrixOperand(_store.Parameters, _layout.Weight[0] + m * own, d, own, Stride: width), beta: 1);
+            }
+        }
+
+        /// <summary>Each member's first-layer kernel gradient from its own rows: its columns of [in, N·out] = its inputᵀ · its gradient columns.</summary>
+        private void OwnRowsFirstLayerKernelGradients(int count)
+        {
+            int d = _arch.InputSize, own = _arch.LayerOutput(0), width = _members * own;
+            for (int m = 0; m < _members; m++)
+            {
+                var gradient = _wideGradient.AsSpan(m * own);
+                if (KernelFits(gradient, width, _zeros, count, own))
+                {
+                    BatchKernel.BiasPlusProduct(_input.AsSpan(m * count * d), 1, d, gradient, width, _zeros, _store.Gradients.AsSpan(_layout.Weight[0] + m * own),
+                        width, d, count, own);
+                    continue;
+                }
+                _views.MultiplyAdd(new MatrixOperand(_store.Gradients, _layout.Weight[0] + m * own, d, own, Stride: width),
+                    new MatrixOperand(_input, m * count * d, count, d, Transposed: true), new MatrixOperand(_wideGradient, m * own, count, own, Stride: width), beta: 0);
+            }
         }
 
         /// <summary>Copies a [rows, columns] block from <paramref name="source"/> (its rows <paramref name="sourceStride"/> apart,

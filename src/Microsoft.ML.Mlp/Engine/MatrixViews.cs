@@ -20,6 +20,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public void MultiplyAdd(AlignedBuffer output, int offset, int rows, int columns, MatrixOperand a, MatrixOperand b, float beta) =>
             MultiplyAdd(new MatrixOperand(output, offset, rows, columns), a, b, beta, this);
 
+        /// <summary>output = beta · output + a · b, in place, views cached: an output with a stride of its own.</summary>
+        public void MultiplyAdd(MatrixOperand output, MatrixOperand a, MatrixOperand b, float beta) => MultiplyAdd(output, a, b, beta, this);
+
         /// <summary>output = beta · output + a · b, in place, for products made once (no views kept).</summary>
         public static void MultiplyAddOnce(MatrixOperand output, MatrixOperand a, MatrixOperand b, float beta) =>
             MultiplyAdd(output, a, b, beta, null);

@@ -65,9 +65,13 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>
         /// For networks trained side by side — the MLP copies of a voting or stacking ensemble, or <see cref="EnsembleSize"/>
         /// above 1 — every network reads the same batches, in the first network's order, while keeping its own initial weights,
-        /// dropout masks, batch-norm statistics and early stopping. On dense rows their first layers then run as one wide
-        /// product per batch, which is faster. Default false: each network shuffles on its own (the seed recipe). Changes what a
-        /// seed trains; no effect on a single network.
+        /// dropout masks, batch-norm statistics and early stopping; in the last epoch each shuffles on its own again (networks
+        /// that end on the same batches make more of the same errors: Fashion-MNIST, 5 networks, 10 epochs, −0.39 accuracy
+        /// points against independent orders with every epoch shared, −0.17 with the last one each network's own). On dense rows
+        /// their first layers then run as one wide product per batch, which is faster (a 5-network seed ensemble on AMD EPYC:
+        /// 0.86 against 1.43 s/epoch; where the CPU has AVX-512 these networks' products are a managed kernel's, whose rounding
+        /// differs from libtorch's). Default false: each network shuffles on its own (the seed recipe). Changes what a seed
+        /// trains; no effect on a single network.
         /// </summary>
         public bool SharedBatchOrder;
 

@@ -33,11 +33,11 @@ namespace Microsoft.ML.Mlp.Tests
         private static TrainingSettings Settings(ScriptedNetwork scripted, int batchSize, bool shuffle = false, bool shared = false) =>
             new() { Seeds = new[] { 1, 2 }, BatchSize = batchSize, Shuffle = shuffle, SharedBatchOrder = shared, NetworkFactory = scripted.Factory };
 
-        private static EpochTotals Run(TrainingSettings settings, IRowSource source, double rate = 0.1, bool[] settled = null)
+        private static EpochTotals Run(TrainingSettings settings, IRowSource source, double rate = 0.1, bool[] settled = null, bool shareOrder = true)
         {
             using var generators = new MemberGenerators(settings.Seeds);
             using var network = new LazyTrainingNetwork(settings, initial: null, classWeights: null);
-            return new EpochPass(settings, generators.All, rate, settled).Run(source, network);
+            return new EpochPass(settings, generators.All, rate, settled, shareOrder).Run(source, network);
         }
 
         [Fact]
@@ -87,6 +87,11 @@ namespace Microsoft.ML.Mlp.Tests
             }
             Assert.NotEqual(alone.StepLog.SelectMany(s => s.Rows.Skip(4)), shared.StepLog.SelectMany(s => s.Rows.Skip(4)));
             Assert.Equal(Enumerable.Range(0, 16), shared.StepLog.SelectMany(s => s.Rows.Take(4)).OrderBy(r => r));
+
+            // The epoch that does not share (a shared order's last): every member in its own shuffle, as alone.
+            var last = new ScriptedNetwork(2, (_, _) => 0);
+            Run(Settings(last, batchSize: 4, shuffle: true, shared: true), new InMemoryRows(ScriptedNetwork.Rows(16)), shareOrder: false);
+            Assert.Equal(alone.StepLog.Select(s => s.Rows), last.StepLog.Select(s => s.Rows));
         }
 
         [Fact]

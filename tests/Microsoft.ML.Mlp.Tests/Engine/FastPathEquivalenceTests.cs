@@ -69,6 +69,29 @@ namespace Microsoft.ML.Mlp.Tests
             CompareSteps(architecture, settings, withWeights: clip, counts: new[] { 16, 16, 7, 16 }); // a short batch between full ones
         }
 
+        /// <summary>The last epoch of a shared order gives members rows of their own over the interleaved kernels: member by member
+        /// products into their columns, steps with shared and own rows alternating, still the reference's gradients and updates.</summary>
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void MembersOnRowsOfTheirOwnOverInterleavedKernelsMatchTheAutogradReference(bool blas)
+        {
+            var architecture = new NetworkArchitecture(784, new[] { 24, 12 }, 10, MlpActivation.Relu, true, 0.2f);
+            var settings = new TrainingSettings
+            {
+                Objective = Digits10, LearningRate = 0.003, BatchSize = 16, Seeds = new[] { 11, 12, 13 }, SharedBatchOrder = true,
+            };
+            FastTrainingNetwork.WideKernelDisabled = blas; // BLAS's strided products, as on a CPU without AVX-512
+            try
+            {
+                CompareSteps(architecture, settings, withWeights: false, counts: new[] { 16, 16, 7, 16 }, sharedAt: step => step % 2 == 0);
+            }
+            finally
+            {
+                FastTrainingNetwork.WideKernelDisabled = false;
+            }
+        }
+
         /// <summary>A linear model (no hidden layer: the first layer is the output) keeps its own products under a shared order.</summary>
         [Fact]
         public void ASharedOrderOfLinearMembersMatchesTheAutogradReference()
@@ -402,7 +425,9 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         /// <param name="counts">Rows per member of each step (a short last batch among them), or null: four full batches.</param>
-        private static void CompareSteps(NetworkArchitecture architecture, TrainingSettings settings, bool withWeights, int[] counts = null)
+        /// <param name="sharedAt">Whether step i's members read one batch; null: as <see cref="TrainingSettings.SharedBatchOrder"/> says.</param>
+        private static void CompareSteps(NetworkArchitecture architecture, TrainingSettings settings, bool withWeights, int[] counts = null,
+            Func<int, bool> sharedAt = null)
         {
             var rows = Digits.Rows(0, 64).ToArray();
             var data = new TrainingData(rows.SelectMany(r => r.Features).ToArray(), rows.Select(r => r.Label).ToArray(), null, rows.Length, 784);
@@ -427,7 +452,7 @@ namespace Microsoft.ML.Mlp.Tests
             for (int step = 0; step < counts.Length; step++)
             {
                 int count = counts[step];
-                var batch = Batch(random, rows.Length, members, count, settings.SharedBatchOrder);
+                var batch = Batch(random, rows.Length, members, count, sharedAt?.Invoke(step) ?? settings.SharedBatchOrder);
                 double[] fastLoss = new double[members], referenceLoss = new double[members];
                 long[] fastCorrect = new long[members], referenceCorrect = new long[members];
                 fast.Step(batch, count, settings.LearningRate, fastLoss, fastCorrect);

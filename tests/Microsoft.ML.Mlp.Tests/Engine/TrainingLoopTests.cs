@@ -40,6 +40,32 @@ namespace Microsoft.ML.Mlp.Tests
             return (result, network, log);
         }
 
+        /// <summary>A shared batch order holds for every epoch but the last, in which each member shuffles on its own (members
+        /// stepped on the same last batches carry the same last noise: their errors correlate).</summary>
+        [Fact]
+        public void ASharedBatchOrderLeavesTheLastEpochToEachMembersOwnShuffle()
+        {
+            var network = new ScriptedNetwork(2, (_, _) => 1.0);
+            var settings = new TrainingSettings
+            {
+                Objective = new SoftmaxObjective(2, reportsAuc: false),
+                Seeds = new[] { 1, 2 },
+                Epochs = 3,
+                BatchSize = 16, // one step per epoch
+                Shuffle = true,
+                SharedBatchOrder = true,
+                InitialWeights = new[] { ScriptedNetwork.Tagged(0, 0), ScriptedNetwork.Tagged(1, 0) },
+                NetworkFactory = network.Factory,
+            };
+            NetworkTrainer.Train(architecture: null, settings, ScriptedNetwork.Rows(16));
+            Assert.Equal(3, network.StepLog.Count);
+            foreach (var step in network.StepLog.Take(2))
+                Assert.Equal(step.Rows.Take(16), step.Rows.Skip(16));
+            var last = network.StepLog[2].Rows;
+            Assert.NotEqual(last.Take(16), last.Skip(16));
+            Assert.Equal(Enumerable.Range(0, 16), last.Skip(16).OrderBy(r => r));
+        }
+
         [Fact]
         public void PatienceTwoStopsAMemberAtTheRightEpochAndRestoresItsBestEpoch()
         {
