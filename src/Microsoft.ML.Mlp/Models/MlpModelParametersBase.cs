@@ -35,6 +35,7 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, registrationName, ctx)
         {
             _kind = kind;
+            ScoringCode.CompileInBackground(); // a loaded model is about to score: its first rows find their code compiled
         }
 
         /// <summary>Sets the network and what goes with it; every constructor of a derived model ends with it.</summary>

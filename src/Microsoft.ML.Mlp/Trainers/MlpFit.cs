@@ -88,6 +88,7 @@ namespace Microsoft.ML.Trainers.Mlp
             var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, allSeeds, validation, initial, architecture, scale, shares: shares);
             // TorchSharp loads libtorch without a lock: the background load the trainer started must be over before the first product.
             EngineWarmUp.Start().Wait();
+            ScoringCode.CompileInBackground(); // on the core training leaves idle: the model's first rows find their code compiled
             var result = Averaged(NetworkTrainer.Train(architecture, settings, train), members);
             if (DepthChoice.Applies(recipe, seeds, initial, validation, shares))
                 (result, recipe) = DepthChoice.Choose(host, channel, task, options, recipe, seeds, train, validation, shares, architecture, scale, result);
