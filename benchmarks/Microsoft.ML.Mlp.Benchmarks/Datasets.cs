@@ -30,9 +30,13 @@ namespace Microsoft.ML.Mlp.Benchmarks
             return ml.Data.LoadFromMnistIdx(Path.Combine(dir, "digits-images-idx3-ubyte.gz"), Path.Combine(dir, "digits-labels-idx1-ubyte.gz"));
         }
 
+        /// <summary>--managed-products: every mode trains the seed recipe with <see cref="MlpOptionsBase.ManagedMatrixProducts"/>.</summary>
+        public static bool ManagedProducts { get; set; }
+
         /// <summary>The seed recipe: 784→50→50→50→50→10, BN, ReLU, dropout 0.2, Adam 1e-3, batch 32, on 1 thread.</summary>
         public static MlpMulticlassTrainer.Options SeedOptions(int epochs, int seed = 0) => new MlpMulticlassTrainer.Options(MlpPreset.KerasReference)
         {
+            ManagedMatrixProducts = ManagedProducts,
             HiddenLayerSizes = new[] { 50, 50, 50, 50 },
             NumberOfEpochs = epochs,
             BatchSize = 32,

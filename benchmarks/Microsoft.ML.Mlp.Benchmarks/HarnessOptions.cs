@@ -20,6 +20,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
             "  --data DIR        folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (default /usr/share/datasets/fashion-mnist)\n" +
             "  --epochs N        training epochs for both sides (default 2)\n" +
             "  --skip-reference  measure this library only\n" +
+            "  --managed-products  train with ManagedMatrixProducts (the managed AVX-512 kernel instead of MKL's sgemm)\n" +
             "  --threads N       libtorch threads for this library's training (default 1, as the reference);\n" +
             "                    in the onnx mode also ONNX Runtime's intra-op threads\n" +
             "  --rows N          explain mode: test rows explained (default 2000)\n" +
@@ -58,6 +59,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     case "--data": o.DataDirectory = Next(); break;
                     case "--epochs": o.Epochs = CommandLine.Whole(name, Next(), 1); break;
                     case "--skip-reference": o.SkipReference = true; break;
+                    case "--managed-products": Datasets.ManagedProducts = true; break;
                     case "--estimator-first": o.EstimatorFirst = true; break;
                     case "--maxent": o.MaxEnt = true; break;
                     case "--threads": o.Threads = CommandLine.Whole(name, Next(), 1); break;

@@ -33,6 +33,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly SparseFirstLayer _sparse;
         private readonly bool _lazy;
         private readonly bool _wide; // one first-layer product for all members (shared batches, dense rows)
+        private readonly bool _kernelProducts; // forward products and kernel gradients in BatchKernel where it fits (shared batches, or asked for)
         private readonly AlignedBuffer _wideOutput, _wideGradient; // [batch, N·out]: the first layer's output and its gradient, members side by side
         private readonly float[] _zeros;
         private bool _ownRows; // this step's members read rows of their own (the last epoch of a shared order) // the wide kernels' gradient has no bias term (BatchKernel's is zero)
@@ -55,6 +56,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             _activation = ActivationFunction.For(_arch.Activation);
             _members = members.Length;
             _wide = settings.SharedBatchOrder && _members > 1 && data.Sparse == null && _arch.HiddenLayerSizes.Length > 0; // a linear model's layer 0 is its output
+            _kernelProducts = _wide || settings.ManagedProducts;
             _store = new ParameterStore(_arch, _members, interleaveFirstKernels: _wide);
             _layout = _store.Layout;
             _settings = settings;
@@ -101,9 +103,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _wideOutput = new AlignedBuffer(_batch * _members * _arch.LayerOutput(0));
                 // + a panel: BatchKernel reads whole panels of the last row.
                 _wideGradient = new AlignedBuffer(_batch * _members * _arch.LayerOutput(0) + BatchKernel.Lanes);
-                _zeros = new float[BatchKernel.PaddedColumns(Math.Max(_members * _arch.LayerOutput(0), Math.Max(widest, _arch.OutputSize)))];
             }
-            // + a panel: BatchKernel reads whole panels of a kernel gradient's last row (SharedBatchOrder).
+            // Kernel gradients in BatchKernel start from a zero bias of whole panels.
+            if (_kernelProducts)
+                _zeros = new float[BatchKernel.PaddedColumns(Math.Max(_members * _arch.LayerOutput(0), Math.Max(widest, _arch.OutputSize)))];
+            // + a panel: BatchKernel reads whole panels of a kernel gradient's last row.
             _logits = new AlignedBuffer(_members * _batch * _arch.OutputSize + BatchKernel.Lanes);
             _gradA = new AlignedBuffer(_members * _batch * widest + BatchKernel.Lanes);
             _gradB = new AlignedBuffer(_members * _batch * widest + BatchKernel.Lanes);
@@ -297,8 +301,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     _sparse.Backward(m, memberRows, grad.AsSpan(block, cells));
                 else if (l == 0 && _wide) // the kernels' gradient comes from one product for all members after the last one
                     CopyColumns(grad.AsSpan(block, cells), 0, width, _wideGradient.AsSpan(0, count * _members * width), m * width, _members * width, count, width);
-                else if (_wide && KernelFits(grad.AsSpan(block), width, _zeros, count, width)) // inputᵀ: row i of the product is input column i
-                    BatchKernel.BiasPlusProduct(_h[l - 1].AsSpan(m * count * fanIn), 1, fanIn, grad.AsSpan(block), width, _zeros,
+                else if (_kernelProducts && KernelFits(grad.AsSpan(block), width, _zeros, count, width)) // inputᵀ: row i of the product is input column i
+                    BatchKernel.BiasPlusProduct((l == 0 ? _input : _h[l - 1]).AsSpan(m * count * fanIn), 1, fanIn, grad.AsSpan(block), width, _zeros,
                         _store.Gradients.AsSpan(_store.KernelOffset(l, m), fanIn * width), width, fanIn, count, width);
                 else
                     _views.MultiplyAdd(_store.Gradients, _store.KernelOffset(l, m), fanIn, width,
@@ -338,7 +342,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var block = output.AsSpan(m * count * width, count * width);
             var kernel = _store.Parameters.AsSpan(_store.KernelOffset(layer, m));
             var bias = _store.Parameters.AsSpan(_layout.Bias[layer] + m * width);
-            if (_wide && KernelFits(kernel, width, bias, fanIn, width))
+            if (_kernelProducts && !(layer == 0 && _sparse != null) && KernelFits(kernel, width, bias, fanIn, width))
             {
                 BatchKernel.BiasPlusProduct(input.AsSpan(m * count * fanIn), fanIn, 1, kernel, width, bias, block, width, count, fanIn, width);
                 return;
@@ -382,22 +386,22 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>
-        /// Whether a product of members sharing their batch order — the wide first layer's two, each layer's forward product
-        /// and kernel gradient (not the gradients passed down: their weights are read transposed) — runs in
-        /// <see cref="BatchKernel"/> (where the CPU has AVX-512): 2× MKL's speed on AMD EPYC for these shapes. The option
-        /// that shares the batch order changes what a seed trains anyway, so its products may round otherwise than
-        /// libtorch's; the default path keeps libtorch's bits. The kernel reads whole 16-float panels of each row of
-        /// <paramref name="b"/> and of <paramref name="bias"/>: what follows them in their buffers must be long enough
-        /// (not so for the last blocks of the tiniest networks, which keep BLAS).
+        /// Whether a product runs in <see cref="BatchKernel"/> (where the CPU has AVX-512; 2× MKL's speed on AMD EPYC for these
+        /// shapes): the wide first layer's two, and each layer's forward product and kernel gradient (not the gradients passed
+        /// down: their weights are read transposed), for members sharing their batch order — an option that changes what a
+        /// seed trains anyway — or when <see cref="TrainingSettings.ManagedProducts"/> asks for it. Otherwise libtorch's products,
+        /// and their bits. The kernel reads whole 16-float panels of each row of <paramref name="b"/> and of
+        /// <paramref name="bias"/>: what follows them in their buffers must be long enough (not so for the last blocks of the
+        /// tiniest networks, which keep BLAS).
         /// </summary>
         private static bool KernelFits(ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias, int inputs, int columns)
         {
             int panels = BatchKernel.PaddedColumns(columns);
-            return BatchKernel.Supported && !WideKernelDisabled && bias.Length >= panels && b.Length >= (long)(inputs - 1) * ldb + panels;
+            return BatchKernel.Supported && !KernelProductsDisabled && bias.Length >= panels && b.Length >= (long)(inputs - 1) * ldb + panels;
         }
 
-        /// <summary>Tests only: members sharing their batch order multiply with BLAS even where <see cref="BatchKernel"/> runs.</summary>
-        internal static bool WideKernelDisabled { get; set; }
+        /// <summary>Tests only: every training product is BLAS's even where <see cref="BatchKernel"/> would run.</summary>
+        internal static bool KernelProductsDisabled { get; set; }
 
         /// <summary>Every member's first-layer kernel gradient, [in, N·out] = inputᵀ · the members' gradients side by side.</summary>
         private void SharedFirstLayerKernelGradients(int count)

@@ -20,6 +20,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// rows their first layers then run as one wide product.</summary>
         public bool SharedBatchOrder { get; init; }
 
+        /// <summary>Every layer's forward product and kernel gradient in <see cref="BatchKernel"/> where the CPU has AVX-512
+        /// (members sharing their batch order use it anyway).</summary>
+        public bool ManagedProducts { get; init; }
+
         public MlpLearningRateSchedule Schedule { get; init; } = MlpLearningRateSchedule.Constant;
         public double LearningRateDecay { get; init; } = 0.1;
         public int LearningRateStepSize { get; init; } = 10;

@@ -75,6 +75,15 @@ namespace Microsoft.ML.Trainers.Mlp
         /// </summary>
         public bool SharedBatchOrder;
 
+        /// <summary>
+        /// Training's matrix products (each layer's forward product and kernel gradient) in this package's managed kernel where
+        /// the CPU has AVX-512, instead of libtorch's (MKL's) sgemm. Faster where MKL is slow — on AMD EPYC (Zen 5) MKL runs the
+        /// seed model's products at ~60 GFLOP/s (see benchmarks/README.md) — and the same bits on every AVX-512 CPU, but
+        /// other rounding than libtorch's products: a seed trains other bits than with the default. No effect on a CPU without
+        /// AVX-512. Default false. (With <see cref="SharedBatchOrder"/> the networks' products use the kernel anyway.)
+        /// </summary>
+        public bool ManagedMatrixProducts;
+
         /// <summary>Seed of initialisation, shuffling and dropout; null = drawn from the MLContext's seed.</summary>
         public int? Seed;
 

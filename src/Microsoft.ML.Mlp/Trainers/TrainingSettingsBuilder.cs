@@ -32,6 +32,7 @@ namespace Microsoft.ML.Trainers.Mlp
                 Epochs = recipe.NumberOfEpochs,
                 Shuffle = options.Shuffle,
                 SharedBatchOrder = options.SharedBatchOrder,
+                ManagedProducts = options.ManagedMatrixProducts,
                 Seeds = seeds,
                 NetworkFactory = options.NetworkFactory,
                 Schedule = recipe.LearningRateSchedule,

@@ -81,15 +81,37 @@ namespace Microsoft.ML.Mlp.Tests
             {
                 Objective = Digits10, LearningRate = 0.003, BatchSize = 16, Seeds = new[] { 11, 12, 13 }, SharedBatchOrder = true,
             };
-            FastTrainingNetwork.WideKernelDisabled = blas; // BLAS's strided products, as on a CPU without AVX-512
+            FastTrainingNetwork.KernelProductsDisabled = blas; // BLAS's strided products, as on a CPU without AVX-512
             try
             {
                 CompareSteps(architecture, settings, withWeights: false, counts: new[] { 16, 16, 7, 16 }, sharedAt: step => step % 2 == 0);
             }
             finally
             {
-                FastTrainingNetwork.WideKernelDisabled = false;
+                FastTrainingNetwork.KernelProductsDisabled = false;
             }
+        }
+
+        /// <summary>ManagedProducts: every forward product and kernel gradient in the managed kernel (where the CPU has AVX-512),
+        /// members on their own rows — still the reference's gradients and updates, with batch norm and dropout, a short batch,
+        /// example weights, a linear model, and several members.</summary>
+        [Theory]
+        [InlineData(MlpActivation.Relu, true, 0.2f, MlpOptimizer.Adam, 2)]
+        [InlineData(MlpActivation.Selu, false, 0f, MlpOptimizer.AdamW, 1)]
+        [InlineData(MlpActivation.Gelu, true, 0.3f, MlpOptimizer.Sgd, 3)]
+        public void ManagedProductsMatchTheAutogradReference(MlpActivation activation, bool batchNorm, float dropout, MlpOptimizer optimizer, int members)
+        {
+            var architecture = new NetworkArchitecture(784, new[] { 24, 12 }, 10, activation, batchNorm, dropout);
+            var settings = new TrainingSettings
+            {
+                Objective = Digits10,
+                Optimizer = optimizer, LearningRate = optimizer == MlpOptimizer.Sgd ? 0.05 : 0.003, WeightDecay = 1e-3,
+                Momentum = optimizer == MlpOptimizer.Sgd ? 0.9 : 0, BatchSize = 16, Seeds = Enumerable.Range(21, members).ToArray(),
+                ManagedProducts = true,
+            };
+            CompareSteps(architecture, settings, withWeights: members == 1, counts: new[] { 16, 16, 7, 16 });
+            var linear = new NetworkArchitecture(784, Array.Empty<int>(), 10, MlpActivation.Relu, false, 0f);
+            CompareSteps(linear, settings, withWeights: false);
         }
 
         /// <summary>A linear model (no hidden layer: the first layer is the output) keeps its own products under a shared order.</summary>
@@ -162,6 +184,9 @@ namespace Microsoft.ML.Mlp.Tests
             var architecture = new NetworkArchitecture(784, new[] { 24, 12 }, 1, MlpActivation.Relu, true, 0.2f);
             var settings = new TrainingSettings { BatchSize = 16, Seeds = new[] { 21, 22 }, Objective = new RegressionObjective(loss, 0.5f, 1), LearningRate = 0.003 };
             CompareSteps(architecture, settings, withWeights);
+            // The one-wide output layer's products in the managed kernel too (ManagedProducts; a partial panel of one lane).
+            CompareSteps(architecture, new TrainingSettings { BatchSize = 16, Seeds = new[] { 21, 22 }, Objective = settings.Objective, LearningRate = 0.003, ManagedProducts = true },
+                withWeights);
         }
 
         [Theory]
