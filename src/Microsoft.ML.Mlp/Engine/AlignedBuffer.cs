@@ -17,13 +17,17 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public const int Alignment = 64;
 
         private readonly float[] _array;
-        private readonly int _origin;
+        private readonly int _origin, _slack;
 
-        public AlignedBuffer(int length)
+        /// <param name="length">Floats of the buffer.</param>
+        /// <param name="slack">Zeros after them that only <see cref="AsSpanWithSlack"/> reaches: for readers of whole vector
+        /// panels (<see cref="BatchKernel"/>) whose last panel runs past the buffer's end.</param>
+        public AlignedBuffer(int length, int slack = 0)
         {
-            if (length < 0)
+            if (length < 0 || slack < 0)
                 throw new ArgumentOutOfRangeException(nameof(length));
-            _array = GC.AllocateArray<float>(length + Alignment / sizeof(float), pinned: true);
+            _slack = slack;
+            _array = GC.AllocateArray<float>(length + slack + Alignment / sizeof(float), pinned: true);
             long address = Marshal.UnsafeAddrOfPinnedArrayElement(_array, 0).ToInt64();
             _origin = (int)((Alignment - address % Alignment) % Alignment) / sizeof(float);
             Length = length;
@@ -41,6 +45,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public Span<float> AsSpan(int start) => AsSpan().Slice(start);
 
         public Span<float> AsSpan(int start, int length) => AsSpan().Slice(start, length);
+
+        /// <summary>From <paramref name="start"/> to the end of the slack (the slack stays zero unless a caller writes it).</summary>
+        public Span<float> AsSpanWithSlack(int start) => _array.AsSpan(_origin, Length + _slack).Slice(start);
 
         public float[] ToArray() => AsSpan().ToArray();
 

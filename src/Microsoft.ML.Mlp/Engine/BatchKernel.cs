@@ -9,9 +9,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// A managed matrix product for where the CPU has AVX-512: c = bias + a · b over tiles of up to four rows by up to four
     /// 16-wide column panels (16 accumulators held in registers across the whole sum, each b load shared by the tile's rows and
     /// each broadcast of a by its panels). Why not MKL's sgemm: on AMD EPYC it ran the seed model's products at ~60 GFLOP/s,
-    /// PredictBatch at 0.69× ONNX Runtime. Used by bulk scoring, and by the shared first layer of members that share their
-    /// batch order (an option that changes what a seed trains anyway); every other training product stays libtorch's (MKL's),
-    /// so the default training keeps its bits. Every output is bias, then one fused multiply-add per input in input order:
+    /// PredictBatch at 0.69× ONNX Runtime. Used by bulk scoring, and by training's forward products and kernel gradients
+    /// where an option asks for other rounding than libtorch's (<c>ManagedMatrixProducts</c>, or networks sharing their batch
+    /// order); by default training keeps libtorch's (MKL's) products and their bits. Every output is bias, then one fused
+    /// multiply-add per input in input order:
     /// its bits depend neither on the vector width, the tiling, the thread count nor the operands' addresses.
     /// </summary>
     internal static unsafe class BatchKernel
@@ -44,9 +45,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 || a.Length < (long)(rows - 1) * rowStride + (long)(inputs - 1) * inputStride + 1 || b.Length < (long)(inputs - 1) * ldb + padded
                 || bias.Length < padded || c.Length < (long)(rows - 1) * ldc + columns)
                 throw new ArgumentOutOfRangeException(nameof(rows), $"A [{rows}, {inputs}] · [{inputs}, {columns}] product does not fit the operands given.");
+            System.Threading.Interlocked.Increment(ref s_products);
             fixed (float* pa = a, pb = b, pbias = bias, pc = c)
                 Product(pa, rowStride, inputStride, pb, ldb, pbias, pc, ldc, rows, inputs, columns);
         }
+
+        private static long s_products;
+
+        /// <summary>Products run so far in this process (tests check that a path really runs here).</summary>
+        internal static long Products => System.Threading.Interlocked.Read(ref s_products);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // whole batches run through it: optimised from its first call
         private static void Product(float* a, int rowStride, int inputStride, float* b, int ldb, float* bias, float* c, int ldc, int rows, int inputs, int columns)

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// <summary>
     /// One pass over the data at one learning rate, block by block: each member in its own shuffled order within the block
     /// (torch randperm with its own generator), or all in member 0's (<see cref="TrainingSettings.SharedBatchOrder"/>, but for
-    /// the last epoch), every
+    /// the last epochs: <see cref="TrainingLoop.OwnOrderEpochs"/>), every
     /// member stepped on every batch. Stops at the first step whose loss is not finite.
     /// </summary>
     internal sealed class EpochPass
@@ -28,7 +28,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <param name="generators">One per member (<see cref="MemberGenerators"/>).</param>
         /// <param name="learningRate">The epoch's rate.</param>
         /// <param name="settled">Members whose loss no longer counts (early stopping has fixed their result), or null.</param>
-        /// <param name="shareOrder">False: each member in its own order this epoch even with <see cref="TrainingSettings.SharedBatchOrder"/>.</param>
+        /// <param name="shareOrder">False: each member in its own order this epoch even with <see cref="TrainingSettings.SharedBatchOrder"/>
+        /// (the last epochs of a shared order).</param>
         public EpochPass(TrainingSettings settings, Generator[] generators, double learningRate, bool[] settled, bool shareOrder = true)
         {
             _share = settings.SharedBatchOrder && shareOrder;

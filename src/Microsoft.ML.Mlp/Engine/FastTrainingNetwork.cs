@@ -35,8 +35,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly bool _wide; // one first-layer product for all members (shared batches, dense rows)
         private readonly bool _kernelProducts; // forward products and kernel gradients in BatchKernel where it fits (shared batches, or asked for)
         private readonly AlignedBuffer _wideOutput, _wideGradient; // [batch, N·out]: the first layer's output and its gradient, members side by side
-        private readonly float[] _zeros;
-        private bool _ownRows; // this step's members read rows of their own (the last epoch of a shared order) // the wide kernels' gradient has no bias term (BatchKernel's is zero)
+        private readonly float[] _zeros; // the kernel gradients' bias term (none: BatchKernel's zero bias of whole panels)
+        private bool _ownRows; // this step's members read rows of their own (the last epochs of a shared order)
         private float[] _rowWeights;
         private readonly int _members, _batch, _scratchWidth, _workers;
         private readonly float[][] _mean, _invStd;
@@ -95,8 +95,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 _mask[l] = _arch.DropoutRate > 0 ? new float[cells] : null;
                 _h[l] = _arch.DropoutRate > 0 ? new AlignedBuffer(cells) : _y[l];
             }
-            // Sparse rows are never made dense; a shared batch is copied once.
-            // Members sharing their batches copy it once, but the last epoch gives each its own rows: a block per member always.
+            // Sparse rows are never made dense. A block per member: members sharing their batches copy it once, into the first,
+            // but the last epochs of a shared order give each its own rows.
             _input = _sparse == null ? new AlignedBuffer(_members * _batch * _arch.InputSize) : null;
             if (_wide)
             {
@@ -334,14 +334,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     _store.Grad(_layout.Gamma[l], m, width), _store.Grad(_layout.Beta[l], m, width), scratch);
         }
 
-        /// <summary>output = bias + input · W for member <paramref name="m"/>: bias broadcast in managed code, then the product
-        /// by addmm_, or from the sparse rows for the first layer of sparse data.</summary>
+        /// <summary>output = bias + input · W for member <paramref name="m"/>: in <see cref="BatchKernel"/> where asked for and it
+        /// fits, else bias broadcast in managed code and the product by BLAS; from the sparse rows for the first layer of sparse data.</summary>
         private void Linear(int layer, int m, AlignedBuffer input, int fanIn, AlignedBuffer output, int count, ReadOnlySpan<int> memberRows)
         {
             int width = _arch.LayerOutput(layer);
             var block = output.AsSpan(m * count * width, count * width);
-            var kernel = _store.Parameters.AsSpan(_store.KernelOffset(layer, m));
-            var bias = _store.Parameters.AsSpan(_layout.Bias[layer] + m * width);
+            var kernel = _store.Parameters.AsSpanWithSlack(_store.KernelOffset(layer, m));
+            var bias = _store.Parameters.AsSpanWithSlack(_layout.Bias[layer] + m * width);
             if (_kernelProducts && !(layer == 0 && _sparse != null) && KernelFits(kernel, width, bias, fanIn, width))
             {
                 BatchKernel.BiasPlusProduct(input.AsSpan(m * count * fanIn), fanIn, 1, kernel, width, bias, block, width, count, fanIn, width);
@@ -357,7 +357,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         /// <summary>
         /// The shared batch's first layer for every member at once: its rows copied once, then [count, N·out] = bias + input ·
-        /// the [in, N·out] kernels in one product; each member's Forward takes its columns. Every member must have the same rows.
+        /// the [in, N·out] kernels in one product; each member's Forward takes its columns. Members with rows of their own (the
+        /// last epochs of a shared order) go member by member instead (<see cref="OwnRowsFirstLayerForward"/>).
         /// </summary>
         private void SharedFirstLayerForward(ReadOnlySpan<int> rows, int count)
         {
@@ -374,8 +375,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             for (int r = 0; r < count; r++)
                 _data.Features.AsSpan(shared[r] * d, d).CopyTo(_input.AsSpan(r * d, d));
             // Members' biases are consecutive, so they are already the wide layer's bias.
-            var bias = _store.Parameters.AsSpan(_layout.Bias[0]);
-            var kernels = _store.Parameters.AsSpan(_layout.Weight[0]);
+            var bias = _store.Parameters.AsSpanWithSlack(_layout.Bias[0]);
+            var kernels = _store.Parameters.AsSpanWithSlack(_layout.Weight[0]);
             if (KernelFits(kernels, width, bias, d, width))
             {
                 BatchKernel.BiasPlusProduct(_input.AsSpan(), d, 1, kernels, width, bias, _wideOutput.AsSpan(), width, count, d, width);
@@ -388,11 +389,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>
         /// Whether a product runs in <see cref="BatchKernel"/> (where the CPU has AVX-512; 2× MKL's speed on AMD EPYC for these
         /// shapes): the wide first layer's two, and each layer's forward product and kernel gradient (not the gradients passed
-        /// down: their weights are read transposed), for members sharing their batch order — an option that changes what a
-        /// seed trains anyway — or when <see cref="TrainingSettings.ManagedProducts"/> asks for it. Otherwise libtorch's products,
-        /// and their bits. The kernel reads whole 16-float panels of each row of <paramref name="b"/> and of
-        /// <paramref name="bias"/>: what follows them in their buffers must be long enough (not so for the last blocks of the
-        /// tiniest networks, which keep BLAS).
+        /// down: their weights are read transposed), when <see cref="TrainingSettings.ManagedProducts"/> asks for it or members
+        /// share their batch order on dense rows with a hidden layer (<c>_wide</c>) — options that change what a seed trains
+        /// anyway. Otherwise libtorch's products, and their bits. The kernel reads whole 16-float panels of each row of
+        /// <paramref name="b"/> and of <paramref name="bias"/>: the parameters carry a panel of slack, the activation-gradient
+        /// buffers too. Those reads may reach into the next member's block while another worker writes it (members side by side):
+        /// the lanes read there are computed and dropped, never stored, so no result depends on them.
         /// </summary>
         private static bool KernelFits(ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias, int inputs, int columns)
         {
@@ -424,7 +426,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         }
 
         /// <summary>
-        /// The first layer of members stepping on rows of their own over the interleaved kernels (the epoch in which each member
+        /// The first layer of members stepping on rows of their own over the interleaved kernels (the last epochs of a shared order, in which each member
         /// shuffles on its own, <see cref="EpochPass"/>): member by member, its rows copied into its block of the input, its
         /// columns of the [in, N·out] kernels times them into its columns of the wide output.
         /// </summary>
@@ -435,8 +437,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             {
                 for (int r = 0; r < count; r++)
                     _data.Features.AsSpan(rows[m * count + r] * d, d).CopyTo(_input.AsSpan((m * count + r) * d, d));
-                var kernels = _store.Parameters.AsSpan(_layout.Weight[0] + m * own);
-                var bias = _store.Parameters.AsSpan(_layout.Bias[0] + m * own);
+                var kernels = _store.Parameters.AsSpanWithSlack(_layout.Weight[0] + m * own);
+                var bias = _store.Parameters.AsSpanWithSlack(_layout.Bias[0] + m * own);
                 if (KernelFits(kernels, width, bias, d, own))
                 {
                     BatchKernel.BiasPlusProduct(_input.AsSpan(m * count * d), d, 1, kernels, width, bias, _wideOutput.AsSpan(m * own), width, count, d, own);

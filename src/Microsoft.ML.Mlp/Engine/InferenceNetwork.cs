@@ -72,11 +72,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 }
                 // [in, padded out], batch norm folded in: transposed, then each input's row times the scales (the same one
                 // product per weight as folding first, so the same bits, without an [out, in] copy of a wide first layer).
-                _weights[l] = new AlignedBuffer(fanIn * padded + Kernels.AccumulateSlack); // slack: Kernels.AccumulateRows' last tile
+                // Slack after the last row: Kernels.AccumulateRows' last tile, BatchKernel's whole panels.
+                _weights[l] = new AlignedBuffer(fanIn * padded + Math.Max(Kernels.AccumulateSlack, BatchKernel.Lanes));
                 _kernelBiases[l] = new float[BatchKernel.PaddedColumns(fanOut)];
                 _biases[l].AsSpan(0, fanOut).CopyTo(_kernelBiases[l]);
-                // BatchKernel reads whole panels of each row: past the last row's padding, into the slack (and the bias padded).
-                System.Diagnostics.Debug.Assert(BatchKernel.PaddedColumns(fanOut) - padded <= Kernels.AccumulateSlack);
                 var stored = _weights[l].AsSpan();
                 Transpose.Copy(layer.Weight, fanOut, fanIn, stored, padded);
                 if (layer.HasBatchNorm)

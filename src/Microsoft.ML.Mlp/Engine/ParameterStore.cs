@@ -19,7 +19,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             _arch = architecture;
             Layout = new FlatLayout(architecture, members, interleaveFirstKernels);
-            Parameters = new AlignedBuffer(Layout.Total);
+            // Slack: BatchKernel reads whole 16-float panels of the last kernel's rows and of the last bias.
+            Parameters = new AlignedBuffer(Layout.Total, slack: BatchKernel.Lanes);
             Gradients = new AlignedBuffer(Layout.Total);
             int hidden = architecture.HiddenLayerSizes.Length;
             RunningMean = new float[hidden][];

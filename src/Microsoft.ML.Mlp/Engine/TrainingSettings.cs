@@ -16,12 +16,13 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public int Epochs { get; init; } = 10;
         public bool Shuffle { get; init; } = true;
 
-        /// <summary>Every member reads the same batches (member 0's shuffle) instead of its own; on the fast path with dense
-        /// rows their first layers then run as one wide product.</summary>
+        /// <summary>Every member reads the same batches (member 0's shuffle) instead of its own, but in the last fifth of the
+        /// epochs (each its own: <see cref="TrainingLoop.OwnOrderEpochs"/>); on the fast path with dense rows their first layers
+        /// then run as one wide product.</summary>
         public bool SharedBatchOrder { get; init; }
 
         /// <summary>Every layer's forward product and kernel gradient in <see cref="BatchKernel"/> where the CPU has AVX-512
-        /// (members sharing their batch order use it anyway).</summary>
+        /// (members sharing their batch order on dense rows with a hidden layer use it anyway).</summary>
         public bool ManagedProducts { get; init; }
 
         public MlpLearningRateSchedule Schedule { get; init; } = MlpLearningRateSchedule.Constant;

@@ -21,30 +21,31 @@ namespace Microsoft.ML.Trainers.Mlp
     /// </summary>
     internal static class ScoringCode
     {
-        private static int s_started;
+        private static Task s_compilation;
 
         /// <summary>The background compilation once started, else null (tests wait for it).</summary>
-        internal static Task Compilation { get; private set; }
+        internal static Task Compilation => Volatile.Read(ref s_compilation);
 
         /// <summary>Starts the compilation once per process; later calls do nothing.</summary>
         public static void CompileInBackground()
         {
-            if (Interlocked.Exchange(ref s_started, 1) == 0)
-                Compilation = Task.Run(Compile);
+            if (Volatile.Read(ref s_compilation) != null)
+                return;
+            var task = new Task(Compile);
+            if (Interlocked.CompareExchange(ref s_compilation, task, null) == null)
+                task.Start(TaskScheduler.Default);
         }
 
         private static void Compile()
         {
-            foreach (var (method, instantiation) in Methods())
+            try
             {
-                try
-                {
+                foreach (var (method, instantiation) in Methods())
                     RuntimeHelpers.PrepareMethod(method.MethodHandle, instantiation);
-                }
-                catch (Exception e) when (e is ArgumentException or NotSupportedException or TypeLoadException or MissingMethodException)
-                {
-                    // compiled at its first call instead, as without this
-                }
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or TypeLoadException or MissingMethodException or InvalidOperationException)
+            {
+                // what is left is compiled at its first call instead, as without this
             }
         }
 

@@ -65,9 +65,11 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>
         /// For networks trained side by side — the MLP copies of a voting or stacking ensemble, or <see cref="EnsembleSize"/>
         /// above 1 — every network reads the same batches, in the first network's order, while keeping its own initial weights,
-        /// dropout masks, batch-norm statistics and early stopping; in the last epoch each shuffles on its own again (networks
-        /// that end on the same batches make more of the same errors: Fashion-MNIST, 5 networks, 10 epochs, −0.39 accuracy
-        /// points against independent orders with every epoch shared, −0.17 with the last one each network's own). On dense rows
+        /// dropout masks, batch-norm statistics and early stopping; in the last fifth of each fit's epochs (at least the last
+        /// one; a network that early stopping fixed earlier keeps a shared epoch's weights) each shuffles on its own again
+        /// (networks that end on the same batches make more of the same errors: Fashion-MNIST, 5 networks, 10 epochs, 3 seeds,
+        /// −0.39 accuracy points against independent orders with every epoch shared, −0.10 with the last two each network's
+        /// own). On dense rows
         /// their first layers then run as one wide product per batch, which is faster (a 5-network seed ensemble on AMD EPYC:
         /// 0.86 against 1.43 s/epoch; where the CPU has AVX-512 these networks' products are a managed kernel's, whose rounding
         /// differs from libtorch's). Default false: each network shuffles on its own (the seed recipe). Changes what a seed
@@ -78,9 +80,10 @@ namespace Microsoft.ML.Trainers.Mlp
         /// <summary>
         /// Training's matrix products (each layer's forward product and kernel gradient) in this package's managed kernel where
         /// the CPU has AVX-512, instead of libtorch's (MKL's) sgemm. Faster where MKL is slow — on AMD EPYC (Zen 5) MKL runs the
-        /// seed model's products at ~60 GFLOP/s (see benchmarks/README.md) — and the same bits on every AVX-512 CPU, but
-        /// other rounding than libtorch's products: a seed trains other bits than with the default. No effect on a CPU without
-        /// AVX-512. Default false. (With <see cref="SharedBatchOrder"/> the networks' products use the kernel anyway.)
+        /// seed model's products at ~60 GFLOP/s; there one seed model trained in 0.21–0.28 instead of 0.29–0.37 s/epoch (see
+        /// benchmarks/README.md) — but with other rounding than libtorch's products: a seed trains other bits than with the
+        /// default (reproducibly; the gradients passed between layers stay libtorch's). No effect on a CPU without AVX-512.
+        /// Default false. (Networks sharing their batch order on dense rows, <see cref="SharedBatchOrder"/>, use the kernel anyway.)
         /// </summary>
         public bool ManagedMatrixProducts;
 

@@ -109,9 +109,14 @@ namespace Microsoft.ML.Mlp.Tests
                 Momentum = optimizer == MlpOptimizer.Sgd ? 0.9 : 0, BatchSize = 16, Seeds = Enumerable.Range(21, members).ToArray(),
                 ManagedProducts = true,
             };
+            long before = BatchKernel.Products;
             CompareSteps(architecture, settings, withWeights: members == 1, counts: new[] { 16, 16, 7, 16 });
+            // Every forward product and kernel gradient of every member ran in the kernel: 3 layers × 2 × 4 steps each.
+            Assert.Equal(BatchKernel.Supported ? 24 * members : 0, BatchKernel.Products - before);
             var linear = new NetworkArchitecture(784, Array.Empty<int>(), 10, MlpActivation.Relu, false, 0f);
+            before = BatchKernel.Products;
             CompareSteps(linear, settings, withWeights: false);
+            Assert.Equal(BatchKernel.Supported ? 8 * members : 0, BatchKernel.Products - before);
         }
 
         /// <summary>A linear model (no hidden layer: the first layer is the output) keeps its own products under a shared order.</summary>
@@ -184,9 +189,12 @@ namespace Microsoft.ML.Mlp.Tests
             var architecture = new NetworkArchitecture(784, new[] { 24, 12 }, 1, MlpActivation.Relu, true, 0.2f);
             var settings = new TrainingSettings { BatchSize = 16, Seeds = new[] { 21, 22 }, Objective = new RegressionObjective(loss, 0.5f, 1), LearningRate = 0.003 };
             CompareSteps(architecture, settings, withWeights);
-            // The one-wide output layer's products in the managed kernel too (ManagedProducts; a partial panel of one lane).
+            // The one-wide output layer's products in the managed kernel too (ManagedProducts; a partial panel of one lane):
+            // 3 layers × 2 products × 2 members × 4 steps.
+            long before = BatchKernel.Products;
             CompareSteps(architecture, new TrainingSettings { BatchSize = 16, Seeds = new[] { 21, 22 }, Objective = settings.Objective, LearningRate = 0.003, ManagedProducts = true },
                 withWeights);
+            Assert.Equal(BatchKernel.Supported ? 48 : 0, BatchKernel.Products - before);
         }
 
         [Theory]
