@@ -280,6 +280,35 @@ namespace Microsoft.ML.Mlp.Tests
             }
         }
 
+        /// <summary>ManagedProducts with sparse rows: the sparse first layer stays <see cref="SparseFirstLayer"/>'s, every later
+        /// layer's forward product and kernel gradient runs in the kernel, and the network trains like the same rows dense.</summary>
+        [Fact]
+        public void SparseRowsWithManagedProductsTrainLikeTheSameRowsDense()
+        {
+            var architecture = new NetworkArchitecture(784, new[] { 24, 12 }, 10, MlpActivation.Relu, true, 0.2f);
+            var settings = new TrainingSettings
+            {
+                Objective = Digits10, LearningRate = 0.003, BatchSize = 16, Seeds = new[] { 11, 12 }, LazySparseUpdates = false, ManagedProducts = true,
+            };
+            var rows = Digits.Rows(0, 64).ToArray();
+            var initial = Initial(architecture, settings);
+            using var fromDense = new FastTrainingNetwork(initial, settings, DenseData(rows), null, new DropoutMasks(7));
+            using var fromSparse = new FastTrainingNetwork(initial, settings, SparseData(rows), null, new DropoutMasks(7));
+            var compared = ComparedIndices(architecture, settings.Seeds.Length);
+            var random = new Random(5);
+            for (int step = 0; step < 4; step++)
+            {
+                var batch = Enumerable.Range(0, 2 * 16).Select(_ => random.Next(rows.Length)).ToArray();
+                fromDense.Step(batch, 16, settings.LearningRate, new double[2], new long[2]);
+                long before = BatchKernel.Products;
+                fromSparse.Step(batch, 16, settings.LearningRate, new double[2], new long[2]);
+                // Layers 1 and 2: a forward product and a kernel gradient each, per member.
+                Assert.Equal(BatchKernel.Supported ? 8 : 0, BatchKernel.Products - before);
+                Assert.True(RelativeError(Pick(fromSparse.FlatParameters(), compared), Pick(fromDense.FlatParameters(), compared)) <= 1e-5,
+                    $"step {step}: parameter relative error {RelativeError(Pick(fromSparse.FlatParameters(), compared), Pick(fromDense.FlatParameters(), compared)):G3}");
+            }
+        }
+
         /// <summary>
         /// Lazy updates keep the touched rows' gradients apart and never write the gradient buffer's first-layer block (a text
         /// model's widest). From the same start, one lazy step equals one step with dense update semantics in every parameter
