@@ -86,6 +86,10 @@ namespace Microsoft.ML.Trainers.Mlp
                 allSeeds.Length == 1 ? "" : $" × {allSeeds.Length} networks (fused{(members > 1 ? $", averaged in groups of {members}" : "")}{(options.SharedBatchOrder ? ", shared batch order" : "")})", string.Join(",", allSeeds),
                 task.HasClasses ? "" : $", label mean {scale.Mean:G6} and standard deviation {scale.StandardDeviation:G6}");
             var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, allSeeds, validation, initial, architecture, scale, shares: shares);
+            if (settings.Threads > 1 && allSeeds.Length == 1 && architecture.ParameterCount < SmallNetwork)
+                channel.Warning("{0}: NumberOfThreads = {1} for one network splits each of its matrix products over {1} threads; for a network this small "
+                    + "that was measured slower than one thread (1.7× on an Intel Xeon, 7–10× on an AMD EPYC: benchmarks/README.md). Threads pay off for "
+                    + "an ensemble's networks side by side.", trainer, settings.Threads);
             // TorchSharp loads libtorch without a lock: the background load the trainer started must be over before the first product.
             EngineWarmUp.Start().Wait();
             ScoringCode.CompileInBackground(); // on the core training leaves idle: the model's first rows find their code compiled
@@ -135,6 +139,9 @@ namespace Microsoft.ML.Trainers.Mlp
         /// network 0 is the model's own seed and no two networks share a seed when the models' seeds are i × 1,000,003 apart).</summary>
         private static int[] SubMemberSeeds(int[] seeds, int members) => members == 1 ? seeds
             : Enumerable.Range(0, seeds.Length * members).Select(x => unchecked(seeds[x / members] + x % members * seeds.Length * MemberSeedStride)).ToArray();
+
+        /// <summary>Parameters below which one network's products are too small to share among threads (the seed model has 47,410).</summary>
+        private const long SmallNetwork = 1_000_000;
 
         /// <summary>How far apart the seeds of networks trained together are (an ensemble's copies, a model's averaged
         /// networks): a prime, so that members differ and no two share a seed.</summary>
