@@ -133,40 +133,26 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 var b1 = panels > 1 ? Avx512F.LoadVector512(b + Lanes) : default;
                 var b2 = panels > 2 ? Avx512F.LoadVector512(b + 2 * Lanes) : default;
                 var b3 = panels > 3 ? Avx512F.LoadVector512(b + 3 * Lanes) : default;
-                var x = Vector512.Create(a0[at]);
-                c00 = Avx512F.FusedMultiplyAdd(x, b0, c00);
-                if (panels > 1) c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
-                if (panels > 2) c02 = Avx512F.FusedMultiplyAdd(x, b2, c02);
-                if (panels > 3) c03 = Avx512F.FusedMultiplyAdd(x, b3, c03);
-                if (rows > 1)
-                {
-                    x = Vector512.Create(a1[at]);
-                    c10 = Avx512F.FusedMultiplyAdd(x, b0, c10);
-                    if (panels > 1) c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
-                    if (panels > 2) c12 = Avx512F.FusedMultiplyAdd(x, b2, c12);
-                    if (panels > 3) c13 = Avx512F.FusedMultiplyAdd(x, b3, c13);
-                }
-                if (rows > 2)
-                {
-                    x = Vector512.Create(a2[at]);
-                    c20 = Avx512F.FusedMultiplyAdd(x, b0, c20);
-                    if (panels > 1) c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
-                    if (panels > 2) c22 = Avx512F.FusedMultiplyAdd(x, b2, c22);
-                    if (panels > 3) c23 = Avx512F.FusedMultiplyAdd(x, b3, c23);
-                }
-                if (rows > 3)
-                {
-                    x = Vector512.Create(a3[at]);
-                    c30 = Avx512F.FusedMultiplyAdd(x, b0, c30);
-                    if (panels > 1) c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
-                    if (panels > 2) c32 = Avx512F.FusedMultiplyAdd(x, b2, c32);
-                    if (panels > 3) c33 = Avx512F.FusedMultiplyAdd(x, b3, c33);
-                }
+                Accumulate(Vector512.Create(a0[at]), b0, b1, b2, b3, panels, ref c00, ref c01, ref c02, ref c03);
+                if (rows > 1) Accumulate(Vector512.Create(a1[at]), b0, b1, b2, b3, panels, ref c10, ref c11, ref c12, ref c13);
+                if (rows > 2) Accumulate(Vector512.Create(a2[at]), b0, b1, b2, b3, panels, ref c20, ref c21, ref c22, ref c23);
+                if (rows > 3) Accumulate(Vector512.Create(a3[at]), b0, b1, b2, b3, panels, ref c30, ref c31, ref c32, ref c33);
             }
             Store(o.C, c00, c01, c02, c03, panels, o.LastPanelLanes);
             if (rows > 1) Store(o.C + o.Ldc, c10, c11, c12, c13, panels, o.LastPanelLanes);
             if (rows > 2) Store(o.C + 2 * o.Ldc, c20, c21, c22, c23, panels, o.LastPanelLanes);
             if (rows > 3) Store(o.C + 3 * o.Ldc, c30, c31, c32, c33, panels, o.LastPanelLanes);
+        }
+
+        /// <summary>One row of a tile: its accumulators += x · the input's panels.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Accumulate(Vector512<float> x, Vector512<float> b0, Vector512<float> b1, Vector512<float> b2, Vector512<float> b3, int panels,
+            ref Vector512<float> c0, ref Vector512<float> c1, ref Vector512<float> c2, ref Vector512<float> c3)
+        {
+            c0 = Avx512F.FusedMultiplyAdd(x, b0, c0);
+            if (panels > 1) c1 = Avx512F.FusedMultiplyAdd(x, b1, c1);
+            if (panels > 2) c2 = Avx512F.FusedMultiplyAdd(x, b2, c2);
+            if (panels > 3) c3 = Avx512F.FusedMultiplyAdd(x, b3, c3);
         }
 
         /// <summary>A row's panels; of the last one only its first <paramref name="lastLanes"/> lanes.</summary>

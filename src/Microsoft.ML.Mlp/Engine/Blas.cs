@@ -43,10 +43,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Tests only: true sends every product through libtorch, to check the direct calls give its very bits.</summary>
         internal static bool UseLibTorchProducts { get; set; }
 
-        /// <summary>Row-major c[m, n] = beta · c + a[m, k] · b[k, n], each matrix contiguous.</summary>
-        public static void Product(float* a, float* b, float* c, int m, int n, int k, float beta) =>
-            Product(false, b, n, false, a, k, c, n, m, n, k, beta);
-
         /// <summary>
         /// Row-major c[m, n] (row length <paramref name="ldc"/>) = beta · c + a · b, where b ([k, n]) and a ([m, k]) are each
         /// stored row-major as they are (leading dimension = stored row length), or transposed. Column-major BLAS sees

@@ -88,8 +88,8 @@ namespace Microsoft.ML.Trainers.Mlp
             var settings = TrainingSettingsBuilder.Build(host, channel, task, options, recipe, allSeeds, validation, initial, architecture, scale, shares: shares);
             if (settings.Threads > 1 && allSeeds.Length == 1 && architecture.ParameterCount < SmallNetwork)
                 channel.Warning("{0}: NumberOfThreads = {1} for one network splits each of its matrix products over {1} threads; for a network this small "
-                    + "that was measured slower than one thread (1.7× on an Intel Xeon, 7–10× on an AMD EPYC: benchmarks/README.md). Threads pay off for "
-                    + "an ensemble's networks side by side.", trainer, settings.Threads);
+                    + "that was measured slower than one thread (1.7× on an Intel Xeon, 7–10× on an AMD EPYC: benchmarks/README.md). Leave NumberOfThreads "
+                    + "null (1) for one network; threads pay off for an ensemble's networks side by side.", trainer, settings.Threads);
             // TorchSharp loads libtorch without a lock: the background load the trainer started must be over before the first product.
             EngineWarmUp.Start().Wait();
             ScoringCode.CompileInBackground(); // on the core training leaves idle: the model's first rows find their code compiled
