@@ -21,6 +21,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
             "  --epochs N        training epochs for both sides (default 2)\n" +
             "  --skip-reference  measure this library only\n" +
             "  --managed-products  train with ManagedMatrixProducts (the managed AVX-512 kernel instead of MKL's sgemm)\n" +
+            "  --mkl-products    keep every product in MKL's sgemm (without SgemmReplica, the managed kernel where it gives MKL's bits)\n" +
             "  --threads N       libtorch threads for this library's training (default 1, as the reference);\n" +
             "                    in the onnx mode also ONNX Runtime's intra-op threads\n" +
             "  --rows N          explain mode: test rows explained (default 2000)\n" +
@@ -60,6 +61,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
                     case "--epochs": o.Epochs = CommandLine.Whole(name, Next(), 1); break;
                     case "--skip-reference": o.SkipReference = true; break;
                     case "--managed-products": Datasets.ManagedProducts = true; break;
+                    case "--mkl-products": MklProducts.KeepInMkl(); break;
                     case "--estimator-first": o.EstimatorFirst = true; break;
                     case "--maxent": o.MaxEnt = true; break;
                     case "--threads": o.Threads = CommandLine.Whole(name, Next(), 1); break;

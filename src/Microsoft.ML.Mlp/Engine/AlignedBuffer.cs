@@ -35,6 +35,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 
         public int Length { get; }
 
+        /// <summary>Floats readable from element 0: <see cref="Length"/> plus the slack.</summary>
+        public int Capacity => Length + _slack;
+
         /// <summary>Address of element 0 (aligned; the array is pinned, so it never moves while the buffer lives).</summary>
         public unsafe float* Pointer => (float*)Marshal.UnsafeAddrOfPinnedArrayElement(_array, _origin);
 

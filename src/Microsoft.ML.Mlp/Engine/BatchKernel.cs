@@ -50,15 +50,38 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 Product(pa, rowStride, inputStride, pb, ldb, pbias, pc, ldc, rows, inputs, columns);
         }
 
+        /// <summary>
+        /// c[r, j] = (<paramref name="accumulate"/> ? c[r, j] : 0) + the sums, block after block in order, of a[r, i] · b[i, j]
+        /// over <paramref name="block"/> consecutive inputs (the last block what is left), each block's sum from zero with
+        /// one fused multiply-add per input in order. MKL's sgemm sums in this order (blocks of its cache depth), so
+        /// <see cref="SgemmReplica"/> can give its very bits. Operands as in <see cref="BiasPlusProduct"/>; c is read (when
+        /// accumulating) and written in exactly its columns.
+        /// </summary>
+        public static void AddBlockedProduct(ReadOnlySpan<float> a, int rowStride, int inputStride, ReadOnlySpan<float> b, int ldb,
+            Span<float> c, int ldc, int rows, int inputs, int columns, int block, bool accumulate)
+        {
+            if (rows < 1 || inputs < 1 || columns < 1 || block < 1 || rowStride < 0 || inputStride < 0 || ldc < columns || ldb < 0
+                || a.Length < (long)(rows - 1) * rowStride + (long)(inputs - 1) * inputStride + 1 || b.Length < (long)(inputs - 1) * ldb + PaddedColumns(columns)
+                || c.Length < (long)(rows - 1) * ldc + columns)
+                throw new ArgumentOutOfRangeException(nameof(rows), $"A [{rows}, {inputs}] · [{inputs}, {columns}] product does not fit the operands given.");
+            fixed (float* pa = a, pb = b, pc = c)
+                Product(pa, rowStride, inputStride, pb, ldb, null, pc, ldc, rows, inputs, columns, block, accumulate);
+        }
+
         private static long s_products;
 
-        /// <summary>Products run so far in this process (tests check that a path really runs here).</summary>
+        /// <summary>Products run so far in this process by <see cref="BiasPlusProduct"/> (tests check that a path really runs here).</summary>
         internal static long Products => System.Threading.Interlocked.Read(ref s_products);
 
+        /// <summary>Bias-first products (<paramref name="bias"/> set), or blocked ones (<paramref name="bias"/> null): each
+        /// tile's running sums on the stack, starting from c or zero, each block's sums added to them in turn.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // whole batches run through it: optimised from its first call
-        private static void Product(float* a, int rowStride, int inputStride, float* b, int ldb, float* bias, float* c, int ldc, int rows, int inputs, int columns)
+        private static void Product(float* a, int rowStride, int inputStride, float* b, int ldb, float* bias, float* c, int ldc, int rows, int inputs, int columns,
+            int block = int.MaxValue, bool accumulate = false)
         {
             int panels = PaddedColumns(columns) / Lanes, lastLanes = columns - (panels - 1) * Lanes;
+            float* run = stackalloc float[TileRows * 4 * Lanes], zeros = stackalloc float[4 * Lanes];
+            new Span<float>(zeros, 4 * Lanes).Clear();
             for (int r = 0; r < rows; r += TileRows)
             {
                 float* ar = a + (long)r * rowStride, cr = c + (long)r * ldc;
@@ -67,29 +90,51 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 {
                     int take = Math.Min(4, panels - p), offset = p * Lanes;
                     // Lanes of the tile's last panel that are real columns (the rest are computed, not stored).
-                    int stored = p + take == panels ? lastLanes : Lanes;
-                    var at = new Operands(ar, rowStride, inputStride, b + offset, ldb, bias + offset, cr + offset, ldc, inputs, stored);
-                    switch (take * TileRows + tileRows)
+                    int stored = p + take == panels ? lastLanes : Lanes, width = (take - 1) * Lanes + stored;
+                    if (bias != null || (!accumulate && inputs <= block)) // one block from zero: the same sums as from a zero bias
+                        Tile(new Operands(ar, rowStride, inputStride, b + offset, ldb, bias != null ? bias + offset : zeros, cr + offset, ldc, inputs, stored, null), take, tileRows);
+                    else
                     {
-                        case 5: Tile<One, One>(at); break;
-                        case 6: Tile<One, Two>(at); break;
-                        case 7: Tile<One, Three>(at); break;
-                        case 8: Tile<One, Four>(at); break;
-                        case 9: Tile<Two, One>(at); break;
-                        case 10: Tile<Two, Two>(at); break;
-                        case 11: Tile<Two, Three>(at); break;
-                        case 12: Tile<Two, Four>(at); break;
-                        case 13: Tile<Three, One>(at); break;
-                        case 14: Tile<Three, Two>(at); break;
-                        case 15: Tile<Three, Three>(at); break;
-                        case 16: Tile<Three, Four>(at); break;
-                        case 17: Tile<Four, One>(at); break;
-                        case 18: Tile<Four, Two>(at); break;
-                        case 19: Tile<Four, Three>(at); break;
-                        default: Tile<Four, Four>(at); break;
+                        for (int t = 0; t < tileRows; t++)
+                        {
+                            var sums = new Span<float>(run + t * 4 * Lanes, 4 * Lanes);
+                            sums.Clear();
+                            if (accumulate)
+                                new ReadOnlySpan<float>(cr + t * ldc + offset, width).CopyTo(sums);
+                        }
+                        for (int start = 0; start < inputs; start += block)
+                            Tile(new Operands(ar + (long)start * inputStride, rowStride, inputStride, b + offset + (long)start * ldb, ldb, null, null, 0,
+                                Math.Min(block, inputs - start), stored, run), take, tileRows);
+                        for (int t = 0; t < tileRows; t++)
+                            new ReadOnlySpan<float>(run + t * 4 * Lanes, width).CopyTo(new Span<float>(cr + t * ldc + offset, width));
                     }
                     p += take;
                 }
+            }
+        }
+
+        /// <summary>The tile of <paramref name="panels"/> panels by <paramref name="rows"/> rows, each shape through code of its own.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Tile(in Operands at, int panels, int rows)
+        {
+            switch (panels * TileRows + rows)
+            {
+                case 5: Tile<One, One>(at); break;
+                case 6: Tile<One, Two>(at); break;
+                case 7: Tile<One, Three>(at); break;
+                case 8: Tile<One, Four>(at); break;
+                case 9: Tile<Two, One>(at); break;
+                case 10: Tile<Two, Two>(at); break;
+                case 11: Tile<Two, Three>(at); break;
+                case 12: Tile<Two, Four>(at); break;
+                case 13: Tile<Three, One>(at); break;
+                case 14: Tile<Three, Two>(at); break;
+                case 15: Tile<Three, Three>(at); break;
+                case 16: Tile<Three, Four>(at); break;
+                case 17: Tile<Four, One>(at); break;
+                case 18: Tile<Four, Two>(at); break;
+                case 19: Tile<Four, Three>(at); break;
+                default: Tile<Four, Four>(at); break;
             }
         }
 
@@ -97,12 +142,16 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private readonly struct Operands
         {
             public readonly float* A, B, Bias, C;
+
+            /// <summary>Null: sums start at the bias and go to c. Else the tile's running sums (4 panels a row), to which
+            /// this block's sums, started at zero, are added.</summary>
+            public readonly float* Run;
             public readonly int RowStride, InputStride, Ldb, Ldc, Inputs, LastPanelLanes;
 
-            public Operands(float* a, int rowStride, int inputStride, float* b, int ldb, float* bias, float* c, int ldc, int inputs, int lastPanelLanes)
+            public Operands(float* a, int rowStride, int inputStride, float* b, int ldb, float* bias, float* c, int ldc, int inputs, int lastPanelLanes, float* run)
             {
                 A = a; RowStride = rowStride; InputStride = inputStride; B = b; Ldb = ldb; Bias = bias; C = c; Ldc = ldc; Inputs = inputs;
-                LastPanelLanes = lastPanelLanes;
+                LastPanelLanes = lastPanelLanes; Run = run;
             }
         }
 
@@ -115,10 +164,11 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             int panels = TPanels.Count, rows = TRows.Count;
             float* b = o.B;
-            var bias0 = Avx512F.LoadVector512(o.Bias);
-            var bias1 = panels > 1 ? Avx512F.LoadVector512(o.Bias + Lanes) : default;
-            var bias2 = panels > 2 ? Avx512F.LoadVector512(o.Bias + 2 * Lanes) : default;
-            var bias3 = panels > 3 ? Avx512F.LoadVector512(o.Bias + 3 * Lanes) : default;
+            bool fromBias = o.Run == null;
+            var bias0 = fromBias ? Avx512F.LoadVector512(o.Bias) : default;
+            var bias1 = fromBias && panels > 1 ? Avx512F.LoadVector512(o.Bias + Lanes) : default;
+            var bias2 = fromBias && panels > 2 ? Avx512F.LoadVector512(o.Bias + 2 * Lanes) : default;
+            var bias3 = fromBias && panels > 3 ? Avx512F.LoadVector512(o.Bias + 3 * Lanes) : default;
             Vector512<float> c00 = bias0, c01 = bias1, c02 = bias2, c03 = bias3;
             Vector512<float> c10 = bias0, c11 = bias1, c12 = bias2, c13 = bias3;
             Vector512<float> c20 = bias0, c21 = bias1, c22 = bias2, c23 = bias3;
@@ -138,6 +188,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 if (rows > 2) Accumulate(Vector512.Create(a2[at]), b0, b1, b2, b3, panels, ref c20, ref c21, ref c22, ref c23);
                 if (rows > 3) Accumulate(Vector512.Create(a3[at]), b0, b1, b2, b3, panels, ref c30, ref c31, ref c32, ref c33);
             }
+            if (!fromBias)
+            {
+                AddTo(o.Run, c00, c01, c02, c03, panels);
+                if (rows > 1) AddTo(o.Run + 4 * Lanes, c10, c11, c12, c13, panels);
+                if (rows > 2) AddTo(o.Run + 8 * Lanes, c20, c21, c22, c23, panels);
+                if (rows > 3) AddTo(o.Run + 12 * Lanes, c30, c31, c32, c33, panels);
+                return;
+            }
             Store(o.C, c00, c01, c02, c03, panels, o.LastPanelLanes);
             if (rows > 1) Store(o.C + o.Ldc, c10, c11, c12, c13, panels, o.LastPanelLanes);
             if (rows > 2) Store(o.C + 2 * o.Ldc, c20, c21, c22, c23, panels, o.LastPanelLanes);
@@ -153,6 +211,16 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             if (panels > 1) c1 = Avx512F.FusedMultiplyAdd(x, b1, c1);
             if (panels > 2) c2 = Avx512F.FusedMultiplyAdd(x, b2, c2);
             if (panels > 3) c3 = Avx512F.FusedMultiplyAdd(x, b3, c3);
+        }
+
+        /// <summary>A row's running sums += its block sums.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddTo(float* run, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, int panels)
+        {
+            Avx512F.Store(run, Avx512F.Add(Avx512F.LoadVector512(run), v0));
+            if (panels > 1) Avx512F.Store(run + Lanes, Avx512F.Add(Avx512F.LoadVector512(run + Lanes), v1));
+            if (panels > 2) Avx512F.Store(run + 2 * Lanes, Avx512F.Add(Avx512F.LoadVector512(run + 2 * Lanes), v2));
+            if (panels > 3) Avx512F.Store(run + 3 * Lanes, Avx512F.Add(Avx512F.LoadVector512(run + 3 * Lanes), v3));
         }
 
         /// <summary>A row's panels; of the last one only its first <paramref name="lastLanes"/> lanes.</summary>

@@ -15,6 +15,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     {
         private static readonly delegate* unmanaged<byte*, byte*, int*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*, void> s_sgemm;
         private static readonly delegate* unmanaged<int*, int> s_setLocalThreads;
+        private static readonly delegate* unmanaged<int> s_maxThreads;
 
         static Blas()
         {
@@ -28,8 +29,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 if (!NativeLibrary.TryLoad(name, out var library))
                     continue;
                 // Both or neither: a product is only run directly where its threads can be set.
-                if (NativeLibrary.TryGetExport(library, "sgemm_", out var sgemm) && NativeLibrary.TryGetExport(library, "mkl_set_num_threads_local", out var local))
+                if (NativeLibrary.TryGetExport(library, "sgemm_", out var sgemm) && NativeLibrary.TryGetExport(library, "mkl_set_num_threads_local", out var local)
+                    && NativeLibrary.TryGetExport(library, "mkl_get_max_threads", out var max))
                 {
+                    s_maxThreads = (delegate* unmanaged<int>)max;
                     s_sgemm = (delegate* unmanaged<byte*, byte*, int*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*, void>)sgemm;
                     s_setLocalThreads = (delegate* unmanaged<int*, int>)local;
                 }
@@ -54,6 +57,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             float alpha = 1;
             s_sgemm(&transB, &transA, &n, &m, &k, &alpha, b, &ldb, a, &lda, &beta, c, &ldc);
         }
+
+        /// <summary>MKL's threads for products the calling thread runs (its own setting, else the process-wide one).</summary>
+        public static int ThreadsOfThisThread => s_maxThreads();
 
         /// <summary>MKL's threads for products the calling thread runs from now on (0: back to the process-wide setting);
         /// returns the previous value for this thread.</summary>

@@ -38,6 +38,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 output.CheckWithin();
                 a.CheckWithin();
                 b.CheckWithin();
+                if (SgemmReplica.TryMultiplyAdd(output, a, b, beta))
+                    return;
                 // libtorch's addmm_ on a row-major result computes resultᵀ = bᵀ · aᵀ in column-major BLAS: b first; each
                 // operand as stored ('T' when stored transposed), its stored row length the leading dimension.
                 Blas.Product(b.Transposed, b.Buffer.Pointer + b.Offset, b.RowLength, a.Transposed, a.Buffer.Pointer + a.Offset, a.RowLength,

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+
+namespace Microsoft.ML.Trainers.Mlp.Engine
+{
+    /// <summary>
+    /// MKL's products, with MKL's very bits, through <see cref="BatchKernel"/> where that is faster. Why: on AMD EPYC MKL runs
+    /// its generic kernels (~60 GFLOP/s on the seed model's shapes, a third of what the managed kernel reaches), and any
+    /// product that rounds differently would change what a seed trains. MKL's sgemm sums each output in blocks of its cache
+    /// depth along the inner dimension, each block from zero, and adds the blocks to the output in order; its block size
+    /// depends on the shape and the CPU. So for every product shape (sizes, strides, transposes, beta, alignment and MKL's
+    /// thread count) the first call runs a probe: MKL and the blocked kernel multiply the same random operands, and each
+    /// block size is tried until one gives every output bit for bit. Shapes with no such size (seen: one or three rows,
+    /// MKL's narrow-output kernels, any CPU where MKL sums otherwise) keep MKL. Either way the bits are MKL's.
+    /// </summary>
+    internal static unsafe class SgemmReplica
+    {
+        private static readonly ConcurrentDictionary<Shape, int> s_blocks = new();
+
+        private static long s_products;
+
+        /// <summary>Products taken so far in this process (tests and benchmarks report it).</summary>
+        internal static long Products => System.Threading.Interlocked.Read(ref s_products);
+
+        /// <summary>Tests and the benchmark's --mkl-products: true keeps every product in MKL.</summary>
+        internal static bool Disabled { get; set; }
+
+        /// <summary>
+        /// output = beta · output + a · b as <see cref="Blas.Product"/> would compute it, if a probe found the kernel gives
+        /// its bits for this shape; false (nothing written) where it cannot: no AVX-512, b stored transposed, beta neither 0
+        /// nor 1, b's last row without a panel's slack, or no block size matched.
+        /// </summary>
+        public static bool TryMultiplyAdd(MatrixOperand output, MatrixOperand a, MatrixOperand b, float beta)
+        {
+            int rows = output.Rows, columns = output.Columns, inner = a.LogicalColumns;
+            if (Disabled || !BatchKernel.Supported || !Blas.Available || b.Transposed || (beta != 0 && beta != 1)
+                || (long)b.Offset + (long)(inner - 1) * b.RowLength + BatchKernel.PaddedColumns(columns) > b.Buffer.Capacity)
+                return false;
+            var shape = new Shape(rows, columns, inner, a.Transposed, a.RowLength, b.RowLength, output.RowLength, beta != 0,
+                Misalignment(a), Misalignment(b), Misalignment(output), Blas.ThreadsOfThisThread);
+            int block = s_blocks.GetOrAdd(shape, Probe);
+            if (block == 0)
+                return false;
+            Multiply(output.Buffer.AsSpan(output.Offset), a.Buffer.AsSpan(a.Offset), b.Buffer.AsSpanWithSlack(b.Offset), shape, block);
+            System.Threading.Interlocked.Increment(ref s_products);
+            return true;
+        }
+
+        private static void Multiply(Span<float> c, ReadOnlySpan<float> a, ReadOnlySpan<float> b, in Shape s, int block) =>
+            BatchKernel.AddBlockedProduct(a, s.ATransposed ? 1 : s.Lda, s.ATransposed ? s.Lda : 1, b, s.Ldb, c, s.Ldc, s.Rows, s.Inner, s.Columns, block, s.Accumulate);
+
+        /// <summary>Floats by which the operand's first element misses a 64-byte boundary (MKL's path can depend on it).</summary>
+        private static int Misalignment(MatrixOperand operand) => operand.Offset % (AlignedBuffer.Alignment / sizeof(float));
+
+        /// <summary>The block size with which the kernel gives MKL's bits for this shape, or 0 for none.</summary>
+        private static int Probe(Shape s)
+        {
+            int aStored = s.ATransposed ? s.Inner : s.Rows, padded = BatchKernel.PaddedColumns(s.Columns);
+            var a = Operand(s.AMisalignment, (aStored - 1) * s.Lda + (s.ATransposed ? s.Rows : s.Inner), 0, 1);
+            var b = Operand(s.BMisalignment, (s.Inner - 1) * s.Ldb + padded, 0, 2);
+            int cLength = (s.Rows - 1) * s.Ldc + s.Columns;
+            var start = Operand(s.CMisalignment, cLength, 0, 3);
+            var expected = Operand(s.CMisalignment, cLength, 0, 3);
+            Blas.Product(false, b.Pointer + s.BMisalignment, s.Ldb, s.ATransposed, a.Pointer + s.AMisalignment, s.Lda,
+                expected.Pointer + s.CMisalignment, s.Ldc, s.Rows, s.Columns, s.Inner, s.Accumulate ? 1 : 0);
+            GC.KeepAlive(a);
+            GC.KeepAlive(b);
+            GC.KeepAlive(expected);
+            var got = new float[cLength];
+            var wanted = expected.AsSpan(s.CMisalignment, cLength);
+            // Cheap screening on a few outputs (scalar), then the whole product through the kernel.
+            foreach (int block in Candidates(s.Inner))
+            {
+                if (!MatchesAtCorners(a.AsSpan(s.AMisalignment), b.AsSpan(s.BMisalignment), start.AsSpan(s.CMisalignment), wanted, s, block))
+                    continue;
+                start.AsSpan(s.CMisalignment, cLength).CopyTo(got);
+                Multiply(got, a.AsSpan(s.AMisalignment), b.AsSpanWithSlack(s.BMisalignment), s, block);
+                if (got.AsSpan().SequenceEqual(wanted)) // bitwise for floats: NaN patterns included
+                    return block;
+            }
+            return 0;
+        }
+
+        /// <summary>Block sizes to try: one block, the sizes seen (192; half a sum shorter than two, rounded down to 16), then
+        /// every size where that stays cheap (the screening costs four sums per size).</summary>
+        private static IEnumerable<int> Candidates(int inner)
+        {
+            var seen = new HashSet<int>();
+            foreach (int block in new[] { inner, 192, inner / 2 / 16 * 16, 256, 384, 128, 96, 64 })
+                if (block >= 1 && block <= inner && seen.Add(block))
+                    yield return block;
+            if (inner > 1024)
+                yield break;
+            for (int block = inner - 1; block >= 1; block--)
+                if (seen.Add(block))
+                    yield return block;
+        }
+
+        /// <summary>A buffer with <paramref name="misalignment"/> floats before the operand, random values in [-1, 1).</summary>
+        private static AlignedBuffer Operand(int misalignment, int length, int slack, int seed)
+        {
+            var buffer = new AlignedBuffer(misalignment + length + BatchKernel.Lanes, slack);
+            var random = new Random(seed);
+            var values = buffer.AsSpan();
+            for (int i = 0; i < values.Length; i++)
+                values[i] = (float)(random.NextDouble() * 2 - 1);
+            return buffer;
+        }
+
+        /// <summary>Whether the blocked sum gives MKL's bits at the first and last output of the first and last row.</summary>
+        private static bool MatchesAtCorners(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> start, ReadOnlySpan<float> wanted, in Shape s, int block)
+        {
+            foreach (int r in new[] { 0, s.Rows - 1 })
+                foreach (int j in new[] { 0, s.Columns - 1 })
+                {
+                    float sum = s.Accumulate ? start[r * s.Ldc + j] : 0;
+                    for (int begin = 0; begin < s.Inner; begin += block)
+                    {
+                        float part = 0;
+                        for (int i = begin; i < Math.Min(s.Inner, begin + block); i++)
+                            part = MathF.FusedMultiplyAdd(s.ATransposed ? a[i * s.Lda + r] : a[r * s.Lda + i], b[i * s.Ldb + j], part);
+                        sum += part;
+                    }
+                    if (BitConverter.SingleToInt32Bits(sum) != BitConverter.SingleToInt32Bits(wanted[r * s.Ldc + j]))
+                        return false;
+                }
+            return true;
+        }
+
+        /// <summary>Everything MKL's choice of kernel may depend on.</summary>
+        private readonly record struct Shape(int Rows, int Columns, int Inner, bool ATransposed, int Lda, int Ldb, int Ldc, bool Accumulate,
+            int AMisalignment, int BMisalignment, int CMisalignment, int Threads);
+    }
+}

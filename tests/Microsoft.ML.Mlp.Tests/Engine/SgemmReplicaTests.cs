@@ -1,0 +1,151 @@
+using System;
+using System.Linq;
+using Microsoft.ML.Trainers.Mlp.Engine;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Microsoft.ML.Mlp.Tests
+{
+    /// <summary>
+    /// <see cref="SgemmReplica"/>: MKL's products through the managed kernel only where that gives MKL's very bits. The blocked
+    /// kernel sums exactly block by block; on fresh operands (not the probe's) every product has the bits MKL gives, whether the
+    /// replica took it or not; and training trains the same bits with and without it. Which shapes the replica takes depends
+    /// on the CPU and MKL (on AMD EPYC: every one but narrow outputs and one or three rows); the bits never do.
+    /// </summary>
+    public class SgemmReplicaTests
+    {
+        private readonly ITestOutputHelper _output;
+
+        public SgemmReplicaTests(ITestOutputHelper output) => _output = output;
+
+        [Fact]
+        public void TheBlockedKernelSumsEachBlockFromZeroAndAddsTheBlocksInOrder()
+        {
+            if (!BatchKernel.Supported)
+                return;
+            var random = new Random(5);
+            float Next() => (float)(random.NextDouble() * 4 - 2);
+            foreach (var (rows, inputs, columns) in new[] { (1, 1, 1), (4, 3, 10), (7, 50, 16), (5, 784, 50), (6, 193, 65), (3, 400, 130) })
+                foreach (int block in new[] { 1, 7, 96, 192, int.MaxValue })
+                    foreach (bool transposed in new[] { false, true })
+                        foreach (bool accumulate in new[] { false, true })
+                        {
+                            int ldb = columns + 3, ldc = columns + 5;
+                            int rowStride = transposed ? 1 : inputs + 2, inputStride = transposed ? rows + 1 : 1;
+                            var a = Enumerable.Range(0, transposed ? inputs * (rows + 1) : rows * (inputs + 2)).Select(_ => Next()).ToArray();
+                            var b = Enumerable.Range(0, (inputs - 1) * ldb + BatchKernel.PaddedColumns(columns)).Select(_ => Next()).ToArray();
+                            var start = Enumerable.Range(0, rows * ldc).Select(j => j % ldc < columns ? Next() : float.NaN).ToArray(); // NaN: not to be written
+                            var c = (float[])start.Clone();
+                            BatchKernel.AddBlockedProduct(a, rowStride, inputStride, b, ldb, c, ldc, rows, inputs, columns, block, accumulate);
+                            for (int r = 0; r < rows; r++)
+                                for (int j = 0; j < ldc; j++)
+                                {
+                                    if (j >= columns)
+                                    {
+                                        Assert.True(float.IsNaN(c[r * ldc + j]), $"column {j} of row {r} written past {columns} columns");
+                                        continue;
+                                    }
+                                    float expected = accumulate ? start[r * ldc + j] : 0;
+                                    for (int begin = 0; begin < inputs; begin += Math.Min(block, inputs))
+                                    {
+                                        float sum = 0;
+                                        for (int i = begin; i < Math.Min(inputs, begin + Math.Min(block, inputs)); i++)
+                                            sum = MathF.FusedMultiplyAdd(a[r * rowStride + i * inputStride], b[i * ldb + j], sum);
+                                        expected += sum;
+                                    }
+                                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(c[r * ldc + j]),
+                                        $"[{rows}, {inputs}] · [{inputs}, {columns}], block {block}, transposed {transposed}, accumulate {accumulate}: {c[r * ldc + j]} at ({r}, {j}), expected {expected}");
+                                }
+                        }
+            Assert.Throws<ArgumentOutOfRangeException>(() => BatchKernel.AddBlockedProduct(new float[8], 2, 1, new float[25], 10, new float[64], 16, 4, 2, 10, 1, false));
+            Assert.Throws<ArgumentOutOfRangeException>(() => BatchKernel.AddBlockedProduct(new float[8], 2, 1, new float[32], 16, new float[64], 16, 4, 2, 16, 0, false));
+        }
+
+        /// <summary>The probe multiplies operands of its own; these products, on other values, strides and alignments, must still
+        /// have MKL's bits: a wrong block size would show in nearly every output.</summary>
+        [Fact]
+        public void EveryProductHasMklsBitsOnOperandsTheProbeNeverSaw()
+        {
+            Assert.True(Blas.Available);
+            var random = new Random(17);
+            long taken = 0, products = 0;
+            // The seed model's and the digits tests' shapes, a tail batch, one and three rows, narrow outputs, deep and shallow
+            // sums, strided and misaligned operands, a transposed left operand (kernel gradients) and a transposed right one (input
+            // gradients: never taken).
+            foreach (var (rows, columns, inner) in new[] { (32, 50, 784), (16, 50, 50), (32, 10, 50), (784, 50, 32), (128, 512, 784), (96, 512, 512), (1, 64, 200), (3, 64, 200), (37, 256, 30), (128, 100, 1000), (64, 48, 193) })
+                foreach (bool aTransposed in new[] { false, true })
+                    foreach (bool bTransposed in new[] { false, true })
+                        foreach (float beta in new[] { 0f, 1f })
+                            foreach (int shift in new[] { 0, 3 })
+                            {
+                                int stride = shift == 0 ? 0 : columns + shift;
+                                var a = Operand(random, shift, rows, inner, aTransposed);
+                                var b = Operand(random, shift, inner, columns, bTransposed);
+                                var start = Operand(random, shift, rows, columns, false, stride);
+                                float[] Product(bool replica)
+                                {
+                                    var output = new MatrixOperand(new AlignedBuffer(start.Buffer.Length, BatchKernel.Lanes), start.Offset, rows, columns, Stride: stride);
+                                    start.Buffer.AsSpan().CopyTo(output.Buffer.AsSpan());
+                                    SgemmReplica.Disabled = !replica;
+                                    try
+                                    {
+                                        long before = SgemmReplica.Products;
+                                        MatrixViews.MultiplyAddOnce(output, a, b, beta);
+                                        taken += SgemmReplica.Products - before;
+                                    }
+                                    finally
+                                    {
+                                        SgemmReplica.Disabled = false;
+                                    }
+                                    return output.Buffer.ToArray();
+                                }
+                                var mkl = Product(false);
+                                var replicated = Product(true);
+                                products++;
+                                Assert.True(mkl.AsSpan().SequenceEqual(replicated),
+                                    $"[{rows}, {inner}] · [{inner}, {columns}], a transposed {aTransposed}, b transposed {bTransposed}, beta {beta}, shift {shift}: other bits than MKL's");
+                            }
+            _output.WriteLine($"{taken} of {products} products through the kernel on this CPU");
+        }
+
+        /// <summary>A [rows, columns] operand (stored as its transpose when asked) at <paramref name="shift"/> floats into its buffer,
+        /// random values, a panel of slack after it.</summary>
+        private static MatrixOperand Operand(Random random, int shift, int rows, int columns, bool transposed, int stride = 0)
+        {
+            int storedRows = transposed ? columns : rows, storedColumns = transposed ? rows : columns, rowLength = stride > 0 ? stride : storedColumns;
+            var buffer = new AlignedBuffer(shift + storedRows * rowLength, BatchKernel.Lanes);
+            var values = buffer.AsSpan();
+            for (int i = 0; i < values.Length; i++)
+                values[i] = (float)(random.NextDouble() * 2 - 1);
+            return new MatrixOperand(buffer, shift, storedRows, storedColumns, transposed, stride);
+        }
+
+        [Fact]
+        public void TrainingTrainsTheSameBitsWithAndWithoutTheReplica()
+        {
+            var ml = new MLContext(seed: 1);
+            var train = Digits.Load(ml, 0, 400);
+            var test = Digits.Load(ml, 400, 100);
+            // Batch norm, dropout, a deep first sum (784 inputs: several of MKL's blocks), a short last batch, two fused members.
+            var options = TrainedDigits.QuickOptions(epochs: 2);
+            options.HiddenLayerSizes = new[] { 48, 20 };
+            options.EnsembleSize = 2;
+            float[][] Fit(bool replica)
+            {
+                SgemmReplica.Disabled = !replica;
+                try
+                {
+                    return TrainedDigits.Scores(TrainedDigits.Pipeline(ml, options).Fit(train), test);
+                }
+                finally
+                {
+                    SgemmReplica.Disabled = false;
+                }
+            }
+            long before = SgemmReplica.Products;
+            var replicated = Fit(true);
+            _output.WriteLine($"{SgemmReplica.Products - before} products through the kernel on this CPU");
+            Assert.Equal(Fit(false), replicated);
+        }
+    }
+}
