@@ -11,9 +11,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// each broadcast of a by its panels). Why not MKL's sgemm: on AMD EPYC it ran the seed model's products at ~60 GFLOP/s,
     /// PredictBatch at 0.69× ONNX Runtime. Used by bulk scoring, and by training's forward products and kernel gradients
     /// where an option asks for other rounding than libtorch's (<c>ManagedMatrixProducts</c>, or networks sharing their batch
-    /// order); by default training keeps libtorch's (MKL's) products and their bits. Every output is bias, then one fused
-    /// multiply-add per input in input order:
-    /// its bits depend neither on the vector width, the tiling, the thread count nor the operands' addresses.
+    /// order): there every output is bias, then one fused multiply-add per input in input order, and its bits depend neither
+    /// on the vector width, the tiling, the thread count nor the operands' addresses. By default training keeps MKL's bits:
+    /// <see cref="SgemmReplica"/> runs MKL's products here in MKL's own order (<see cref="AddBlockedProduct"/>) where a probe
+    /// shows that gives them.
     /// </summary>
     internal static unsafe class BatchKernel
     {

@@ -391,7 +391,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// shapes): the wide first layer's two, and each layer's forward product and kernel gradient (not the gradients passed
         /// down: their weights are read transposed), when <see cref="TrainingSettings.ManagedProducts"/> asks for it or members
         /// share their batch order on dense rows with a hidden layer (<c>_wide</c>) — options that change what a seed trains
-        /// anyway. Otherwise libtorch's products, and their bits. The kernel reads whole 16-float panels of each row of
+        /// anyway. Otherwise MKL's products, and their bits (run by <see cref="SgemmReplica"/> in the same kernel where it can
+        /// give them). The kernel reads whole 16-float panels of each row of
         /// <paramref name="b"/> and of <paramref name="bias"/>: the parameters carry a panel of slack, the activation-gradient
         /// buffers too. Those reads may reach into the next member's block while another worker writes it (members side by side):
         /// the lanes read there are computed and dropped, never stored, so no result depends on them.

@@ -7,7 +7,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// <summary>
     /// The engine's one matrix product: MKL's sgemm called directly (<see cref="Blas"/>) with the arguments libtorch's
     /// addmm_ would pass it, which saves libtorch's tensor handles and dispatch on every product (measured: seed model
-    /// 0.29 → 0.26 s/epoch, the same bits); or addmm_ itself where a dimension is 1 (libtorch reshapes those calls) or
+    /// 0.29 → 0.26 s/epoch, the same bits) — or its replica, the same bits from the managed kernel where a probe found it can
+    /// give them (<see cref="SgemmReplica"/>; on AMD EPYC 0.32 → 0.22–0.26 s/epoch); or addmm_ itself where a dimension is 1 (libtorch reshapes those calls) or
     /// libtorch exports no sgemm — over zero-copy views of aligned buffers, which an instance (the fast training path's)
     /// creates once per operand and reuses every step, and <see cref="MultiplyAddOnce"/> creates and releases per call.
     /// An instance owns the tensors it creates.

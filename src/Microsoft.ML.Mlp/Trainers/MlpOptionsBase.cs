@@ -79,11 +79,12 @@ namespace Microsoft.ML.Trainers.Mlp
 
         /// <summary>
         /// Training's matrix products (each layer's forward product and kernel gradient) in this package's managed kernel where
-        /// the CPU has AVX-512, instead of libtorch's (MKL's) sgemm. Faster where MKL is slow — on AMD EPYC (Zen 5) MKL runs the
-        /// seed model's products at ~60 GFLOP/s; there one seed model trained in 0.21–0.28 instead of 0.29–0.37 s/epoch (see
-        /// benchmarks/README.md) — but with other rounding than libtorch's products: a seed trains other bits than with the
-        /// default (reproducibly; the gradients passed between layers stay libtorch's). No effect on a CPU without AVX-512.
-        /// Default false. (Networks sharing their batch order on dense rows, <see cref="SharedBatchOrder"/>, use the kernel anyway.)
+        /// the CPU has AVX-512, every one of them, instead of libtorch's (MKL's) sgemm — with other rounding than libtorch's
+        /// products: a seed trains other bits than with the default (reproducibly; the gradients passed between layers stay
+        /// libtorch's). The default already runs every product it can in that kernel with MKL's very bits (where a probe finds
+        /// the kernel can give them: on AMD EPYC all but the output layer's), so this gains little more: on AMD EPYC (Zen 5) one
+        /// seed model trained in 0.20–0.22 against 0.23–0.26 s/epoch (see benchmarks/README.md). No effect on a CPU without
+        /// AVX-512. Default false. (Networks sharing their batch order on dense rows, <see cref="SharedBatchOrder"/>, use the kernel anyway.)
         /// </summary>
         public bool ManagedMatrixProducts;
 
