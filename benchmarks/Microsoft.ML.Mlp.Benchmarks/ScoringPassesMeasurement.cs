@@ -64,6 +64,8 @@ namespace Microsoft.ML.Mlp.Benchmarks
                 long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
                 var jit = System.Runtime.JitInfo.GetCompilationTime();
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                int collections = GC.CollectionCount(0);
+                long allocated = GC.GetTotalAllocatedBytes();
                 var clock = Stopwatch.StartNew();
                 var scored = model.Transform(data);
                 using var cursor = scored.GetRowCursor(new[] { scored.Schema["Score"] });
@@ -77,7 +79,8 @@ namespace Microsoft.ML.Mlp.Benchmarks
                 }
                 result[pass] = count / clock.Elapsed.TotalSeconds;
                 Log($"pass {pass + 1}: {clock.Elapsed.TotalMilliseconds:F1} ms, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds:F0} ms, {System.Runtime.JitInfo.GetCompiledMethodCount() - methods} methods compiled "
-                    + $"in {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F1} ms (this thread's and others')");
+                    + $"in {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F1} ms (this thread's and others'), "
+                    + $"{(GC.GetTotalAllocatedBytes() - allocated) / 1024} KiB allocated, {GC.CollectionCount(0) - collections} gen0 collections");
                 if (float.IsNaN(sum))
                     throw new InvalidOperationException("NaN score");
             }
