@@ -15,6 +15,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Tabular
             "  --only mlp        Mlp, LightGbm and the linear trainer only (no FastTree, voting, stacking)\n" +
             "  --set Name=Value  set a public field or property of the Mlp options before every Mlp fit (repeatable),\n" +
             "                    e.g. --set HiddenLayerSizes=256,256 --set Activation=Selu --set EarlyStoppingPatience=null\n" +
+            "  --mkl-products    keep every product in MKL's sgemm (without SgemmReplica: the same results, MKL's speed)\n" +
             "  --out FILE        also write the Markdown table to FILE\n" +
             "  --refit           each Mlp seed fits twice: the defaults (20% held out, best epoch), then on all training rows\n" +
             "                    with the recipe and best epoch count the first fit chose; the Mlp column is the refit (time: both)";
@@ -61,6 +62,7 @@ namespace Microsoft.ML.Mlp.Benchmarks.Tabular
                         break;
                     case "--set": o.Settings.Add(Next()); break;
                     case "--out": o.OutputFile = Next(); break;
+                    case "--mkl-products": MklProducts.KeepInMkl(); break;
                     default: throw new ArgumentException($"Unknown argument '{name}'.");
                 }
             }

@@ -71,8 +71,8 @@ namespace Microsoft.ML.Mlp.Tests
             long taken = 0, products = 0;
             // The seed model's and the digits tests' shapes, a tail batch, one and three rows, narrow outputs, deep and shallow
             // sums, strided and misaligned operands, a transposed left operand (kernel gradients) and a transposed right one (input
-            // gradients: never taken).
-            foreach (var (rows, columns, inner) in new[] { (32, 50, 784), (16, 50, 50), (32, 10, 50), (784, 50, 32), (128, 512, 784), (96, 512, 512), (1, 64, 200), (3, 64, 200), (37, 256, 30), (128, 100, 1000), (64, 48, 193) })
+            // gradients: copied for the kernel from 128 rows on).
+            foreach (var (rows, columns, inner) in new[] { (32, 50, 784), (16, 50, 50), (32, 10, 50), (784, 50, 32), (128, 512, 784), (96, 512, 512), (1, 64, 200), (3, 64, 200), (37, 256, 30), (128, 100, 1000), (64, 48, 193), (256, 256, 256), (130, 33, 70) })
                 foreach (bool aTransposed in new[] { false, true })
                     foreach (bool bTransposed in new[] { false, true })
                         foreach (float beta in new[] { 0f, 1f })
@@ -120,8 +120,11 @@ namespace Microsoft.ML.Mlp.Tests
             return new MatrixOperand(buffer, shift, storedRows, storedColumns, transposed, stride);
         }
 
-        [Fact]
-        public void TrainingTrainsTheSameBitsWithAndWithoutTheReplica()
+        /// <summary>Batches of 32 rows, and of 128 (the gradients passed down then go through the kernel too, Wᵀ copied).</summary>
+        [Theory]
+        [InlineData(32)]
+        [InlineData(128)]
+        public void TrainingTrainsTheSameBitsWithAndWithoutTheReplica(int batchSize)
         {
             var ml = new MLContext(seed: 1);
             var train = Digits.Load(ml, 0, 400);
@@ -130,6 +133,7 @@ namespace Microsoft.ML.Mlp.Tests
             var options = TrainedDigits.QuickOptions(epochs: 2);
             options.HiddenLayerSizes = new[] { 48, 20 };
             options.EnsembleSize = 2;
+            options.BatchSize = batchSize;
             float[][] Fit(bool replica)
             {
                 SgemmReplica.Disabled = !replica;
