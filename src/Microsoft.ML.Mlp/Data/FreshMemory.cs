@@ -13,6 +13,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
     internal static class FreshMemory
     {
         private const int MadviseHugePage = 14;        // MADV_HUGEPAGE (asm-generic: x64 and arm64)
+        private const int MadviseNormal = 0;           // MADV_NORMAL: no change
         private const long HugePageSize = 2L << 20;
 
         private static volatile bool s_unavailable;
@@ -34,6 +35,22 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                     if (end > start)
                         Madvise((void*)start, (nuint)(end - start), MadviseHugePage); // advisory: the result changes nothing
                 }
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                s_unavailable = true;
+            }
+        }
+
+        /// <summary>Binds madvise now (a call on no memory), so that the first real call does not bind it: see
+        /// <see cref="Engine.EngineWarmUp"/>.</summary>
+        public static unsafe void Bind()
+        {
+            if (s_unavailable || !OperatingSystem.IsLinux())
+                return;
+            try
+            {
+                Madvise(null, 0, MadviseNormal);
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
             {

@@ -8,9 +8,12 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// <summary>
     /// What a process's first fit pays once — libtorch's native load and MKL's first product, about 0.2 s measured — started
     /// in the background when the first Mlp trainer is created, so that it overlaps with what the caller and the fit do before
-    /// the first product (reading data, the pipeline's other transforms, the fit's checks, profile and feature scaling). Only
-    /// that: also compiling the engine's hot methods in the background was measured to slow the first fit down (it competes
-    /// with the fit's own JIT on two cores). It changes no result: nothing it touches is state a fit reads.
+    /// the first product (reading data, the pipeline's other transforms, the fit's checks, profile and feature scaling) —
+    /// as far as those bind no native function and start no thread meanwhile: both wait for the load to end (dlsym and a new
+    /// thread's thread-local storage take the dynamic loader's lock, which dlopen holds through libtorch's static
+    /// constructors; seen with a debugger and strace). So the functions a fit binds first are bound before the load
+    /// (<see cref="BindEntryPointsTheFitCalls"/>), and the training engine compiles on a thread started before it
+    /// (<see cref="TrainingCode"/>). It changes no result: nothing it touches is state a fit reads.
     /// </summary>
     internal static class EngineWarmUp
     {
@@ -27,12 +30,27 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var task = new Task(Warm);
             if (Interlocked.CompareExchange(ref s_warmUp, task, null) != null)
                 return s_warmUp;
+            BindEntryPointsTheFitCalls();
+            TrainingCode.CompileOnThreadOfItsOwn(); // before the load: a thread created during it waits for its end
             task.Start(TaskScheduler.Default);
             return task;
         }
 
         /// <summary>The exception the warm-up met, or null: it never throws, as a fit reports any real problem itself.</summary>
         public static Exception Failure { get; private set; }
+
+        /// <summary>
+        /// Binds, before the load starts, the native functions a fit's own thread first calls before it needs libtorch. Why:
+        /// .NET binds a native function at its first call with dlsym, which takes the dynamic loader's lock, and dlopen holds
+        /// that lock while libtorch's static constructors run (~0.25 s): a first call during the load waits for all of it.
+        /// Found with a debugger's breakpoint on dlsym during a first fit: the clock (DateTime.UtcNow, ML.NET's channels)
+        /// and madvise (<see cref="Data.FreshMemory"/>, reading the rows).
+        /// </summary>
+        private static void BindEntryPointsTheFitCalls()
+        {
+            _ = DateTime.UtcNow;
+            Data.FreshMemory.Bind();
+        }
 
         private static void Warm()
         {
