@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
@@ -10,8 +11,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// product that rounds differently would change what a seed trains. MKL's sgemm sums each output in blocks of its cache
     /// depth along the inner dimension, each block from zero, and adds the blocks to the output in order; its block size
     /// depends on the shape and the CPU. So for every product shape (sizes, strides, transposes, beta, alignment and MKL's
-    /// thread count) the first call runs a probe: MKL and the blocked kernel multiply the same random operands, and each
-    /// block size is tried until one gives every output bit for bit. Shapes with no such size (seen: one or three rows,
+    /// thread count) the first call runs a probe: MKL and the blocked kernel multiply the same random operands (several
+    /// sets for a product of few outputs, <see cref="ProbeOutputs"/>), and each block size is tried until one gives every
+    /// output bit for bit. Shapes with no such size (seen: one or three rows,
     /// MKL's narrow-output kernels, any CPU where MKL sums otherwise) keep MKL. Either way the bits are MKL's. A right operand
     /// stored transposed (the gradient passed down, dz · Wᵀ) is copied untransposed for the kernel where the product is
     /// large enough to pay for the copy.
@@ -80,33 +82,59 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Floats by which the operand's first element misses a 64-byte boundary (MKL's path can depend on it).</summary>
         private static int Misalignment(MatrixOperand operand) => operand.Offset % (AlignedBuffer.Alignment / sizeof(float));
 
+        /// <summary>Outputs a probe compares at the least: a shape with fewer (a short batch times a few classes) is multiplied
+        /// again on other random operands, so that no block size matches MKL's bits by chance.</summary>
+        private const int ProbeOutputs = 4096;
+
         /// <summary>The block size with which the kernel gives MKL's bits for this shape, or 0 for none.</summary>
         private static int Probe(Shape s)
         {
-            int aStored = s.ATransposed ? s.Inner : s.Rows, padded = BatchKernel.PaddedColumns(s.Columns);
-            var a = Operand(s.AMisalignment, (aStored - 1) * s.Lda + (s.ATransposed ? s.Rows : s.Inner), 0, 1);
-            var b = Operand(s.BMisalignment, s.BTransposed ? (s.Columns - 1) * s.Ldb + s.Inner : (s.Inner - 1) * s.Ldb + padded, 0, 2);
+            int trials = Math.Clamp((ProbeOutputs + s.Rows * s.Columns - 1) / (s.Rows * s.Columns), 1, 64);
+            var products = new ProbeProduct[trials];
+            for (int t = 0; t < trials; t++)
+                products[t] = new ProbeProduct(s, seed: 3 * t);
             int cLength = (s.Rows - 1) * s.Ldc + s.Columns;
-            var start = Operand(s.CMisalignment, cLength, 0, 3);
-            var expected = Operand(s.CMisalignment, cLength, 0, 3);
-            Blas.Product(s.BTransposed, b.Pointer + s.BMisalignment, s.Ldb, s.ATransposed, a.Pointer + s.AMisalignment, s.Lda,
-                expected.Pointer + s.CMisalignment, s.Ldc, s.Rows, s.Columns, s.Inner, s.Accumulate ? 1 : 0);
-            GC.KeepAlive(a);
-            GC.KeepAlive(b);
-            GC.KeepAlive(expected);
             var got = new float[cLength];
-            var wanted = expected.AsSpan(s.CMisalignment, cLength);
-            // Cheap screening on a few outputs (scalar), then the whole product through the kernel.
+            // Cheap screening on a few outputs (scalar), then every product through the kernel.
             foreach (int block in Candidates(s.Inner))
             {
-                if (!MatchesAtCorners(a.AsSpan(s.AMisalignment), b.AsSpan(s.BMisalignment), start.AsSpan(s.CMisalignment), wanted, s, block))
+                var first = products[0];
+                if (!MatchesAtCorners(first.A.AsSpan(s.AMisalignment), first.B.AsSpan(s.BMisalignment), first.Start.AsSpan(s.CMisalignment),
+                    first.Expected.AsSpan(s.CMisalignment, cLength), s, block))
                     continue;
-                start.AsSpan(s.CMisalignment, cLength).CopyTo(got);
-                Multiply(got, a.AsSpan(s.AMisalignment), b.AsSpanWithSlack(s.BMisalignment), s, block);
-                if (got.AsSpan().SequenceEqual(wanted)) // bitwise for floats: NaN patterns included
+                bool all = true;
+                foreach (var product in products)
+                {
+                    product.Start.AsSpan(s.CMisalignment, cLength).CopyTo(got);
+                    Multiply(got, product.A.AsSpan(s.AMisalignment), product.B.AsSpanWithSlack(s.BMisalignment), s, block);
+                    // Bit for bit: float equality would take -0 for +0.
+                    all &= MemoryMarshal.Cast<float, int>(got.AsSpan()).SequenceEqual(MemoryMarshal.Cast<float, int>(product.Expected.AsSpan(s.CMisalignment, cLength)));
+                    if (!all)
+                        break;
+                }
+                if (all)
                     return block;
             }
             return 0;
+        }
+
+        /// <summary>One of a probe's products: random operands laid out as the shape's (same misalignments), and MKL's result.</summary>
+        private sealed class ProbeProduct
+        {
+            public readonly AlignedBuffer A, B, Start, Expected;
+
+            public ProbeProduct(Shape s, int seed)
+            {
+                int aStored = s.ATransposed ? s.Inner : s.Rows, padded = BatchKernel.PaddedColumns(s.Columns);
+                A = Operand(s.AMisalignment, (aStored - 1) * s.Lda + (s.ATransposed ? s.Rows : s.Inner), 0, seed + 1);
+                B = Operand(s.BMisalignment, s.BTransposed ? (s.Columns - 1) * s.Ldb + s.Inner : (s.Inner - 1) * s.Ldb + padded, 0, seed + 2);
+                int cLength = (s.Rows - 1) * s.Ldc + s.Columns;
+                Start = Operand(s.CMisalignment, cLength, 0, seed + 3);
+                Expected = Operand(s.CMisalignment, cLength, 0, seed + 3);
+                Blas.Product(s.BTransposed, B.Pointer + s.BMisalignment, s.Ldb, s.ATransposed, A.Pointer + s.AMisalignment, s.Lda,
+                    Expected.Pointer + s.CMisalignment, s.Ldc, s.Rows, s.Columns, s.Inner, s.Accumulate ? 1 : 0);
+                GC.KeepAlive(this);
+            }
         }
 
         /// <summary>Block sizes to try: one block, the sizes seen (192; half a sum shorter than two, rounded down to 16), then

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Runtime.InteropServices;
 using Microsoft.ML.Trainers.Mlp.Engine;
 using Xunit;
 using Xunit.Abstractions;
@@ -69,10 +70,11 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.True(Blas.Available);
             var random = new Random(17);
             long taken = 0, products = 0;
-            // The seed model's and the digits tests' shapes, a tail batch, one and three rows, narrow outputs, deep and shallow
+            // The seed model's and the digits tests' shapes, a tail batch, one and three rows, narrow outputs, products of a few
+            // outputs (the probe multiplies those several times, lest a block size match by chance), deep and shallow
             // sums, strided and misaligned operands, a transposed left operand (kernel gradients) and a transposed right one (input
             // gradients: copied for the kernel from 128 rows on).
-            foreach (var (rows, columns, inner) in new[] { (32, 50, 784), (16, 50, 50), (32, 10, 50), (784, 50, 32), (128, 512, 784), (96, 512, 512), (1, 64, 200), (3, 64, 200), (37, 256, 30), (128, 100, 1000), (64, 48, 193), (256, 256, 256), (130, 33, 70) })
+            foreach (var (rows, columns, inner) in new[] { (32, 50, 784), (16, 50, 50), (32, 10, 50), (784, 50, 32), (128, 512, 784), (96, 512, 512), (1, 64, 200), (3, 64, 200), (37, 256, 30), (128, 100, 1000), (64, 48, 193), (256, 256, 256), (130, 33, 70), (2, 3, 5), (3, 2, 40), (5, 3, 300) })
                 foreach (bool aTransposed in new[] { false, true })
                     foreach (bool bTransposed in new[] { false, true })
                         foreach (float beta in new[] { 0f, 1f })
@@ -102,7 +104,7 @@ namespace Microsoft.ML.Mlp.Tests
                                 var mkl = Product(false);
                                 var replicated = Product(true);
                                 products++;
-                                Assert.True(mkl.AsSpan().SequenceEqual(replicated),
+                                Assert.True(MemoryMarshal.Cast<float, int>(mkl.AsSpan()).SequenceEqual(MemoryMarshal.Cast<float, int>(replicated.AsSpan())),
                                     $"[{rows}, {inner}] · [{inner}, {columns}], a transposed {aTransposed}, b transposed {bTransposed}, beta {beta}, shift {shift}: other bits than MKL's");
                             }
             _output.WriteLine($"{taken} of {products} products through the kernel on this CPU");
