@@ -73,7 +73,7 @@ namespace Microsoft.ML.Mlp.Tests
             // The seed model's and the digits tests' shapes, a tail batch, one and three rows, narrow outputs, products of a few
             // outputs (the probe multiplies those several times, lest a block size match by chance), deep and shallow
             // sums, strided and misaligned operands, a transposed left operand (kernel gradients) and a transposed right one (input
-            // gradients: copied for the kernel from 128 rows on).
+            // gradients: never taken).
             foreach (var (rows, columns, inner) in new[] { (32, 50, 784), (16, 50, 50), (32, 10, 50), (784, 50, 32), (128, 512, 784), (96, 512, 512), (1, 64, 200), (3, 64, 200), (37, 256, 30), (128, 100, 1000), (64, 48, 193), (256, 256, 256), (130, 33, 70), (2, 3, 5), (3, 2, 40), (5, 3, 300) })
                 foreach (bool aTransposed in new[] { false, true })
                     foreach (bool bTransposed in new[] { false, true })
@@ -122,7 +122,7 @@ namespace Microsoft.ML.Mlp.Tests
             return new MatrixOperand(buffer, shift, storedRows, storedColumns, transposed, stride);
         }
 
-        /// <summary>Batches of 32 rows, and of 128 (the gradients passed down then go through the kernel too, Wᵀ copied).</summary>
+        /// <summary>Batches of 32 rows and of 128.</summary>
         [Theory]
         [InlineData(32)]
         [InlineData(128)]
