@@ -81,8 +81,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             int block = int.MaxValue, bool accumulate = false)
         {
             int panels = PaddedColumns(columns) / Lanes, lastLanes = columns - (panels - 1) * Lanes;
-            float* run = stackalloc float[TileRows * 4 * Lanes], zeros = stackalloc float[4 * Lanes];
-            new Span<float>(zeros, 4 * Lanes).Clear();
+            float* run = stackalloc float[TileRows * 4 * Lanes];
             for (int r = 0; r < rows; r += TileRows)
             {
                 float* ar = a + (long)r * rowStride, cr = c + (long)r * ldc;
@@ -92,8 +91,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     int take = Math.Min(4, panels - p), offset = p * Lanes;
                     // Lanes of the tile's last panel that are real columns (the rest are computed, not stored).
                     int stored = p + take == panels ? lastLanes : Lanes, width = (take - 1) * Lanes + stored;
-                    if (bias != null || (!accumulate && inputs <= block)) // one block from zero: the same sums as from a zero bias
-                        Tile(new Operands(ar, rowStride, inputStride, b + offset, ldb, bias != null ? bias + offset : zeros, cr + offset, ldc, inputs, stored, null), take, tileRows);
+                    // Blocked sums always go through the running sums, even one block without accumulating: those start at +0, so
+                    // a sum that rounds to -0 comes out +0, as from MKL (a chain started at a zero bias would keep the -0).
+                    if (bias != null)
+                        Tile(new Operands(ar, rowStride, inputStride, b + offset, ldb, bias + offset, cr + offset, ldc, inputs, stored, null), take, tileRows);
                     else
                     {
                         for (int t = 0; t < tileRows; t++)

@@ -29,10 +29,10 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                 if (!NativeLibrary.TryLoad(name, out var library))
                     continue;
                 // Both or neither: a product is only run directly where its threads can be set.
-                if (NativeLibrary.TryGetExport(library, "sgemm_", out var sgemm) && NativeLibrary.TryGetExport(library, "mkl_set_num_threads_local", out var local)
-                    && NativeLibrary.TryGetExport(library, "mkl_get_max_threads", out var max))
+                if (NativeLibrary.TryGetExport(library, "sgemm_", out var sgemm) && NativeLibrary.TryGetExport(library, "mkl_set_num_threads_local", out var local))
                 {
-                    s_maxThreads = (delegate* unmanaged<int>)max;
+                    if (NativeLibrary.TryGetExport(library, "mkl_get_max_threads", out var max))
+                        s_maxThreads = (delegate* unmanaged<int>)max;
                     s_sgemm = (delegate* unmanaged<byte*, byte*, int*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*, void>)sgemm;
                     s_setLocalThreads = (delegate* unmanaged<int*, int>)local;
                 }
@@ -57,6 +57,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             float alpha = 1;
             s_sgemm(&transB, &transA, &n, &m, &k, &alpha, b, &ldb, a, &lda, &beta, c, &ldc);
         }
+
+        /// <summary>Whether <see cref="ThreadsOfThisThread"/> can be read (what <see cref="SgemmReplica"/> needs besides the products).</summary>
+        public static bool ThreadsReadable => s_maxThreads != null;
 
         /// <summary>MKL's threads for products the calling thread runs (its own setting, else the process-wide one).</summary>
         public static int ThreadsOfThisThread => s_maxThreads();

@@ -12,8 +12,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// as far as those bind no native function and start no thread meanwhile: both wait for the load to end (dlsym and a new
     /// thread's thread-local storage take the dynamic loader's lock, which dlopen holds through libtorch's static
     /// constructors; seen with a debugger and strace). So the functions a fit binds first are bound before the load
-    /// (<see cref="BindEntryPointsTheFitCalls"/>), and the training engine compiles on a thread started before it
-    /// (<see cref="TrainingCode"/>). It changes no result: nothing it touches is state a fit reads.
+    /// (<see cref="BindEntryPointsTheFitCalls"/>), and a trainer's creation has the training engine compile on a thread
+    /// started before it (<see cref="StartForTraining"/>). It changes no result: nothing it touches is state a fit reads.
     /// </summary>
     internal static class EngineWarmUp
     {
@@ -30,10 +30,34 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             var task = new Task(Warm);
             if (Interlocked.CompareExchange(ref s_warmUp, task, null) != null)
                 return s_warmUp;
-            BindEntryPointsTheFitCalls();
-            TrainingCode.CompileOnThreadOfItsOwn(); // before the load: a thread created during it waits for its end
-            task.Start(TaskScheduler.Default);
+            try
+            {
+                BindEntryPointsTheFitCalls();
+            }
+            catch (Exception)
+            {
+                // only a head start: the fit binds them itself
+            }
+            finally
+            {
+                task.Start(TaskScheduler.Default); // whatever happened above: callers wait for this task
+            }
             return task;
+        }
+
+        /// <summary><see cref="Start"/> for a trainer: first the training engine's compilation on a thread of its own
+        /// (<see cref="TrainingCode"/>), which must exist before the load starts (a thread created during it waits for its end).</summary>
+        public static Task StartForTraining()
+        {
+            try
+            {
+                TrainingCode.CompileOnThreadOfItsOwn(untilRunning: Started == null);
+            }
+            catch (Exception)
+            {
+                // no head start: the fit compiles the engine at its first calls
+            }
+            return Start();
         }
 
         /// <summary>The exception the warm-up met, or null: it never throws, as a fit reports any real problem itself.</summary>

@@ -12,15 +12,23 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// depth along the inner dimension, each block from zero, and adds the blocks to the output in order; its block size
     /// depends on the shape and the CPU. So for every product shape (sizes, strides, transposes, beta, alignment and MKL's
     /// thread count) the first call runs a probe: MKL and the blocked kernel multiply the same random operands (several
-    /// sets for a product of few outputs, <see cref="ProbeOutputs"/>), and each block size is tried until one gives every
-    /// output bit for bit. Shapes with no such size (seen: one or three rows,
+    /// sets for a product of few outputs, <see cref="ProbeOutputs"/>, and sets of subnormal and of vanishing products), and
+    /// each block size is tried until one gives every output bit for bit. Shapes with no such size (seen: one or three rows,
     /// MKL's narrow-output kernels, any CPU where MKL sums otherwise) keep MKL. Either way the bits are MKL's. A right operand
     /// stored transposed (the gradient passed down, dz · Wᵀ) keeps MKL: copying Wᵀ for the kernel was measured slower than
     /// MKL (128 × 512 × 512: 1.1–1.2 ms against 0.38–0.44).
     /// </summary>
     internal static unsafe class SgemmReplica
     {
-        private static readonly ConcurrentDictionary<Shape, int> s_blocks = new();
+        /// <summary>Each shape's block size (0: MKL), probed once even when several threads meet the shape at once.</summary>
+        private static readonly ConcurrentDictionary<Shape, Lazy<int>> s_blocks = new();
+
+        /// <summary>Most shapes probed in a process (row counts vary, e.g. explanations of any number of rows): past it, new
+        /// shapes keep MKL.</summary>
+        private const int MostShapes = 4096;
+
+        /// <summary>Largest probe, in floats of its operands: a larger product keeps MKL rather than double its memory.</summary>
+        private const long MostProbeFloats = 16L << 20;
 
         private static long s_products;
 
@@ -38,12 +46,18 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public static bool TryMultiplyAdd(MatrixOperand output, MatrixOperand a, MatrixOperand b, float beta)
         {
             int rows = output.Rows, columns = output.Columns, inner = a.LogicalColumns;
-            if (Disabled || !BatchKernel.Supported || !Blas.Available || b.Transposed || (beta != 0 && beta != 1)
+            if (Disabled || !BatchKernel.Supported || !Blas.Available || !Blas.ThreadsReadable || b.Transposed || (beta != 0 && beta != 1)
                 || (long)b.Offset + (long)(inner - 1) * b.RowLength + BatchKernel.PaddedColumns(columns) > b.Buffer.Capacity)
                 return false;
             var shape = new Shape(rows, columns, inner, a.Transposed, a.RowLength, b.RowLength, output.RowLength, beta != 0,
                 Misalignment(a), Misalignment(b), Misalignment(output), Blas.ThreadsOfThisThread);
-            int block = s_blocks.GetOrAdd(shape, Probe);
+            if (!s_blocks.TryGetValue(shape, out var probed))
+            {
+                if (s_blocks.Count >= MostShapes)
+                    return false;
+                probed = s_blocks.GetOrAdd(shape, key => new Lazy<int>(() => Probe(key)));
+            }
+            int block = probed.Value;
             if (block == 0)
                 return false;
             Multiply(output.Buffer.AsSpan(output.Offset), a.Buffer.AsSpan(a.Offset), b.Buffer.AsSpanWithSlack(b.Offset), shape, block);
@@ -61,13 +75,31 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// again on other random operands, so that no block size matches MKL's bits by chance.</summary>
         private const int ProbeOutputs = 4096;
 
-        /// <summary>The block size with which the kernel gives MKL's bits for this shape, or 0 for none.</summary>
+        /// <summary>The block size with which the kernel gives MKL's bits for this shape, or 0 for none (also where the probe
+        /// would be too large, or fails: MKL then keeps the shape).</summary>
         private static int Probe(Shape s)
         {
-            int trials = Math.Clamp((ProbeOutputs + s.Rows * s.Columns - 1) / (s.Rows * s.Columns), 1, 64);
-            var products = new ProbeProduct[trials];
+            try
+            {
+                long floats = (s.ATransposed ? (long)s.Inner * s.Lda : (long)s.Rows * s.Lda) + (long)s.Inner * s.Ldb + 2L * s.Rows * s.Ldc;
+                return floats > MostProbeFloats ? 0 : FindBlock(s);
+            }
+            catch (Exception e) when (e is OutOfMemoryException or ArgumentException)
+            {
+                return 0;
+            }
+        }
+
+        private static int FindBlock(Shape s)
+        {
+            // Values in [-1, 1), on enough sets for 4,096 outputs at least; then two sets whose products are subnormal (1e-40)
+            // or round to ±0 (1e-50), where MKL's handling of tiny values and of the sign of zero shows.
+            int trials = (ProbeOutputs + s.Rows * s.Columns - 1) / (s.Rows * s.Columns);
+            var products = new ProbeProduct[trials + 2];
             for (int t = 0; t < trials; t++)
-                products[t] = new ProbeProduct(s, seed: 3 * t);
+                products[t] = new ProbeProduct(s, seed: 3 * t, scale: 1);
+            products[trials] = new ProbeProduct(s, seed: 3 * trials, scale: 1e-20f);
+            products[trials + 1] = new ProbeProduct(s, seed: 3 * trials + 3, scale: 1e-25f);
             int cLength = (s.Rows - 1) * s.Ldc + s.Columns;
             var got = new float[cLength];
             // Cheap screening on a few outputs (scalar), then every product through the kernel.
@@ -98,14 +130,17 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             public readonly AlignedBuffer A, B, Start, Expected;
 
-            public ProbeProduct(Shape s, int seed)
+            /// <param name="s">The shape.</param>
+            /// <param name="seed">The random values' seed.</param>
+            /// <param name="scale">Every operand's values times this (the output's start times its square).</param>
+            public ProbeProduct(Shape s, int seed, float scale)
             {
                 int aStored = s.ATransposed ? s.Inner : s.Rows, padded = BatchKernel.PaddedColumns(s.Columns);
-                A = Operand(s.AMisalignment, (aStored - 1) * s.Lda + (s.ATransposed ? s.Rows : s.Inner), 0, seed + 1);
-                B = Operand(s.BMisalignment, (s.Inner - 1) * s.Ldb + padded, 0, seed + 2);
+                A = Operand(s.AMisalignment, (aStored - 1) * s.Lda + (s.ATransposed ? s.Rows : s.Inner), seed + 1, scale);
+                B = Operand(s.BMisalignment, (s.Inner - 1) * s.Ldb + padded, seed + 2, scale);
                 int cLength = (s.Rows - 1) * s.Ldc + s.Columns;
-                Start = Operand(s.CMisalignment, cLength, 0, seed + 3);
-                Expected = Operand(s.CMisalignment, cLength, 0, seed + 3);
+                Start = Operand(s.CMisalignment, cLength, seed + 3, scale * scale);
+                Expected = Operand(s.CMisalignment, cLength, seed + 3, scale * scale);
                 Blas.Product(false, B.Pointer + s.BMisalignment, s.Ldb, s.ATransposed, A.Pointer + s.AMisalignment, s.Lda,
                     Expected.Pointer + s.CMisalignment, s.Ldc, s.Rows, s.Columns, s.Inner, s.Accumulate ? 1 : 0);
                 GC.KeepAlive(this);
@@ -127,14 +162,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
                     yield return block;
         }
 
-        /// <summary>A buffer with <paramref name="misalignment"/> floats before the operand, random values in [-1, 1).</summary>
-        private static AlignedBuffer Operand(int misalignment, int length, int slack, int seed)
+        /// <summary>A buffer with <paramref name="misalignment"/> floats before the operand, random values in [-1, 1) times
+        /// <paramref name="scale"/>.</summary>
+        private static AlignedBuffer Operand(int misalignment, int length, int seed, float scale)
         {
-            var buffer = new AlignedBuffer(misalignment + length + BatchKernel.Lanes, slack);
+            var buffer = new AlignedBuffer(misalignment + length + BatchKernel.Lanes);
             var random = new Random(seed);
             var values = buffer.AsSpan();
             for (int i = 0; i < values.Length; i++)
-                values[i] = (float)(random.NextDouble() * 2 - 1);
+                values[i] = (float)(random.NextDouble() * 2 - 1) * scale;
             return buffer;
         }
 

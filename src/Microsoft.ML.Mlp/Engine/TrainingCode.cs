@@ -9,8 +9,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
 {
     /// <summary>
     /// Compiles the training engine's optimised methods (AggressiveOptimization: compiled once, fully, at their first call
-    /// anyway) on a thread of its own, started once per process by <see cref="EngineWarmUp"/> just before libtorch's
-    /// background load. Why then: while libtorch loads (its static constructors run inside dlopen, ~0.25 s) a thread created
+    /// anyway) on a thread of its own, started once per process when the first Mlp trainer is created, just before
+    /// libtorch's background load (<see cref="EngineWarmUp.StartForTraining"/>; a process that only scores never starts it). Why then: while libtorch loads (its static constructors run inside dlopen, ~0.25 s) a thread created
     /// in the process waits for the load to end before it runs (its first use of thread-local storage takes the dynamic
     /// loader's lock), so a compile thread started any later compiles nothing until the load is over — which is why compiling
     /// "beside the load" was once measured to gain nothing. Started first, it compiles while the load runs. Measured on AMD
@@ -25,10 +25,14 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>The compiling thread once started, else null (tests wait for it).</summary>
         internal static Thread Thread => Volatile.Read(ref s_thread);
 
-        /// <summary>Starts the compilation on a new thread and returns once that thread runs (so it exists before the load starts).</summary>
-        public static void CompileOnThreadOfItsOwn()
+        /// <summary>What stopped the compilation early, or null (tests check it); what it left is compiled at its first call.</summary>
+        internal static Exception Failure { get; private set; }
+
+        /// <summary>Starts the compilation on a new thread, once per process. <paramref name="untilRunning"/>: returns only once
+        /// that thread runs (before libtorch's load starts, so that the thread is not created during it).</summary>
+        public static void CompileOnThreadOfItsOwn(bool untilRunning)
         {
-            using var running = new ManualResetEventSlim();
+            var running = new ManualResetEventSlim();
             var thread = new Thread(() =>
             {
                 running.Set();
@@ -37,21 +41,22 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             if (Interlocked.CompareExchange(ref s_thread, thread, null) != null)
                 return;
             thread.Start();
-            running.Wait();
+            if (untilRunning)
+                running.Wait();
         }
 
         private static void Compile()
         {
-            foreach (var (method, instantiation) in Methods())
+            // Whatever happens here must not reach the thread's top (an exception there ends the process): the methods left
+            // are compiled at their first call, as without this.
+            try
             {
-                try
-                {
+                foreach (var (method, instantiation) in Methods())
                     RuntimeHelpers.PrepareMethod(method.MethodHandle, instantiation);
-                }
-                catch (Exception e) when (e is ArgumentException or NotSupportedException or TypeLoadException or MissingMethodException or InvalidOperationException)
-                {
-                    // compiled at its first call instead, as without this
-                }
+            }
+            catch (Exception e)
+            {
+                Failure = e;
             }
         }
 

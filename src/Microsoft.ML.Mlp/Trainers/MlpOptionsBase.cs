@@ -82,7 +82,8 @@ namespace Microsoft.ML.Trainers.Mlp
         /// the CPU has AVX-512, every one of them, instead of libtorch's (MKL's) sgemm — with other rounding than libtorch's
         /// products: a seed trains other bits than with the default (reproducibly; the gradients passed between layers stay
         /// libtorch's). The default already runs every product it can in that kernel with MKL's very bits (where a probe finds
-        /// the kernel can give them: on AMD EPYC all but the output layer's), so this gains little more: on AMD EPYC (Zen 5) one
+        /// the kernel can give them: on AMD EPYC all but the narrow output layer's, the gradients passed down between layers and
+        /// batches of one or three rows), so this gains little more: on AMD EPYC (Zen 5) one
         /// seed model trained in 0.20–0.22 against 0.23–0.26 s/epoch (see benchmarks/README.md). No effect on a CPU without
         /// AVX-512. Default false. (Networks sharing their batch order on dense rows, <see cref="SharedBatchOrder"/>, use the kernel anyway.)
         /// </summary>

@@ -30,7 +30,7 @@ namespace Microsoft.ML.Trainers.Mlp
             : base(env, name, task, task.MlpTrainerName, MlpOptionsBase.Checked(options).FeatureColumnName, options.LabelColumnName, options.ExampleWeightColumnName)
         {
             _options = options.CloneOptions();
-            EngineWarmUp.Start(); // libtorch's load overlaps with what the caller does before Fit
+            EngineWarmUp.StartForTraining(); // libtorch's load overlaps with what the caller does before Fit
         }
 
         private protected override bool SupportsWarmStart => true;

@@ -56,6 +56,7 @@ namespace Microsoft.ML.Mlp.Tests
             var features = Digits.Rows(0, 600).SelectMany(r => r.Features).ToArray();
             // BLAS products on both sides (where the CPU has AVX-512 bulk scoring multiplies in managed code: BatchKernelTests).
             InferenceNetwork.BatchKernelDisabled = true;
+            SgemmReplica.Disabled = true; // MKL's own products on the direct side, not their replica
             float[] direct, libTorch;
             try
             {
@@ -65,6 +66,7 @@ namespace Microsoft.ML.Mlp.Tests
             finally
             {
                 InferenceNetwork.BatchKernelDisabled = false;
+                SgemmReplica.Disabled = false;
             }
             Assert.Equal(libTorch.Length, direct.Length);
             for (int i = 0; i < direct.Length; i++)

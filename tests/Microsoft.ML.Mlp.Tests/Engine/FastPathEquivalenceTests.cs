@@ -82,6 +82,7 @@ namespace Microsoft.ML.Mlp.Tests
                 Objective = Digits10, LearningRate = 0.003, BatchSize = 16, Seeds = new[] { 11, 12, 13 }, SharedBatchOrder = true,
             };
             FastTrainingNetwork.KernelProductsDisabled = blas; // BLAS's strided products, as on a CPU without AVX-512
+            SgemmReplica.Disabled = blas; // MKL's own, not their replica
             try
             {
                 CompareSteps(architecture, settings, withWeights: false, counts: new[] { 16, 16, 7, 16 }, sharedAt: step => step % 2 == 0);
@@ -89,6 +90,7 @@ namespace Microsoft.ML.Mlp.Tests
             finally
             {
                 FastTrainingNetwork.KernelProductsDisabled = false;
+                SgemmReplica.Disabled = false;
             }
         }
 

@@ -26,6 +26,7 @@ namespace Microsoft.ML.Mlp.Tests
             _ = new MLContext(1).MulticlassClassification.Trainers.Mlp(); // a trainer's creation starts the warm-up, and with it this
             Assert.NotNull(TrainingCode.Thread);
             Assert.True(TrainingCode.Thread.Join(System.TimeSpan.FromMinutes(2)));
+            Assert.Null(TrainingCode.Failure);
         }
     }
 }
