@@ -51,7 +51,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         {
             try
             {
-                TrainingCode.CompileOnThreadOfItsOwn(untilRunning: Started == null);
+                TrainingCode.CompileOnThreadOfItsOwn();
             }
             catch (Exception)
             {

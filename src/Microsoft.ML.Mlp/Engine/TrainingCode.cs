@@ -28,21 +28,13 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>What stopped the compilation early, or null (tests check it); what it left is compiled at its first call.</summary>
         internal static Exception Failure { get; private set; }
 
-        /// <summary>Starts the compilation on a new thread, once per process. <paramref name="untilRunning"/>: returns only once
-        /// that thread runs (before libtorch's load starts, so that the thread is not created during it).</summary>
-        public static void CompileOnThreadOfItsOwn(bool untilRunning)
+        /// <summary>Starts the compilation on a new thread, once per process (<see cref="Thread.Start()"/> returns once the
+        /// thread runs: started before libtorch's load, it is not created during it).</summary>
+        public static void CompileOnThreadOfItsOwn()
         {
-            var running = new ManualResetEventSlim();
-            var thread = new Thread(() =>
-            {
-                running.Set();
-                Compile();
-            }) { IsBackground = true, Name = "Mlp training code" };
-            if (Interlocked.CompareExchange(ref s_thread, thread, null) != null)
-                return;
-            thread.Start();
-            if (untilRunning)
-                running.Wait();
+            var thread = new Thread(Compile) { IsBackground = true, Name = "Mlp training code" };
+            if (Interlocked.CompareExchange(ref s_thread, thread, null) == null)
+                thread.Start();
         }
 
         private static void Compile()
