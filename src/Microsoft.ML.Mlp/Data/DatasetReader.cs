@@ -72,13 +72,27 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return sparse ? new SparseRowStore(width, weighted, rowCount, trainer, density * width) : new DenseRowStore(width, weighted, rowCount, trainer);
         }
 
+        /// <summary>Dense values up to which a read goes through one cursor on the fit's thread (<see cref="OnOneCursor"/>;
+        /// tests set 0 to compare with ML.NET's consolidating cursor).</summary>
+        internal static long OneCursorValues { get; set; } = 16_000_000;
+
+        /// <summary>
+        /// Whether the rows are read through one cursor on the fit's thread rather than ML.NET's consolidating cursor, which
+        /// starts two threads to run the upstream transforms: for small dense data (at most <see cref="OneCursorValues"/>
+        /// values). Why: in a process's first fit those threads wait for libtorch's background load (see <see cref="ProbeDensity"/>),
+        /// and for small dense data their head start is worth less than that wait; big or sparse data (text) keeps them, as
+        /// its transforms cost more than the load. The rows and their order are the same either way (tested).
+        /// </summary>
+        public static bool OnOneCursor(DataProfile profile) => !profile.Sparse && (double)profile.Rows * profile.Features <= OneCursorValues;
+
         /// <summary>Every usable row of <paramref name="data"/>, its label read as <paramref name="task"/> reads it.</summary>
+        /// <param name="oneCursor">Read through one cursor on this thread (<see cref="OnOneCursor"/>).</param>
         public static TrainingData Read(RoleMappedData data, MlpTask task, int outputWidth, IChannel channel, string trainer, bool sparse,
-            double? density = null)
+            double? density = null, bool oneCursor = false)
         {
             var clock = Stopwatch.StartNew();
             var store = NewStore(data, sparse, data.Data.GetRowCount(), trainer, density);
-            using (var cursor = new TrainingRowCursor(data, task, outputWidth))
+            using (var cursor = new TrainingRowCursor(data, task, outputWidth, oneCursor))
             {
                 while (cursor.MoveNextInto(store))
                 {

@@ -19,14 +19,18 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         private readonly RoleMappedData _data;
         private long _badFeatures;
 
-        public TrainingRowCursor(RoleMappedData data, MlpTask task, int outputWidth)
+        /// <param name="data">The rows.</param>
+        /// <param name="task">How the label is read.</param>
+        /// <param name="outputWidth">The network's output width (the class count).</param>
+        /// <param name="oneCursor">Read on this thread alone (<see cref="DatasetReader.OnOneCursor"/>): the same rows in the same order.</param>
+        public TrainingRowCursor(RoleMappedData data, MlpTask task, int outputWidth, bool oneCursor = false)
         {
             _data = data;
             bool weighted = data.Schema.Weight.HasValue;
             // AllowBadFeatures: the cursor still fetches the features (after the label and weight checks, so a row with
             // several faults is counted once, under the same heading as before) but leaves their check to the store.
             var options = CursOpt.Features | CursOpt.Label | CursOpt.AllowBadFeatures | (weighted ? CursOpt.Weight : 0);
-            _labels = task.OpenCursor(data, options, outputWidth);
+            _labels = task.OpenCursor(data, options, outputWidth, oneCursor);
             _cursor = _labels.Cursor;
         }
 

@@ -43,9 +43,10 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                 : rows * (double)width * Math.Max(1, options.WidthFactor - 1) <= Array.MaxLength;
             if (needed <= budget && fitsOneArray)
             {
-                var train = DatasetReader.Read(data, task, outputWidth, channel, trainer, sparse, density);
+                bool oneCursor = DatasetReader.OnOneCursor(profile);
+                var train = DatasetReader.Read(data, task, outputWidth, channel, trainer, sparse, density, oneCursor);
                 if (validationData != null)
-                    return (new InMemoryRows(train), new InMemoryRows(DatasetReader.Read(validationData, task, outputWidth, channel, trainer + " validation", sparse, density)));
+                    return (new InMemoryRows(train), new InMemoryRows(DatasetReader.Read(validationData, task, outputWidth, channel, trainer + " validation", sparse, density, oneCursor)));
                 if (!(options.ValidationFraction > 0))
                     return (new InMemoryRows(train), null);
                 // Shares held out network by network are made from all the rows once they are scaled (HeldOutShares.Make).

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
 {
@@ -11,17 +13,24 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// product that rounds differently would change what a seed trains. MKL's sgemm sums each output in blocks of its cache
     /// depth along the inner dimension, each block from zero, and adds the blocks to the output in order; its block size
     /// depends on the shape and the CPU. So for every product shape (sizes, strides, transposes, beta, alignment and MKL's
-    /// thread count) the first call runs a probe: MKL and the blocked kernel multiply the same random operands (several
+    /// thread count) the first call starts a probe: MKL and the blocked kernel multiply the same random operands (several
     /// sets for a product of few outputs, <see cref="ProbeOutputs"/>, and sets of subnormal and of vanishing products), and
     /// each block size is tried until one gives every output bit for bit. Shapes with no such size (seen: one or three rows,
     /// MKL's narrow-output kernels, any CPU where MKL sums otherwise) keep MKL. Either way the bits are MKL's. A right operand
     /// stored transposed (the gradient passed down, dz · Wᵀ) keeps MKL: copying Wᵀ for the kernel was measured slower than
-    /// MKL (128 × 512 × 512: 1.1–1.2 ms against 0.38–0.44).
+    /// MKL (128 × 512 × 512: 1.1–1.2 ms against 0.38–0.44). The probes run one after another on a pool thread while the
+    /// products of their shapes stay in MKL — the same bits — so that a process's first fit does not wait for them (measured:
+    /// 25–40 ms of its first epoch).
     /// </summary>
     internal static unsafe class SgemmReplica
     {
-        /// <summary>Each shape's block size (0: MKL), probed once even when several threads meet the shape at once.</summary>
-        private static readonly ConcurrentDictionary<Shape, Lazy<int>> s_blocks = new();
+        /// <summary>Each shape's probe, to its block size (0: MKL), started once even when several threads meet the shape at once.</summary>
+        private static readonly ConcurrentDictionary<Shape, Lazy<Task<int>>> s_blocks = new();
+
+        /// <summary>The last probe started: the next one runs after it, so that probes take one core at most.</summary>
+        private static Task s_lastProbe = Task.CompletedTask;
+
+        private static readonly object s_probeOrder = new();
 
         /// <summary>Most shapes probed in a process (row counts vary, e.g. explanations of any number of rows): past it, new
         /// shapes keep MKL.</summary>
@@ -33,7 +42,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         private static long s_products;
 
         /// <summary>Products taken so far in this process (tests and benchmarks report it).</summary>
-        internal static long Products => System.Threading.Interlocked.Read(ref s_products);
+        internal static long Products => Interlocked.Read(ref s_products);
 
         /// <summary>Tests and the benchmark's --mkl-products: true keeps every product in MKL.</summary>
         internal static bool Disabled { get; set; }
@@ -55,13 +64,15 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             {
                 if (s_blocks.Count >= MostShapes)
                     return false;
-                probed = s_blocks.GetOrAdd(shape, key => new Lazy<int>(() => Probe(key)));
+                probed = s_blocks.GetOrAdd(shape, key => new Lazy<Task<int>>(() => StartProbe(key)));
             }
-            int block = probed.Value;
-            if (block == 0)
+            var probe = probed.Value;
+            // Until the probe has found the block size, MKL: the bits are the same either way.
+            if (!probe.IsCompletedSuccessfully || probe.Result == 0)
                 return false;
+            int block = probe.Result;
             Multiply(output.Buffer.AsSpan(output.Offset), a.Buffer.AsSpan(a.Offset), b.Buffer.AsSpanWithSlack(b.Offset), shape, block);
-            System.Threading.Interlocked.Increment(ref s_products);
+            Interlocked.Increment(ref s_products);
             return true;
         }
 
@@ -75,18 +86,48 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// again on other random operands, so that no block size matches MKL's bits by chance.</summary>
         private const int ProbeOutputs = 4096;
 
+        /// <summary>The probe of <paramref name="s"/>, after the probes started before it, on a pool thread.</summary>
+        private static Task<int> StartProbe(Shape s)
+        {
+            lock (s_probeOrder)
+            {
+                var probe = s_lastProbe.ContinueWith(_ => Probe(s), CancellationToken.None, TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default);
+                s_lastProbe = probe;
+                return probe;
+            }
+        }
+
+        /// <summary>Waits for every probe started so far (tests: the next products of their shapes take the kernel where it matched).</summary>
+        internal static void WaitForProbes()
+        {
+            Task last;
+            lock (s_probeOrder)
+                last = s_lastProbe;
+            last.Wait();
+        }
+
         /// <summary>The block size with which the kernel gives MKL's bits for this shape, or 0 for none (also where the probe
-        /// would be too large, or fails: MKL then keeps the shape).</summary>
+        /// would be too large, or fails: MKL then keeps the shape). MKL runs with the shape's threads on the probe's thread.</summary>
         private static int Probe(Shape s)
         {
             try
             {
                 long floats = (s.ATransposed ? (long)s.Inner * s.Lda : (long)s.Rows * s.Lda) + (long)s.Inner * s.Ldb + 2L * s.Rows * s.Ldc;
-                return floats > MostProbeFloats ? 0 : FindBlock(s);
+                if (floats > MostProbeFloats)
+                    return 0;
+                int previous = Blas.SetThreadsOfThisThread(s.Threads);
+                try
+                {
+                    return Blas.ThreadsOfThisThread == s.Threads ? FindBlock(s) : 0;
+                }
+                finally
+                {
+                    Blas.SetThreadsOfThisThread(previous);
+                }
             }
-            catch (Exception e) when (e is OutOfMemoryException or ArgumentException)
+            catch (Exception)
             {
-                return 0;
+                return 0; // nothing may escape a probe: its shape keeps MKL
             }
         }
 

@@ -65,7 +65,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
                     : $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Boolean) (numbers: non-zero is true), ")
                 + $"or compute it with mlContext.Transforms.CustomMapping (e.g. digit => digit == 3), or load it as bool.";
 
-        public override LabelCursor OpenCursor(RoleMappedData data, CursOpt options, int outputWidth) => new LabelCursor.Classes(data, options, 2);
+        public override LabelCursor OpenCursor(RoleMappedData data, CursOpt options, int outputWidth, bool oneCursor) => new LabelCursor.Classes(data, options, 2, oneCursor);
 
         public override string DescribeOutputs(int outputWidth) => "";
 

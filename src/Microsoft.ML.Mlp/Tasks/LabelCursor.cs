@@ -17,12 +17,25 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
         /// <summary>Rows skipped so far for a missing or out-of-range label.</summary>
         public abstract long BadLabelCount { get; }
 
+        /// <summary>The one cursor of a set asked for one, or null (the set disposed) where the view returned several: then the
+        /// caller opens ML.NET's consolidating cursor, which reads the rows in the same order.</summary>
+        private static T Only<T>(T[] set) where T : FeatureFloatVectorCursor
+        {
+            if (set.Length == 1)
+                return set[0];
+            foreach (var cursor in set)
+                cursor.Dispose();
+            return null;
+        }
+
         /// <summary>A key (multiclass) or Boolean (binary) label read as its 0-based class index.</summary>
         internal sealed class Classes : LabelCursor
         {
             private readonly MulticlassLabelCursor _cursor;
 
-            public Classes(RoleMappedData data, CursOpt options, int classCount) => _cursor = new MulticlassLabelCursor(classCount, data, options);
+            public Classes(RoleMappedData data, CursOpt options, int classCount, bool oneCursor) =>
+                _cursor = (oneCursor ? Only(new MulticlassLabelCursor.Factory(classCount, data, options).CreateSet(1)) : null)
+                    ?? new MulticlassLabelCursor(classCount, data, options);
 
             public override FeatureFloatVectorCursor Cursor => _cursor;
 
@@ -36,7 +49,8 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
         {
             private readonly FloatLabelCursor _cursor;
 
-            public Values(RoleMappedData data, CursOpt options) => _cursor = new FloatLabelCursor(data, options);
+            public Values(RoleMappedData data, CursOpt options, bool oneCursor) =>
+                _cursor = (oneCursor ? Only(new FloatLabelCursor.Factory(data, options).CreateSet(1)) : null) ?? new FloatLabelCursor(data, options);
 
             public override FeatureFloatVectorCursor Cursor => _cursor;
 

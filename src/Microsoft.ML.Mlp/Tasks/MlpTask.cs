@@ -50,8 +50,9 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
         /// <exception cref="InvalidOperationException">The label has the wrong type, or too few classes.</exception>
         public abstract int CheckLabel(string trainer, string labelColumn, DataViewType type);
 
-        /// <summary>Opens a training cursor that reads the label as the engine stores it (class index or value).</summary>
-        public abstract LabelCursor OpenCursor(RoleMappedData data, CursOpt options, int outputWidth);
+        /// <summary>Opens a training cursor that reads the label as the engine stores it (class index or value); with
+        /// <paramref name="oneCursor"/>, on this thread alone where the view allows it (<see cref="Data.DatasetReader.OnOneCursor"/>).</summary>
+        public abstract LabelCursor OpenCursor(RoleMappedData data, CursOpt options, int outputWidth, bool oneCursor);
 
         /// <summary>How a validation mismatch names the outputs, e.g. " and 3 label classes"; empty when the label fixes nothing.</summary>
         public abstract string DescribeOutputs(int outputWidth);

@@ -55,7 +55,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
             return (int)key.Count;
         }
 
-        public override LabelCursor OpenCursor(RoleMappedData data, CursOpt options, int outputWidth) => new LabelCursor.Classes(data, options, outputWidth);
+        public override LabelCursor OpenCursor(RoleMappedData data, CursOpt options, int outputWidth, bool oneCursor) => new LabelCursor.Classes(data, options, outputWidth, oneCursor);
 
         public override string DescribeOutputs(int outputWidth) => $" and {outputWidth} label classes";
 

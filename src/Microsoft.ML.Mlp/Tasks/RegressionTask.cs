@@ -60,7 +60,7 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
                 + (isKey || type is KeyDataViewType ? $"Map the key back first with mlContext.Transforms.Conversion.MapKeyToValue(\"{labelColumn}\"), then " : "")
                 + $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{labelColumn}\", outputKind: DataKind.Single), or load it as float.";
 
-        public override LabelCursor OpenCursor(RoleMappedData data, CursOpt options, int outputWidth) => new LabelCursor.Values(data, options);
+        public override LabelCursor OpenCursor(RoleMappedData data, CursOpt options, int outputWidth, bool oneCursor) => new LabelCursor.Values(data, options, oneCursor);
 
         public override string DescribeOutputs(int outputWidth) => "";
 

@@ -109,6 +109,67 @@ namespace Microsoft.ML.Mlp.Tests
             Assert.Equal(probe.Select(p => model.PredictProbabilities(p)), probe.Select(p => lazyModel.PredictProbabilities(p)));
         }
 
+        /// <summary>
+        /// A small dense read goes through one cursor on the fit's thread (<see cref="DatasetReader.OnOneCursor"/>) instead of
+        /// ML.NET's consolidating cursor: the same rows in the same order, so the same skip counts and, with shuffling, the same
+        /// model bit for bit — for a class label and a value label, from a cached view (whose cursor sets are parallel) behind
+        /// ML.NET transforms.
+        /// </summary>
+        [Fact]
+        public void OneCursorReadsTheRowsOfTheConsolidatingCursorInItsOrder()
+        {
+            var profile = new DataProfile(600, 784, 0.2, Sparse: false);
+            Assert.True(DatasetReader.OnOneCursor(profile));
+            Assert.False(DatasetReader.OnOneCursor(profile with { Sparse = true }));
+            Assert.False(DatasetReader.OnOneCursor(profile with { Rows = DatasetReader.OneCursorValues / 784 + 1 }));
+
+            var rows = Digits.Rows(0, 600).Select((r, i) => new TrainingBehaviourTests.WeightedDigit { Label = r.Label, Features = (float[])r.Features.Clone(), Weight = 1 + i % 3 }).ToArray();
+            rows[7].Features[5] = float.NaN;
+            rows[300].Label = float.NaN;
+            rows[451].Weight = -1;
+            var probe = Digits.Rows(700, 20).Select(r => r.Features).ToArray();
+            (List<string> Messages, float[][] Scores) Fit(bool classes, bool oneCursor)
+            {
+                var ml = new MLContext(seed: 1);
+                var messages = new List<string>();
+                ml.Log += (_, e) => { lock (messages) if (e.Message.Contains("skipped") || e.Message.Contains(" read ")) messages.Add(e.Message); };
+                var cached = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, TrainingBehaviourTests.WeightedDigit.Schema()));
+                Assert.True(cached.GetRowCursorSet(cached.Schema, 2).Length > 1); // a view ML.NET reads in parallel
+                var scale = ml.Transforms.NormalizeMinMax("Features");
+                long limit = DatasetReader.OneCursorValues;
+                DatasetReader.OneCursorValues = oneCursor ? limit : 0;
+                try
+                {
+                    if (classes)
+                    {
+                        var options = TrainedDigits.QuickOptions(epochs: 1);
+                        options.ExampleWeightColumnName = "Weight";
+                        var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(scale).Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(cached);
+                        return (messages, probe.Select(p => model.LastTransformer.Model.PredictProbabilities(p)).ToArray());
+                    }
+                    var regression = new MlpRegressionTrainer.Options { NumberOfEpochs = 1, HiddenLayerSizes = new[] { 16 }, Seed = 3, ExampleWeightColumnName = "Weight" };
+                    var fitted = scale.Append(ml.Regression.Trainers.Mlp(regression)).Fit(cached);
+                    var scored = fitted.Transform(ml.Data.LoadFromEnumerable(Digits.Rows(700, 20).Select(r => new TrainingBehaviourTests.WeightedDigit { Label = r.Label, Features = r.Features, Weight = 1 }),
+                        TrainingBehaviourTests.WeightedDigit.Schema()));
+                    return (messages, new[] { scored.GetColumn<float>("Score").ToArray() });
+                }
+                finally
+                {
+                    DatasetReader.OneCursorValues = limit;
+                }
+            }
+            foreach (bool classes in new[] { true, false })
+            {
+                var consolidated = Fit(classes, oneCursor: false);
+                var single = Fit(classes, oneCursor: true);
+                Assert.Contains(single.Messages, m => m.Contains("skipped 3 of 600 rows"));
+                Assert.Contains(single.Messages, m => m.Contains("read 597 rows"));
+                Assert.Equal(consolidated.Messages.Where(m => m.Contains("skipped")), single.Messages.Where(m => m.Contains("skipped")));
+                for (int r = 0; r < single.Scores.Length; r++) // bit for bit
+                    Assert.Equal(consolidated.Scores[r].Select(BitConverter.SingleToInt32Bits), single.Scores[r].Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+
         private static (List<string> Messages, MlpMulticlassModelParameters Model) Fit(TrainingBehaviourTests.WeightedDigit[] rows, bool lazy)
         {
             var ml = new MLContext(seed: 1);

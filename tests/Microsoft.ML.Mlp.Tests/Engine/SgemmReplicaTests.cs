@@ -93,6 +93,13 @@ namespace Microsoft.ML.Mlp.Tests
                                     SgemmReplica.Disabled = !replica;
                                     try
                                     {
+                                        if (replica)
+                                        {
+                                            // The shape's first product starts its probe and stays in MKL meanwhile: wait for it.
+                                            var scratch = new MatrixOperand(new AlignedBuffer(start.Buffer.Length, BatchKernel.Lanes), start.Offset, rows, columns, Stride: stride);
+                                            MatrixViews.MultiplyAddOnce(scratch, a, b, beta);
+                                            SgemmReplica.WaitForProbes();
+                                        }
                                         long before = SgemmReplica.Products;
                                         MatrixViews.MultiplyAddOnce(output, a, b, beta);
                                         taken += SgemmReplica.Products - before;
