@@ -22,7 +22,7 @@ namespace Microsoft.ML.Mlp.Benchmarks
             for (int order = 0; order < 2; order++)
                 results[order] = new (double, double)[options.Seeds];
             for (int seed = 0; seed < options.Seeds; seed++)
-                for (int order = 0; order < 2; order++)
+                for (int order = Environment.GetEnvironmentVariable("ONLYSHARED") == "1" ? 1 : 0; order < 2; order++)
                     results[order][seed] = MlpMeasurement.MeasureEnsemble(ml, trainKeyed, testKeyed, options.Epochs, options.Threads, sharedBatchOrder: order == 1, seed);
 
             Console.WriteLine();

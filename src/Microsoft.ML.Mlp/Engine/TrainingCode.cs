@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace Microsoft.ML.Trainers.Mlp.Engine
@@ -55,32 +54,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             {
                 Failure = e;
             }
-        }
-
-        /// <summary>
-        /// The compiling thread's priority lowered (Linux: its nice value, which is per thread), so that it takes a core
-        /// only where the load and the caller's own thread leave one idle: the load ends sooner, and what is not compiled
-        /// yet when the fit needs it is compiled by the fit as without this. Measured on AMD EPYC (first-fit mode, 8 runs
-        /// each, alternating): the first fit 0.33–0.48 s (mean 0.40) against 0.37–0.54 (0.44) at normal priority.
-        /// </summary>
-        private static class LowPriority
-        {
-            private const int Nicest = 19;
-
-            public static void Bind()
-            {
-                if (OperatingSystem.IsLinux())
-                    Marshal.Prelink(typeof(LowPriority).GetMethod(nameof(SetPriority), BindingFlags.NonPublic | BindingFlags.Static));
-            }
-
-            public static void ForThisThread()
-            {
-                if (OperatingSystem.IsLinux())
-                    _ = SetPriority(0, 0, Nicest); // PRIO_PROCESS with 0: on Linux, the calling thread alone
-            }
-
-            [DllImport("libc", EntryPoint = "setpriority")]
-            private static extern int SetPriority(int which, int who, int priority);
         }
 
         /// <summary>The optimised methods of a dense fit's steps: the training network, its dropout masks, optimizer, kernels
