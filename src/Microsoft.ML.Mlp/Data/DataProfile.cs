@@ -22,10 +22,13 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return new DataProfile(rows, data.Schema.Feature.Value.Type.GetVectorSize(), density, sparse);
         }
 
+        /// <summary>The rows of a view that does not know its count, through <see cref="DatasetReader.OneCursor"/>: a plain
+        /// cursor over a transformed view is ML.NET's consolidating one, whose threads wait for libtorch's load in a process's
+        /// first fit (<see cref="DatasetReader.ProbeDensity"/>).</summary>
         private static long CountRows(RoleMappedData data)
         {
             long rows = 0;
-            using var cursor = data.Data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+            using var cursor = DatasetReader.OneCursor(data.Data, Array.Empty<DataViewSchema.Column>());
             while (cursor.MoveNext())
                 rows++;
             return rows;

@@ -23,7 +23,7 @@ namespace Microsoft.ML.Trainers.Mlp.Data
 
         /// <summary>
         /// Fraction of non-zero feature values in the first <see cref="DensityProbeRows"/> rows. Read through one cursor, on
-        /// this thread: a plain cursor over a transformed view is ML.NET's consolidating one, which starts two threads, and in
+        /// this thread: a plain cursor over a transformed view is ML.NET's consolidating one, which starts max(2, cores − 1) threads, and in
         /// a process's first fit new threads wait for libtorch's background load to finish (a thread's first use of
         /// thread-local storage takes the dynamic loader's lock, which dlopen holds through libtorch's static constructors):
         /// measured, this probe took 160–190 ms of the first fit instead of 36 ms.
@@ -33,11 +33,8 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             long nonZeros = 0, values = 0;
             int rows = 0;
             var column = data.Schema.Feature.Value;
-            var cursors = data.Data.GetRowCursorSet(new[] { column }, 1);
-            try
+            using (var cursor = OneCursor(data.Data, new[] { column }))
             {
-                // A view may return more cursors than asked for: then the first one alone is a sample of the rows as good as any.
-                var cursor = cursors[0];
                 var getter = cursor.GetGetter<VBuffer<float>>(column);
                 VBuffer<float> features = default;
                 while (rows < DensityProbeRows && cursor.MoveNext())
@@ -50,12 +47,20 @@ namespace Microsoft.ML.Trainers.Mlp.Data
                     rows++;
                 }
             }
-            finally
-            {
-                foreach (var cursor in cursors)
-                    cursor.Dispose();
-            }
             return values == 0 ? 1 : (double)nonZeros / values;
+        }
+
+        /// <summary>A cursor over <paramref name="view"/> on this thread alone: the one cursor of a set of one asked for, else
+        /// (a view that returns several, which may be fed by a thread of their own and must be read together) the set
+        /// disposed and a plain cursor.</summary>
+        public static DataViewRowCursor OneCursor(IDataView view, DataViewSchema.Column[] columns)
+        {
+            var cursors = view.GetRowCursorSet(columns, 1);
+            if (cursors.Length == 1)
+                return cursors[0];
+            foreach (var cursor in cursors)
+                cursor.Dispose();
+            return view.GetRowCursor(columns);
         }
 
         /// <param name="data">The rows to be stored.</param>
@@ -72,20 +77,42 @@ namespace Microsoft.ML.Trainers.Mlp.Data
             return sparse ? new SparseRowStore(width, weighted, rowCount, trainer, density * width) : new DenseRowStore(width, weighted, rowCount, trainer);
         }
 
-        /// <summary>Dense values up to which a read goes through one cursor on the fit's thread (<see cref="OnOneCursor"/>;
+        /// <summary>Dense values up to which a read may go through one cursor on the fit's thread (<see cref="OnOneCursor"/>;
         /// tests set 0 to compare with ML.NET's consolidating cursor).</summary>
         internal static long OneCursorValues { get; set; } = 16_000_000;
 
+        /// <summary>Tests: true reads small dense data through one cursor even when libtorch has finished loading.</summary>
+        internal static bool OneCursorAfterTheLoad { get; set; }
+
         /// <summary>
         /// Whether the rows are read through one cursor on the fit's thread rather than ML.NET's consolidating cursor, which
-        /// starts two threads to run the upstream transforms: for small dense data (at most <see cref="OneCursorValues"/>
-        /// values). Why: in a process's first fit those threads wait for libtorch's background load (see <see cref="ProbeDensity"/>),
-        /// and for small dense data their head start is worth less than that wait; big or sparse data (text) keeps them, as
-        /// its transforms cost more than the load. The rows and their order are the same either way (tested).
+        /// starts max(2, cores − 1) threads to run the upstream transforms: while libtorch's background load is still running
+        /// (a process's first fit), for small dense data (at most <see cref="OneCursorValues"/> values). Why: new threads
+        /// wait for the load to end (see <see cref="ProbeDensity"/>), which for small dense data costs more than their head
+        /// start (measured: the read of 10,000 rows then ended 60–90 ms after the load, against before it on one cursor). Big
+        /// or sparse data (text) keeps ML.NET's threads, as do fits after the load: their upstream transforms may cost more
+        /// than the load (an image featurizer). The rows, their order and the skip counts are the same either way (tested);
+        /// only an upstream transform's exception differs, unwrapped here, wrapped by ML.NET's consolidator otherwise.
         /// </summary>
-        public static bool OnOneCursor(DataProfile profile) => !profile.Sparse && (double)profile.Rows * profile.Features <= OneCursorValues;
+        public static bool OnOneCursor(DataProfile profile) => !profile.Sparse && (double)profile.Rows * profile.Features <= OneCursorValues
+            && (OneCursorAfterTheLoad || EngineWarmUp.Loading);
+
+        private static long s_oneCursorReads;
+
+        /// <summary>Reads that went through one cursor so far in this process (tests check that the path really runs).</summary>
+        internal static long OneCursorReads => System.Threading.Interlocked.Read(ref s_oneCursorReads);
+
+        /// <summary>Counts a read through one cursor.</summary>
+        internal static void CountOneCursorRead() => System.Threading.Interlocked.Increment(ref s_oneCursorReads);
 
         /// <summary>Every usable row of <paramref name="data"/>, its label read as <paramref name="task"/> reads it.</summary>
+        /// <param name="data">The rows, role-mapped.</param>
+        /// <param name="task">How the label is read.</param>
+        /// <param name="outputWidth">The network's output width (the class count for classification).</param>
+        /// <param name="channel">Where the read and any skipped rows are logged.</param>
+        /// <param name="trainer">Trainer name for messages.</param>
+        /// <param name="sparse">Keep only each row's non-zeros.</param>
+        /// <param name="density">The measured fraction of non-zeros, or null (<see cref="NewStore"/>).</param>
         /// <param name="oneCursor">Read through one cursor on this thread (<see cref="OnOneCursor"/>).</param>
         public static TrainingData Read(RoleMappedData data, MlpTask task, int outputWidth, IChannel channel, string trainer, bool sparse,
             double? density = null, bool oneCursor = false)

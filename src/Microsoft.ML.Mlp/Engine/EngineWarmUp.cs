@@ -22,6 +22,9 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>The warm-up once started, else null.</summary>
         public static Task Started => Volatile.Read(ref s_warmUp);
 
+        /// <summary>True while the warm-up (libtorch's load) runs: threads created meanwhile wait for its end.</summary>
+        public static bool Loading => Started is { IsCompleted: false };
+
         /// <summary>Starts the warm-up once per process; later calls return the same task.</summary>
         public static Task Start()
         {

@@ -27,7 +27,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>Each shape's probe, to its block size (0: MKL), started once even when several threads meet the shape at once.</summary>
         private static readonly ConcurrentDictionary<Shape, Lazy<Task<int>>> s_blocks = new();
 
-        /// <summary>The last probe started: the next one runs after it, so that probes take one core at most.</summary>
+        /// <summary>The last probe started: the next one runs after it, so that one probe runs at a time.</summary>
         private static Task s_lastProbe = Task.CompletedTask;
 
         private static readonly object s_probeOrder = new();
@@ -50,7 +50,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         /// <summary>
         /// output = beta · output + a · b as <see cref="Blas.Product"/> would compute it, if a probe found the kernel gives
         /// its bits for this shape; false (nothing written) where it cannot: no AVX-512, b stored transposed, beta neither 0
-        /// nor 1, b's last row without a panel's slack, or no block size matched.
+        /// nor 1, b's last row without a panel's slack, no block size matched, or the shape's probe has not finished yet.
         /// </summary>
         public static bool TryMultiplyAdd(MatrixOperand output, MatrixOperand a, MatrixOperand b, float beta)
         {

@@ -13,8 +13,7 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
     /// libtorch's background load (<see cref="EngineWarmUp.StartForTraining"/>; a process that only scores never starts it). Why then: while libtorch loads (its static constructors run inside dlopen, ~0.25 s) a thread created
     /// in the process waits for the load to end before it runs (its first use of thread-local storage takes the dynamic
     /// loader's lock), so a compile thread started any later compiles nothing until the load is over — which is why compiling
-    /// "beside the load" was once measured to gain nothing. Started first, it compiles while the load runs, at the lowest priority
-    /// (<see cref="LowPriority"/>). Measured on AMD
+    /// "beside the load" was once measured to gain nothing. Started first, it compiles while the load runs. Measured on AMD
     /// EPYC (first-fit mode, 5 runs each, alternating): a process's first fit 0.35–0.52 s (median 0.42) over a warm fit
     /// against 0.44–0.52 (0.47) when the estimator is built just before Fit, 0.15–0.33 (0.19) against 0.30–0.38 (0.32) when
     /// it is built before the data is read. The compiled code is what the first call would have made: no result changes.
@@ -34,10 +33,8 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
         public static void CompileOnThreadOfItsOwn()
         {
             var thread = new Thread(Compile) { IsBackground = true, Name = "Mlp training code" };
-            if (Interlocked.CompareExchange(ref s_thread, thread, null) != null)
-                return;
-            LowPriority.Bind(); // before the load: bound on the thread, it would wait for the load's end
-            thread.Start();
+            if (Interlocked.CompareExchange(ref s_thread, thread, null) == null)
+                thread.Start();
         }
 
         private static void Compile()
@@ -46,7 +43,6 @@ namespace Microsoft.ML.Trainers.Mlp.Engine
             // are compiled at their first call, as without this.
             try
             {
-                LowPriority.ForThisThread();
                 foreach (var (method, instantiation) in Methods())
                     RuntimeHelpers.PrepareMethod(method.MethodHandle, instantiation);
             }

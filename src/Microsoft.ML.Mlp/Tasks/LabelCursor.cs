@@ -22,7 +22,10 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
         private static T Only<T>(T[] set) where T : FeatureFloatVectorCursor
         {
             if (set.Length == 1)
+            {
+                Data.DatasetReader.CountOneCursorRead();
                 return set[0];
+            }
             foreach (var cursor in set)
                 cursor.Dispose();
             return null;

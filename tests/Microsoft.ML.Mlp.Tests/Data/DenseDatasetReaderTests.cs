@@ -110,7 +110,7 @@ namespace Microsoft.ML.Mlp.Tests
         }
 
         /// <summary>
-        /// A small dense read goes through one cursor on the fit's thread (<see cref="DatasetReader.OnOneCursor"/>) instead of
+        /// A small dense read while libtorch loads goes through one cursor on the fit's thread (<see cref="DatasetReader.OnOneCursor"/>) instead of
         /// ML.NET's consolidating cursor: the same rows in the same order, so the same skip counts and, with shuffling, the same
         /// model bit for bit — for a class label and a value label, from a cached view (whose cursor sets are parallel) behind
         /// ML.NET transforms.
@@ -119,9 +119,17 @@ namespace Microsoft.ML.Mlp.Tests
         public void OneCursorReadsTheRowsOfTheConsolidatingCursorInItsOrder()
         {
             var profile = new DataProfile(600, 784, 0.2, Sparse: false);
-            Assert.True(DatasetReader.OnOneCursor(profile));
-            Assert.False(DatasetReader.OnOneCursor(profile with { Sparse = true }));
-            Assert.False(DatasetReader.OnOneCursor(profile with { Rows = DatasetReader.OneCursorValues / 784 + 1 }));
+            DatasetReader.OneCursorAfterTheLoad = true;
+            try
+            {
+                Assert.True(DatasetReader.OnOneCursor(profile));
+                Assert.False(DatasetReader.OnOneCursor(profile with { Sparse = true }));
+                Assert.False(DatasetReader.OnOneCursor(profile with { Rows = DatasetReader.OneCursorValues / 784 + 1 }));
+            }
+            finally
+            {
+                DatasetReader.OneCursorAfterTheLoad = false;
+            }
 
             var rows = Digits.Rows(0, 600).Select((r, i) => new TrainingBehaviourTests.WeightedDigit { Label = r.Label, Features = (float[])r.Features.Clone(), Weight = 1 + i % 3 }).ToArray();
             rows[7].Features[5] = float.NaN;
@@ -134,10 +142,14 @@ namespace Microsoft.ML.Mlp.Tests
                 var messages = new List<string>();
                 ml.Log += (_, e) => { lock (messages) if (e.Message.Contains("skipped") || e.Message.Contains(" read ")) messages.Add(e.Message); };
                 var cached = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, TrainingBehaviourTests.WeightedDigit.Schema()));
-                Assert.True(cached.GetRowCursorSet(cached.Schema, 2).Length > 1); // a view ML.NET reads in parallel
+                var set = cached.GetRowCursorSet(cached.Schema, 2);
+                Assert.True(set.Length > 1); // a view ML.NET reads in parallel
+                foreach (var cursor in set)
+                    cursor.Dispose();
                 var scale = ml.Transforms.NormalizeMinMax("Features");
-                long limit = DatasetReader.OneCursorValues;
+                long limit = DatasetReader.OneCursorValues, reads = DatasetReader.OneCursorReads;
                 DatasetReader.OneCursorValues = oneCursor ? limit : 0;
+                DatasetReader.OneCursorAfterTheLoad = oneCursor; // libtorch has long finished loading in a test run
                 try
                 {
                     if (classes)
@@ -156,6 +168,8 @@ namespace Microsoft.ML.Mlp.Tests
                 finally
                 {
                     DatasetReader.OneCursorValues = limit;
+                    DatasetReader.OneCursorAfterTheLoad = false;
+                    Assert.Equal(oneCursor, DatasetReader.OneCursorReads > reads); // the path compared really ran
                 }
             }
             foreach (bool classes in new[] { true, false })
