@@ -53,14 +53,17 @@ namespace Microsoft.ML.Trainers.Mlp.Data
         /// <summary>A cursor over <paramref name="view"/> on this thread alone: the one cursor of a set of one asked for, else
         /// (a view that returns several, which may be fed by a thread of their own and must be read together) the set
         /// disposed and a plain cursor.</summary>
-        public static DataViewRowCursor OneCursor(IDataView view, DataViewSchema.Column[] columns)
+        public static DataViewRowCursor OneCursor(IDataView view, DataViewSchema.Column[] columns) =>
+            Only(view.GetRowCursorSet(columns, 1)) ?? view.GetRowCursor(columns);
+
+        /// <summary>The one cursor of a set asked for one, or null (the set disposed) where the view returned several.</summary>
+        public static T Only<T>(T[] set) where T : class, IDisposable
         {
-            var cursors = view.GetRowCursorSet(columns, 1);
-            if (cursors.Length == 1)
-                return cursors[0];
-            foreach (var cursor in cursors)
+            if (set.Length == 1)
+                return set[0];
+            foreach (var cursor in set)
                 cursor.Dispose();
-            return view.GetRowCursor(columns);
+            return null;
         }
 
         /// <param name="data">The rows to be stored.</param>

@@ -17,18 +17,14 @@ namespace Microsoft.ML.Trainers.Mlp.Tasks
         /// <summary>Rows skipped so far for a missing or out-of-range label.</summary>
         public abstract long BadLabelCount { get; }
 
-        /// <summary>The one cursor of a set asked for one, or null (the set disposed) where the view returned several: then the
-        /// caller opens ML.NET's consolidating cursor, which reads the rows in the same order.</summary>
+        /// <summary>The one cursor of a set asked for one (counted), or null where the view returned several: then the caller
+        /// opens ML.NET's consolidating cursor, which reads the rows in the same order.</summary>
         private static T Only<T>(T[] set) where T : FeatureFloatVectorCursor
         {
-            if (set.Length == 1)
-            {
+            var only = Data.DatasetReader.Only(set);
+            if (only != null)
                 Data.DatasetReader.CountOneCursorRead();
-                return set[0];
-            }
-            foreach (var cursor in set)
-                cursor.Dispose();
-            return null;
+            return only;
         }
 
         /// <summary>A key (multiclass) or Boolean (binary) label read as its 0-based class index.</summary>

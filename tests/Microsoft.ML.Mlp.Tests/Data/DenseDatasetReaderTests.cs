@@ -150,6 +150,7 @@ namespace Microsoft.ML.Mlp.Tests
                 long limit = DatasetReader.OneCursorValues, reads = DatasetReader.OneCursorReads;
                 DatasetReader.OneCursorValues = oneCursor ? limit : 0;
                 DatasetReader.OneCursorAfterTheLoad = oneCursor; // libtorch has long finished loading in a test run
+                float[][] scores;
                 try
                 {
                     if (classes)
@@ -157,20 +158,24 @@ namespace Microsoft.ML.Mlp.Tests
                         var options = TrainedDigits.QuickOptions(epochs: 1);
                         options.ExampleWeightColumnName = "Weight";
                         var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(scale).Append(ml.MulticlassClassification.Trainers.Mlp(options)).Fit(cached);
-                        return (messages, probe.Select(p => model.LastTransformer.Model.PredictProbabilities(p)).ToArray());
+                        scores = probe.Select(p => model.LastTransformer.Model.PredictProbabilities(p)).ToArray();
                     }
-                    var regression = new MlpRegressionTrainer.Options { NumberOfEpochs = 1, HiddenLayerSizes = new[] { 16 }, Seed = 3, ExampleWeightColumnName = "Weight" };
-                    var fitted = scale.Append(ml.Regression.Trainers.Mlp(regression)).Fit(cached);
-                    var scored = fitted.Transform(ml.Data.LoadFromEnumerable(Digits.Rows(700, 20).Select(r => new TrainingBehaviourTests.WeightedDigit { Label = r.Label, Features = r.Features, Weight = 1 }),
-                        TrainingBehaviourTests.WeightedDigit.Schema()));
-                    return (messages, new[] { scored.GetColumn<float>("Score").ToArray() });
+                    else
+                    {
+                        var regression = new MlpRegressionTrainer.Options { NumberOfEpochs = 1, HiddenLayerSizes = new[] { 16 }, Seed = 3, ExampleWeightColumnName = "Weight" };
+                        var fitted = scale.Append(ml.Regression.Trainers.Mlp(regression)).Fit(cached);
+                        var scored = fitted.Transform(ml.Data.LoadFromEnumerable(Digits.Rows(700, 20).Select(r => new TrainingBehaviourTests.WeightedDigit { Label = r.Label, Features = r.Features, Weight = 1 }),
+                            TrainingBehaviourTests.WeightedDigit.Schema()));
+                        scores = new[] { scored.GetColumn<float>("Score").ToArray() };
+                    }
                 }
                 finally
                 {
                     DatasetReader.OneCursorValues = limit;
                     DatasetReader.OneCursorAfterTheLoad = false;
-                    Assert.Equal(oneCursor, DatasetReader.OneCursorReads > reads); // the path compared really ran
                 }
+                Assert.Equal(oneCursor, DatasetReader.OneCursorReads > reads); // the path compared really ran
+                return (messages, scores);
             }
             foreach (bool classes in new[] { true, false })
             {
